@@ -1,0 +1,269 @@
+#include "MainWindow.h"
+#include "ui_MainWindow.h"
+
+#include "PlaybackController.h"
+#include "SongLibraryModel.h"
+#include "TimeAxis.h"
+#include "audio/AudioFormats.h"
+
+#include <QCloseEvent>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QSettings>
+#include <QStyle>
+
+namespace genrescope::app {
+namespace {
+constexpr int kMaxRecent = 10;
+const char* kRecentKey = "recentFiles";
+
+QString clock(double seconds)
+{
+    const int whole = int(seconds);
+    return QStringLiteral("%1:%2.%3").arg(whole / 60).arg(whole % 60, 2, 10, QLatin1Char('0'))
+        .arg(int((seconds - whole) * 10));
+}
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent),
+      ui_(std::make_unique<Ui::MainWindow>()),
+      library_(new SongLibraryModel(this)),
+      axis_(new TimeAxis(this)),
+      playback_(new PlaybackController(axis_, this))
+{
+    ui_->setupUi(this);
+    setWindowIcon(QIcon(QStringLiteral(":/icons/genrescope.svg")));
+    ui_->songList->setModel(library_);
+    ui_->splitter->setStretchFactor(1, 1);
+    ui_->splitter->setSizes({260, 940});
+    ui_->waveformView->setTimeAxis(axis_);
+    ui_->spectrogramView->setTimeAxis(axis_);
+    ui_->playButton->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+    addAction(ui_->actionPlayPause);
+
+    connect(ui_->songList->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this] { refreshSelected(); });
+    connect(library_, &SongLibraryModel::songReady, this, [this](int row) {
+        if (row == currentRow())
+            refreshSelected();
+    });
+    connect(library_, &SongLibraryModel::songFailed, this, [this](int row, const QString& message) {
+        statusBar()->showMessage(message, 8000);
+        if (row == currentRow())
+            refreshSelected();
+    });
+    connect(library_, &SongLibraryModel::songProgress, this, [this](int row, double fraction) {
+        if (row == currentRow())
+            ui_->loadProgress->setValue(int(fraction * 1000));
+    });
+
+    for (TimelineView* view : {static_cast<TimelineView*>(ui_->waveformView),
+                               static_cast<TimelineView*>(ui_->spectrogramView)})
+        connect(view, &TimelineView::seekRequested, playback_, &PlaybackController::seek);
+    connect(axis_, &TimeAxis::playheadChanged, this, &MainWindow::updatePosition);
+    connect(axis_, &TimeAxis::viewChanged, this, &MainWindow::updatePosition);
+    connect(playback_, &PlaybackController::playingChanged, this, [this](bool playing) {
+        ui_->playButton->setIcon(style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
+        ui_->playButton->setText(playing ? tr("Pause") : tr("Play"));
+    });
+    connect(playback_, &PlaybackController::errorOccurred, this,
+            [this](const QString& message) { statusBar()->showMessage(message, 10000); });
+
+    connect(ui_->playButton, &QToolButton::clicked, playback_, &PlaybackController::togglePlay);
+    connect(ui_->actionPlayPause, &QAction::triggered, playback_, &PlaybackController::togglePlay);
+    connect(ui_->actionRewind, &QAction::triggered, this, [this] { playback_->seek(0.0); });
+    connect(ui_->showAllButton, &QToolButton::clicked, axis_, &TimeAxis::showAll);
+    connect(ui_->actionShowAll, &QAction::triggered, axis_, &TimeAxis::showAll);
+    connect(ui_->actionZoomIn, &QAction::triggered, this,
+            [this] { axis_->zoomAround(axis_->viewStart() + axis_->viewSpan() / 2, 0.5); });
+    connect(ui_->actionZoomOut, &QAction::triggered, this,
+            [this] { axis_->zoomAround(axis_->viewStart() + axis_->viewSpan() / 2, 2.0); });
+    connect(ui_->actionOpen, &QAction::triggered, this, &MainWindow::chooseFiles);
+    connect(ui_->actionOpenFolder, &QAction::triggered, this, &MainWindow::chooseFolder);
+    connect(ui_->actionQuit, &QAction::triggered, this, &QWidget::close);
+    connect(ui_->actionAbout, &QAction::triggered, this, &MainWindow::about);
+    rebuildRecentMenu();
+    updatePosition();
+}
+
+MainWindow::~MainWindow()
+{
+    library_->cancelAll();
+}
+
+int MainWindow::currentRow() const
+{
+    const QModelIndex i = ui_->songList->currentIndex();
+    return i.isValid() ? i.row() : -1;
+}
+
+void MainWindow::openPaths(const QStringList& paths)
+{
+    const QStringList files = audioformats::collectAudioFiles(paths);
+    if (files.isEmpty()) {
+        showMessage(tr("No audio files found in what was opened."));
+        return;
+    }
+    addRecent(files);
+    const int first = library_->addFiles(files);
+    const int row = first >= 0 ? first : library_->rowOf(QFileInfo(files.front()).absoluteFilePath());
+    if (row >= 0)
+        ui_->songList->setCurrentIndex(library_->index(row));
+    statusBar()->showMessage(tr("Opened %n file(s)", nullptr, int(files.size())), 4000);
+}
+
+void MainWindow::refreshSelected()
+{
+    const int row = currentRow();
+    ui_->messageBanner->hide();
+    if (row < 0) {
+        shownSong_ = nullptr;
+        ui_->songTitle->setText(tr("No song loaded"));
+        ui_->loadProgress->hide();
+        return;
+    }
+    const QString name = QFileInfo(library_->path(row)).fileName();
+    ui_->songTitle->setText(QStringLiteral("<b>%1</b>").arg(name.toHtmlEscaped()));
+    switch (library_->state(row)) {
+    case SongLibraryModel::State::Loading:
+        shownSong_ = nullptr;
+        ui_->songDetails->setText(tr("Decoding and computing the mel spectrogram…"));
+        ui_->loadProgress->setValue(int(library_->progress(row) * 1000));
+        ui_->loadProgress->show();
+        ui_->waveformView->setSong(nullptr);
+        ui_->spectrogramView->setSong(nullptr);
+        playback_->setFile({});
+        break;
+    case SongLibraryModel::State::Failed:
+        shownSong_ = nullptr;
+        ui_->loadProgress->hide();
+        ui_->songDetails->setText(tr("This file could not be loaded."));
+        showMessage(library_->message(row));
+        ui_->waveformView->setSong(nullptr);
+        ui_->spectrogramView->setSong(nullptr);
+        playback_->setFile({});
+        break;
+    case SongLibraryModel::State::Ready: {
+        ui_->loadProgress->hide();
+        const SongAnalysisPtr song = library_->analysis(row);
+        const AudioInfo& src = song->audio.source;
+        QString details = tr("%1, %2 · %3 Hz · %n channel(s) · %4", nullptr, src.channels)
+                              .arg(src.container, src.encoding).arg(src.sampleRate).arg(clock(src.durationSeconds()));
+        details += src.sampleRate == song->audio.sampleRate && src.channels == 1
+            ? tr(" · analysed as is (mono, %1 Hz)").arg(song->audio.sampleRate)
+            : tr(" · analysed as mono %1 Hz (downmixed/resampled)").arg(song->audio.sampleRate);
+        ui_->songDetails->setText(details);
+        if (song.get() != shownSong_) {  // a newly shown song starts at full view, at 0 s
+            shownSong_ = song.get();
+            axis_->reset(song->audio.durationSeconds());
+            playback_->setFile(library_->path(row));
+        }
+        ui_->waveformView->setSong(song);
+        ui_->spectrogramView->setSong(song);
+        break;
+    }
+    }
+    updatePosition();
+}
+
+void MainWindow::showMessage(const QString& message)
+{
+    ui_->messageBanner->setText(message);
+    ui_->messageBanner->show();
+}
+
+void MainWindow::updatePosition()
+{
+    ui_->positionLabel->setText(QStringLiteral("%1 / %2").arg(clock(axis_->playhead()), clock(axis_->duration())));
+    ui_->viewLabel->setText(axis_->duration() > 0
+        ? tr("View %1 – %2").arg(clock(axis_->viewStart()), clock(axis_->viewEnd())) : QString());
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    QStringList paths;
+    for (const QUrl& url : event->mimeData()->urls())
+        if (url.isLocalFile())
+            paths << url.toLocalFile();
+    if (paths.isEmpty())
+        return;
+    event->acceptProposedAction();
+    openPaths(paths);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    playback_->stop();
+    library_->cancelAll();
+    event->accept();
+}
+
+void MainWindow::addRecent(const QStringList& paths)
+{
+    QSettings settings;
+    QStringList recent = settings.value(kRecentKey).toStringList();
+    for (const QString& p : paths) {
+        const QString abs = QFileInfo(p).absoluteFilePath();
+        recent.removeAll(abs);
+        recent.prepend(abs);
+    }
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    settings.setValue(kRecentKey, recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    QMenu* menu = ui_->menuRecent;
+    menu->clear();
+    const QStringList recent = QSettings().value(kRecentKey).toStringList();
+    for (const QString& path : recent) {
+        QAction* action = menu->addAction(QFileInfo(path).fileName());
+        action->setToolTip(path);
+        connect(action, &QAction::triggered, this, [this, path] { openPaths({path}); });
+    }
+    if (!recent.isEmpty()) {
+        menu->addSeparator();
+        connect(menu->addAction(tr("Clear")), &QAction::triggered, this, [this] {
+            QSettings().remove(kRecentKey);
+            rebuildRecentMenu();
+        });
+    }
+    menu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::chooseFiles()
+{
+    const QString filter = tr("Audio (%1)").arg(audioformats::nameFilters().join(QLatin1Char(' ')));
+    const QStringList files = QFileDialog::getOpenFileNames(this, tr("Open songs"), {}, filter);
+    if (!files.isEmpty())
+        openPaths(files);
+}
+
+void MainWindow::chooseFolder()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a folder of songs"));
+    if (!dir.isEmpty())
+        openPaths({dir});
+}
+
+void MainWindow::about()
+{
+    QMessageBox::about(this, tr("About Genrescope"),
+                       tr("<h3>Genrescope %1</h3><p>A music-genre explorer: waveform, mel spectrogram "
+                          "and genre classifiers for your songs.</p>").arg(QStringLiteral(GENRESCOPE_VERSION)));
+}
+
+} // namespace genrescope::app

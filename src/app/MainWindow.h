@@ -1,0 +1,50 @@
+#pragma once
+// The Genrescope window: the song list, the selected song's views and transport.
+
+#include <QMainWindow>
+
+#include <memory>
+
+namespace Ui { class MainWindow; }
+
+namespace genrescope::app {
+class SongLibraryModel;
+class TimeAxis;
+class PlaybackController;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    /// Adds files and folders (searched recursively for audio) and selects the first new song.
+    void openPaths(const QStringList& paths);
+
+    SongLibraryModel* library() const { return library_; }
+    TimeAxis* timeAxis() const { return axis_; }
+    int currentRow() const;
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void refreshSelected();
+    void showMessage(const QString& message);
+    void updatePosition();
+    void addRecent(const QStringList& paths);
+    void rebuildRecentMenu();
+    void chooseFiles();
+    void chooseFolder();
+    void about();
+
+    std::unique_ptr<Ui::MainWindow> ui_;
+    SongLibraryModel* library_;
+    TimeAxis* axis_;
+    PlaybackController* playback_;
+    const void* shownSong_ = nullptr;  // the analysis the views show now
+};
+
+} // namespace genrescope::app

@@ -1,0 +1,33 @@
+#pragma once
+// What the Explore views need of one song, computed off the UI thread.
+
+#include "PeakPyramid.h"
+#include "audio/AudioDecoder.h"
+#include "common/Progress.h"
+#include "dsp/Spectrogram.h"
+
+#include <QImage>
+
+#include <memory>
+
+namespace genrescope::app {
+
+struct SongAnalysis {
+    DecodedAudio audio;        // mono, 22050 Hz
+    PeakPyramid peaks;
+    Spectrogram melDb;         // 128 bands x frames, dB relative to the peak, >= -80
+    QImage melImage;           // melDb in magma, band 0 at the bottom
+    int hop = 512;
+    double dbFloor = -80.0;    // colour range of melImage
+    double dbCeiling = 0.0;
+
+    double frameSeconds() const { return double(hop) / audio.sampleRate; }
+};
+
+using SongAnalysisPtr = std::shared_ptr<const SongAnalysis>;
+
+/// Decodes and analyses a file. Progress: decoding is the first 60 %, the mel spectrogram the rest.
+/// Throws genrescope::Error (including Cancelled).
+SongAnalysisPtr analyseSong(const QString& path, const TaskControl& control);
+
+} // namespace genrescope::app

@@ -1,0 +1,171 @@
+#include "SongLibraryModel.h"
+
+#include "common/Error.h"
+
+#include <QApplication>
+#include <QFileInfo>
+#include <QStyle>
+#include <QtConcurrent>
+
+namespace genrescope::app {
+
+SongLibraryModel::SongLibraryModel(QObject* parent) : QAbstractListModel(parent) {}
+
+SongLibraryModel::~SongLibraryModel()
+{
+    cancelAll();
+}
+
+int SongLibraryModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(entries_.size());
+}
+
+QVariant SongLibraryModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid() || index.row() >= int(entries_.size()))
+        return {};
+    const Entry& e = entries_[size_t(index.row())];
+    switch (role) {
+    case Qt::DisplayRole: {
+        const QString name = QFileInfo(e.path).fileName();
+        if (e.state == State::Loading)
+            return QStringLiteral("%1  (%2 %)").arg(name).arg(int(e.progress * 100));
+        if (e.state == State::Ready)
+            return QStringLiteral("%1  %2:%3").arg(name)
+                .arg(int(e.analysis->audio.durationSeconds()) / 60)
+                .arg(int(e.analysis->audio.durationSeconds()) % 60, 2, 10, QLatin1Char('0'));
+        return name;
+    }
+    case Qt::ToolTipRole:
+        return e.state == State::Failed ? e.message : e.path;
+    case Qt::DecorationRole: {
+        QStyle* style = QApplication::style();
+        if (e.state == State::Failed)
+            return style->standardIcon(QStyle::SP_MessageBoxCritical);
+        if (e.state == State::Loading)
+            return style->standardIcon(QStyle::SP_BrowserReload);
+        return style->standardIcon(QStyle::SP_MediaVolume);
+    }
+    case Qt::ForegroundRole:
+        if (e.state == State::Failed)
+            return QColor(200, 40, 40);
+        return {};
+    case PathRole: return e.path;
+    case StateRole: return int(e.state);
+    case ProgressRole: return e.progress;
+    case MessageRole: return e.message;
+    default: return {};
+    }
+}
+
+int SongLibraryModel::addFiles(const QStringList& paths)
+{
+    int first = -1;
+    for (const QString& p : paths) {
+        const QString path = QFileInfo(p).absoluteFilePath();
+        if (rowOf(path) >= 0)
+            continue;
+        const int row = int(entries_.size());
+        beginInsertRows({}, row, row);
+        Entry e;
+        e.path = path;
+        entries_.push_back(std::move(e));
+        endInsertRows();
+        start(row);
+        if (first < 0)
+            first = row;
+    }
+    return first;
+}
+
+int SongLibraryModel::rowOf(const QString& path) const
+{
+    for (size_t i = 0; i < entries_.size(); ++i)
+        if (entries_[i].path == path)
+            return int(i);
+    return -1;
+}
+
+QString SongLibraryModel::path(int row) const { return entries_.at(size_t(row)).path; }
+SongLibraryModel::State SongLibraryModel::state(int row) const { return entries_.at(size_t(row)).state; }
+double SongLibraryModel::progress(int row) const { return entries_.at(size_t(row)).progress; }
+QString SongLibraryModel::message(int row) const { return entries_.at(size_t(row)).message; }
+SongAnalysisPtr SongLibraryModel::analysis(int row) const { return entries_.at(size_t(row)).analysis; }
+
+void SongLibraryModel::start(int row)
+{
+    Entry& e = entries_[size_t(row)];
+    e.cancel = std::make_shared<std::atomic<bool>>(false);
+    e.watcher = new QFutureWatcher<SongAnalysisPtr>(this);
+    connect(e.watcher, &QFutureWatcherBase::progressValueChanged, this, [this, row](int value) {
+        Entry& entry = entries_[size_t(row)];
+        if (entry.state != State::Loading)
+            return;
+        entry.progress = value / 1000.0;
+        changed(row);
+        Q_EMIT songProgress(row, entry.progress);
+    });
+    connect(e.watcher, &QFutureWatcherBase::finished, this, [this, row] { finish(row); });
+
+    const QString path = e.path;
+    auto cancel = e.cancel;
+    QFuture<SongAnalysisPtr> future = QtConcurrent::run([path, cancel](QPromise<SongAnalysisPtr>& promise) {
+        promise.setProgressRange(0, 1000);
+        TaskControl control{[&promise](double f) { promise.setProgressValue(int(f * 1000)); }, cancel.get()};
+        try {
+            promise.addResult(analyseSong(path, control));
+        } catch (const Error& err) {
+            promise.setException(std::make_exception_ptr(err));
+        } catch (const std::exception& err) {
+            promise.setException(std::make_exception_ptr(
+                Error(ErrorCode::InvalidArgument, QStringLiteral("Internal error: %1").arg(err.what()))));
+        }
+    });
+    e.watcher->setFuture(future);
+}
+
+void SongLibraryModel::finish(int row)
+{
+    Entry& e = entries_[size_t(row)];
+    QFuture<SongAnalysisPtr> future = e.watcher->future();
+    e.watcher->deleteLater();
+    e.watcher = nullptr;
+    try {
+        future.waitForFinished();  // rethrows the worker's genrescope::Error
+        if (future.resultCount() == 0)
+            throw Error(ErrorCode::Cancelled, QStringLiteral("Loading was cancelled."));
+        e.analysis = future.result();
+        e.state = State::Ready;
+        e.progress = 1.0;
+    } catch (const Error& err) {
+        e.state = State::Failed;
+        e.message = err.message();
+    } catch (const QException&) {
+        e.state = State::Failed;
+        e.message = QStringLiteral("Loading failed.");
+    }
+    changed(row);
+    if (e.state == State::Ready)
+        Q_EMIT songReady(row);
+    else
+        Q_EMIT songFailed(row, e.message);
+}
+
+void SongLibraryModel::cancelAll()
+{
+    for (Entry& e : entries_)
+        if (e.cancel)
+            e.cancel->store(true);
+    for (Entry& e : entries_)
+        if (e.watcher)
+            e.watcher->waitForFinished();
+}
+
+void SongLibraryModel::changed(int row)
+{
+    const QModelIndex i = index(row);
+    Q_EMIT dataChanged(i, i);
+}
+
+} // namespace genrescope::app

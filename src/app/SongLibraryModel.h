@@ -1,0 +1,63 @@
+#pragma once
+// The songs the user has opened: one row each, with load state, progress and
+// the analysis once ready. Loading runs on the global thread pool.
+
+#include "SongAnalysis.h"
+
+#include <QAbstractListModel>
+#include <QFutureWatcher>
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+namespace genrescope::app {
+
+class SongLibraryModel : public QAbstractListModel {
+    Q_OBJECT
+public:
+    enum class State { Loading, Ready, Failed };
+    enum Role { PathRole = Qt::UserRole + 1, StateRole, ProgressRole, MessageRole };
+
+    explicit SongLibraryModel(QObject* parent = nullptr);
+    ~SongLibraryModel() override;
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+
+    /// Adds files (not already present) and starts loading them. Returns the first new row, or -1.
+    int addFiles(const QStringList& paths);
+    int rowOf(const QString& path) const;
+
+    QString path(int row) const;
+    State state(int row) const;
+    double progress(int row) const;
+    QString message(int row) const;
+    SongAnalysisPtr analysis(int row) const;
+
+    /// Cancels all loads and waits for them to stop.
+    void cancelAll();
+
+Q_SIGNALS:
+    void songReady(int row);
+    void songFailed(int row, const QString& message);
+    void songProgress(int row, double fraction);
+
+private:
+    struct Entry {
+        QString path;
+        State state = State::Loading;
+        double progress = 0.0;
+        QString message;
+        SongAnalysisPtr analysis;
+        std::shared_ptr<std::atomic<bool>> cancel;
+        QFutureWatcher<SongAnalysisPtr>* watcher = nullptr;
+    };
+    void start(int row);
+    void finish(int row);
+    void changed(int row);
+
+    std::vector<Entry> entries_;
+};
+
+} // namespace genrescope::app

@@ -1,0 +1,36 @@
+#pragma once
+// Colours, margins and axis drawing shared by the timeline views, so their
+// plot areas line up exactly.
+
+#include <QColor>
+#include <QRect>
+
+class QPainter;
+
+namespace genrescope::app {
+class TimeAxis;
+
+namespace viewstyle {
+
+inline constexpr int kLeftMargin = 58;    // frequency labels
+inline constexpr int kRightMargin = 70;   // dB legend
+inline constexpr int kTopMargin = 4;
+inline constexpr int kBottomMargin = 20;  // time labels
+
+QRect plotArea(const QRect& widget);
+QColor background();
+QColor plotBackground();
+QColor grid();
+QColor text();
+QColor waveform();
+
+/// A "nice" tick step (1, 2 or 5 times a power of ten) giving about `target` ticks over span.
+double niceStep(double span, int target);
+/// "1:05", "12.5 s", "0.250 s" depending on the step.
+QString formatTime(double seconds, double step);
+
+/// Vertical grid lines at nice times; labels under the plot when withLabels.
+void drawTimeTicks(QPainter& p, const QRect& plot, const TimeAxis& axis, bool withLabels);
+
+} // namespace viewstyle
+} // namespace genrescope::app

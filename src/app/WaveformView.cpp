@@ -1,0 +1,77 @@
+#include "WaveformView.h"
+
+#include "ViewStyle.h"
+
+#include <QPainter>
+#include <QPainterPath>
+
+#include <algorithm>
+#include <cmath>
+
+namespace genrescope::app {
+
+WaveformView::WaveformView(QWidget* parent) : TimelineView(parent)
+{
+    setToolTip(tr("Wheel: zoom · Shift+wheel or drag: scroll · Click: seek"));
+}
+
+void WaveformView::setSong(SongAnalysisPtr song)
+{
+    song_ = std::move(song);
+    update();
+}
+
+QRect WaveformView::plotRect() const
+{
+    return viewstyle::plotArea(rect());
+}
+
+void WaveformView::paintEvent(QPaintEvent*)
+{
+    QPainter p(this);
+    p.fillRect(rect(), viewstyle::background());
+    const QRect r = plotRect();
+    p.fillRect(r, viewstyle::plotBackground());
+    if (!song_ || !timeAxis()) {
+        p.setPen(viewstyle::text());
+        p.drawText(r, Qt::AlignCenter, tr("Drop songs or folders here, or use File ▸ Open"));
+        return;
+    }
+    const auto& samples = song_->audio.samples;
+    const double sr = song_->audio.sampleRate;
+    const TimeAxis* axis = timeAxis();
+    const double mid = r.center().y();
+    const double half = r.height() / 2.0 - 2;
+
+    p.setPen(viewstyle::grid());
+    p.drawLine(QPointF(r.left(), mid), QPointF(r.right(), mid));
+
+    const double spp = axis->viewSpan() * sr / r.width();  // samples per pixel
+    p.setRenderHint(QPainter::Antialiasing, spp < 4);
+    if (spp < 2) {
+        // Close in: a line through the samples.
+        QPainterPath path;
+        const long first = std::max(0L, long(std::floor(axis->viewStart() * sr)) - 1);
+        const long last = std::min(long(samples.size()), long(std::ceil(axis->viewEnd() * sr)) + 2);
+        for (long i = first; i < last; ++i) {
+            const QPointF pt(r.left() + axis->xOf(i / sr, r.width()), mid - samples[size_t(i)] * half);
+            i == first ? path.moveTo(pt) : path.lineTo(pt);
+        }
+        p.setPen(QPen(viewstyle::waveform(), 1.5));
+        p.drawPath(path);
+    } else {
+        p.setPen(viewstyle::waveform());
+        for (int x = 0; x < r.width(); ++x) {
+            const long a = long(std::floor(axis->timeAt(x, r.width()) * sr));
+            const long b = long(std::floor(axis->timeAt(x + 1, r.width()) * sr));
+            if (b <= 0 || a >= long(samples.size()))
+                continue;
+            const auto [lo, hi] = song_->peaks.range(a, std::max(b, a + 1), samples);
+            p.drawLine(QPointF(r.left() + x + 0.5, mid - hi * half), QPointF(r.left() + x + 0.5, mid - lo * half));
+        }
+    }
+    viewstyle::drawTimeTicks(p, r, *axis, false);
+    drawPlayhead(p);
+}
+
+} // namespace genrescope::app

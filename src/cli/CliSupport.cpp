@@ -1,0 +1,41 @@
+#include "CliSupport.h"
+
+#include <cstdio>
+
+namespace genrescope::cli {
+
+QTextStream& out()
+{
+    static QTextStream stream(stdout);
+    return stream;
+}
+
+QTextStream& err()
+{
+    static QTextStream stream(stderr);
+    return stream;
+}
+
+void printError(const QString& message)
+{
+    QString line = message;
+    line.replace(QLatin1Char('\n'), QLatin1Char(' '));
+    err() << "genrescope-cli: " << line << Qt::endl;
+}
+
+bool parseOrReport(QCommandLineParser& parser, const QStringList& args)
+{
+    parser.addHelpOption();
+    if (!parser.parse(args)) {
+        printError(parser.errorText());
+        return false;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        out() << parser.helpText();
+        out().flush();
+        std::exit(kOk);
+    }
+    return true;
+}
+
+} // namespace genrescope::cli

@@ -1,0 +1,31 @@
+#pragma once
+// Shared plumbing for genrescope-cli subcommands: exit codes, messages, parsing.
+
+#include <QCommandLineParser>
+#include <QStringList>
+#include <QTextStream>
+
+namespace genrescope::cli {
+
+enum ExitCode { kOk = 0, kInternalError = 1, kBadInput = 2 };
+
+QTextStream& out();
+QTextStream& err();
+
+/// One line on stderr: "genrescope-cli: <message>".
+void printError(const QString& message);
+
+/// Parses a subcommand's arguments. On a usage error prints one line and returns false.
+/// args[0] is the program name as seen by QCommandLineParser.
+bool parseOrReport(QCommandLineParser& parser, const QStringList& args);
+
+struct Command {
+    const char* name;
+    const char* summary;
+    int (*run)(const QStringList& args);  // args: program, then the subcommand's own arguments
+};
+
+int runInfo(const QStringList& args);
+int runMelspec(const QStringList& args);
+
+} // namespace genrescope::cli

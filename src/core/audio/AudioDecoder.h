@@ -1,0 +1,59 @@
+#pragma once
+// Decoding any supported file to a mono float signal at the analysis rate.
+// libsndfile reads; channels are averaged; libsamplerate converts the rate.
+// Input that is not usable audio raises genrescope::Error with a clear message.
+
+#include "audio/AudioInfo.h"
+#include "common/Progress.h"
+
+#include <memory>
+#include <vector>
+
+namespace genrescope {
+
+/// Every model and feature works at this rate (GTZAN's and librosa's default).
+inline constexpr int kAnalysisRate = 22050;
+
+/// Reads a file's header only. Throws genrescope::Error for anything that is not usable audio.
+AudioInfo probeAudio(const QString& path);
+
+/// Streams a file block by block as mono float samples at outputRate().
+/// Files already at the output rate are passed through bit-exactly.
+class AudioDecoder {
+public:
+    explicit AudioDecoder(const QString& path, int outputRate = kAnalysisRate);
+    ~AudioDecoder();
+    AudioDecoder(const AudioDecoder&) = delete;
+    AudioDecoder& operator=(const AudioDecoder&) = delete;
+
+    const AudioInfo& info() const { return info_; }
+    int outputRate() const { return outputRate_; }
+
+    /// Appends the next block to out. Returns false once the file is exhausted
+    /// (after the final block has been appended). Throws on corrupt data.
+    bool readBlock(std::vector<float>& out);
+
+    /// Fraction of the declared frames read so far.
+    double progress() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+    AudioInfo info_;
+    int outputRate_;
+};
+
+/// A whole decoded signal.
+struct DecodedAudio {
+    AudioInfo source;            // the file as it was
+    int sampleRate = 0;          // rate of samples
+    std::vector<float> samples;  // mono
+
+    double durationSeconds() const { return sampleRate > 0 ? double(samples.size()) / sampleRate : 0.0; }
+};
+
+/// Decodes a whole file. Reports progress and honours cancellation through control.
+DecodedAudio decodeAudio(const QString& path, const TaskControl& control = {},
+                         int outputRate = kAnalysisRate);
+
+} // namespace genrescope

@@ -1,0 +1,146 @@
+// The window driven as a user would, offscreen: open and drop files, let the
+// views paint, seek by clicking, and see failures reported in place.
+
+#include "TestAudio.h"
+
+#include "MainWindow.h"
+#include "SongLibraryModel.h"
+#include "SpectrogramView.h"
+#include "TimeAxis.h"
+#include "WaveformView.h"
+
+#include <QApplication>
+#include <QLabel>
+#include <QListView>
+#include <QMimeData>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUrl>
+
+#include <sndfile.h>
+
+using namespace genrescope::app;
+
+namespace {
+
+/// Number of distinct colours in an image: a blank or flat view has very few.
+int distinctColours(const QImage& image)
+{
+    QSet<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 2)
+        for (int x = 0; x < image.width(); x += 2)
+            colours.insert(image.pixel(x, y));
+    return int(colours.size());
+}
+
+} // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(dir_.isValid());
+        QCoreApplication::setOrganizationName(QStringLiteral("GenrescopeTest"));
+        qputenv("XDG_CONFIG_HOME", dir_.filePath(QStringLiteral("config")).toUtf8());
+        QDir(dir_.path()).mkpath(QStringLiteral("songs/more"));
+        // A sweep-like mix so both views have structure.
+        auto y = testaudio::sine(220.0, 4.0, 44100, 0.4f);
+        const auto hi = testaudio::sine(3000.0, 4.0, 44100, 0.2f);
+        for (size_t i = 0; i < y.size(); ++i)
+            y[i] += i > y.size() / 2 ? hi[i] : 0.0f;
+        song_ = dir_.filePath(QStringLiteral("songs/tone.wav"));
+        QVERIFY(testaudio::write(song_, y, 1, 44100, SF_FORMAT_WAV | SF_FORMAT_PCM_16));
+        QVERIFY(testaudio::write(dir_.filePath(QStringLiteral("songs/more/noise.flac")),
+                                 testaudio::noise(2.0, 22050, 4), 1, 22050, SF_FORMAT_FLAC | SF_FORMAT_PCM_16));
+        testaudio::writeBytes(dir_.filePath(QStringLiteral("songs/more/broken.wav")), "RIFF garbage");
+    }
+
+    void loadsAndPaintsASong()
+    {
+        MainWindow w;
+        w.resize(1100, 700);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.openPaths({song_});
+        QCOMPARE(w.library()->rowCount(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(w.library()->state(0), SongLibraryModel::State::Ready, 30000);
+        QCOMPARE(w.currentRow(), 0);
+        QVERIFY(std::abs(w.timeAxis()->duration() - 4.0) < 0.01);
+
+        auto* wave = w.findChild<WaveformView*>(QStringLiteral("waveformView"));
+        auto* spec = w.findChild<SpectrogramView*>(QStringLiteral("spectrogramView"));
+        QVERIFY(wave && spec);
+        QTest::qWait(50);
+        const QImage waveImage = wave->grab().toImage();
+        const QImage specImage = spec->grab().toImage();
+        QVERIFY(!waveImage.isNull() && !specImage.isNull());
+        QVERIFY2(distinctColours(waveImage) > 4, "waveform view is blank");
+        QVERIFY2(distinctColours(specImage) > 40, "spectrogram view is blank");
+
+        // The 3 kHz tone starts halfway: the top right of the plot is brighter than the top left.
+        const QString left = spec->readoutAt(QPoint(spec->width() / 4, spec->height() / 2));
+        QVERIFY2(left.contains(QStringLiteral(" s · ")) && left.contains(QStringLiteral("Hz")), qPrintable(left));
+
+        // A click seeks; the playhead follows in the shared axis.
+        const QPoint target(wave->width() / 2, wave->height() / 2);
+        QTest::mouseClick(wave, Qt::LeftButton, Qt::NoModifier, target);
+        QVERIFY2(w.timeAxis()->playhead() > 1.0 && w.timeAxis()->playhead() < 3.0,
+                 qPrintable(QString::number(w.timeAxis()->playhead())));
+
+        // The wheel zooms both views together.
+        const double span = w.timeAxis()->viewSpan();
+        QWheelEvent wheel(QPointF(target), wave->mapToGlobal(QPointF(target)), {}, QPoint(0, 240), Qt::NoButton,
+                          Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(spec, &wheel);
+        QVERIFY(w.timeAxis()->viewSpan() < span * 0.9);
+    }
+
+    void dropFolderAndReportFailuresInPlace()
+    {
+        MainWindow w;
+        w.resize(1000, 650);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(dir_.filePath(QStringLiteral("songs")))});
+        QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&w, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&w, &drop);
+
+        auto* library = w.library();
+        QCOMPARE(library->rowCount(), 3);  // recursive: broken.wav, noise.flac, tone.wav
+        QTRY_VERIFY_WITH_TIMEOUT(library->state(0) != SongLibraryModel::State::Loading &&
+                                     library->state(1) != SongLibraryModel::State::Loading &&
+                                     library->state(2) != SongLibraryModel::State::Loading,
+                                 30000);
+        const int broken = library->rowOf(dir_.filePath(QStringLiteral("songs/more/broken.wav")));
+        QVERIFY(broken >= 0);
+        QCOMPARE(library->state(broken), SongLibraryModel::State::Failed);
+        QVERIFY(!library->message(broken).isEmpty());
+        QCOMPARE(library->data(library->index(broken), Qt::ToolTipRole).toString(), library->message(broken));
+
+        // Selecting the failed song shows its message in the window, not in a dialog.
+        auto* list = w.findChild<QListView*>(QStringLiteral("songList"));
+        list->setCurrentIndex(library->index(broken));
+        auto* banner = w.findChild<QLabel*>(QStringLiteral("messageBanner"));
+        QVERIFY(banner->isVisible());
+        QVERIFY2(banner->text().contains(QStringLiteral("broken.wav")), qPrintable(banner->text()));
+        QVERIFY(QApplication::activeModalWidget() == nullptr);
+
+        const int good = library->rowOf(song_);
+        list->setCurrentIndex(library->index(good));
+        QVERIFY(!banner->isVisible());
+        QVERIFY(std::abs(w.timeAxis()->duration() - 4.0) < 0.01);
+    }
+
+private:
+    QTemporaryDir dir_;
+    QString song_;
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,70 @@
+// View building blocks: the peak pyramid against brute force and the shared
+// time axis's zoom, scroll and clamping.
+
+#include "TestAudio.h"
+
+#include "PeakPyramid.h"
+#include "TimeAxis.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+#include <algorithm>
+#include <random>
+
+using namespace genrescope::app;
+
+class TestViews : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void pyramidMatchesBruteForceWithinOneBin()
+    {
+        const auto y = testaudio::noise(30.0, 22050, 3);
+        const PeakPyramid pyramid(y);
+        QVERIFY(pyramid.levels() > 10);
+        std::mt19937 gen(1);
+        std::uniform_int_distribution<long> pos(0, long(y.size()) - 1);
+        for (int trial = 0; trial < 500; ++trial) {
+            long a = pos(gen), b = pos(gen);
+            if (a > b)
+                std::swap(a, b);
+            if (b == a)
+                ++b;
+            const auto [lo, hi] = pyramid.range(a, b, y);
+            const auto [tlo, thi] = std::minmax_element(y.begin() + a, y.begin() + b);
+            // Never less extreme than the truth; any extra reach stays within one bin of the range.
+            QVERIFY(lo <= *tlo && hi >= *thi);
+            const long slack = std::max(1L, (b - a) / 2);
+            const auto [wlo, whi] = std::minmax_element(y.begin() + std::max(0L, a - slack),
+                                                        y.begin() + std::min(long(y.size()), b + slack));
+            QVERIFY(lo >= *wlo && hi <= *whi);
+        }
+    }
+
+    void timeAxisZoomAndClamp()
+    {
+        TimeAxis axis;
+        QSignalSpy view(&axis, &TimeAxis::viewChanged);
+        axis.reset(30.0);
+        QCOMPARE(axis.viewStart(), 0.0);
+        QCOMPARE(axis.viewEnd(), 30.0);
+        axis.zoomAround(10.0, 0.5);  // keeps 10 s under the same relative position
+        QVERIFY(std::abs(axis.viewSpan() - 15.0) < 1e-9);
+        QVERIFY(std::abs(axis.timeAt(axis.xOf(10.0, 600), 600) - 10.0) < 1e-9);
+        QVERIFY(std::abs(axis.xOf(10.0, 300) - 100.0) < 1e-9);
+        axis.scrollBy(100.0);  // clamped at the end
+        QCOMPARE(axis.viewEnd(), 30.0);
+        axis.scrollBy(-100.0);
+        QCOMPARE(axis.viewStart(), 0.0);
+        axis.zoomAround(5.0, 1e-9);  // no closer than the minimum span
+        QVERIFY(std::abs(axis.viewSpan() - TimeAxis::kMinSpan) < 1e-12);
+        axis.zoomAround(5.0, 1e9);  // no further out than the song
+        QCOMPARE(axis.viewSpan(), 30.0);
+        QVERIFY(view.count() >= 5);
+        axis.setPlayhead(42.0);
+        QCOMPARE(axis.playhead(), 30.0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestViews)
+#include "tst_views.moc"

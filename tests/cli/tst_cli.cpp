@@ -1,0 +1,182 @@
+// genrescope-cli as a user runs it: outputs, files written and exit codes.
+
+#include "TestAudio.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sndfile.h>
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Run cli(const QStringList& args)
+{
+    QProcess p;
+    p.start(QStringLiteral(GENRESCOPE_CLI_PATH), args);
+    Run r;
+    if (!p.waitForFinished(120000)) {
+        p.kill();
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+int lineCount(const QString& s)
+{
+    return int(s.trimmed().split(QLatin1Char('\n'), Qt::SkipEmptyParts).size());
+}
+
+} // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(dir_.isValid());
+        wav_ = dir_.filePath(QStringLiteral("tone.wav"));
+        QVERIFY(testaudio::write(wav_, testaudio::interleave({testaudio::sine(440, 3.0, 44100),
+                                                               testaudio::sine(880, 3.0, 44100)}),
+                                 2, 44100, SF_FORMAT_WAV | SF_FORMAT_PCM_16));
+        bad_ = dir_.filePath(QStringLiteral("bad.wav"));
+        testaudio::writeBytes(bad_, "this is not audio at all\n");
+    }
+
+    void usageErrors_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("no command") << QStringList{};
+        QTest::newRow("unknown command") << QStringList{"frobnicate"};
+        QTest::newRow("unknown option") << QStringList{"info", "--bogus", wav_};
+        QTest::newRow("info without files") << QStringList{"info"};
+        QTest::newRow("melspec without outputs") << QStringList{"melspec", wav_};
+        QTest::newRow("melspec two files") << QStringList{"melspec", wav_, wav_, "--png", "x.png"};
+    }
+
+    void usageErrors()
+    {
+        QFETCH(QStringList, args);
+        const Run r = cli(args);
+        QCOMPARE(r.exitCode, 2);
+        QCOMPARE(lineCount(r.err), 1);
+        QVERIFY(r.err.startsWith(QStringLiteral("genrescope-cli: ")));
+    }
+
+    void helpAndVersion()
+    {
+        Run r = cli({QStringLiteral("--help")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains(QStringLiteral("melspec")));
+        r = cli({QStringLiteral("--version")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.startsWith(QStringLiteral("genrescope-cli ")));
+        r = cli({QStringLiteral("info"), QStringLiteral("--help")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains(QStringLiteral("--json")));
+    }
+
+    void infoText()
+    {
+        const Run r = cli({QStringLiteral("info"), wav_});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.err.isEmpty());
+        QVERIFY2(r.out.contains(QStringLiteral("WAV, PCM 16-bit, 44100 Hz, 2 channels, 3.000 s")), qPrintable(r.out));
+    }
+
+    void infoJson()
+    {
+        const Run r = cli({QStringLiteral("info"), QStringLiteral("--json"), wav_});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonArray a = QJsonDocument::fromJson(r.out.toUtf8()).array();
+        QCOMPARE(a.size(), 1);
+        const QJsonObject o = a.first().toObject();
+        QCOMPARE(o.value("sampleRate").toInt(), 44100);
+        QCOMPARE(o.value("channels").toInt(), 2);
+        QCOMPARE(o.value("frames").toInt(), 132300);
+        QCOMPARE(o.value("container").toString(), QStringLiteral("WAV"));
+    }
+
+    void infoBadFile()
+    {
+        Run r = cli({QStringLiteral("info"), bad_});
+        QCOMPARE(r.exitCode, 2);
+        QCOMPARE(lineCount(r.err), 1);
+        QVERIFY2(r.err.contains(QStringLiteral("bad.wav")) && r.err.contains(QStringLiteral("not a recognised audio")),
+                 qPrintable(r.err));
+
+        // One good, one bad: the good one is still reported, the status says something failed.
+        r = cli({QStringLiteral("info"), QStringLiteral("--json"), wav_, bad_, dir_.filePath("missing.flac")});
+        QCOMPARE(r.exitCode, 2);
+        QCOMPARE(lineCount(r.err), 2);
+        const QJsonArray a = QJsonDocument::fromJson(r.out.toUtf8()).array();
+        QCOMPARE(a.size(), 3);
+        QCOMPARE(a[0].toObject().value("sampleRate").toInt(), 44100);
+        QCOMPARE(a[1].toObject().value("error").toObject().value("code").toString(), QStringLiteral("not-audio"));
+        QCOMPARE(a[2].toObject().value("error").toObject().value("code").toString(), QStringLiteral("file-not-found"));
+    }
+
+    void melspecWritesPngAndCsv()
+    {
+        const QString png = dir_.filePath(QStringLiteral("out.png"));
+        const QString csv = dir_.filePath(QStringLiteral("out.csv"));
+        const Run r = cli({QStringLiteral("melspec"), wav_, QStringLiteral("--png"), png, QStringLiteral("--csv"), csv});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.err.isEmpty(), qPrintable(r.err));
+        const long frames = 1 + 66150 / 512;  // 3 s at 22050 Hz
+
+        QFile p(png);
+        QVERIFY(p.open(QIODevice::ReadOnly));
+        const QByteArray head = p.read(24);
+        QVERIFY(head.startsWith("\x89PNG\r\n\x1a\n"));
+        auto be32 = [&](int at) {
+            return (quint32(quint8(head[at])) << 24) | (quint32(quint8(head[at + 1])) << 16) |
+                   (quint32(quint8(head[at + 2])) << 8) | quint32(quint8(head[at + 3]));
+        };
+        QCOMPARE(long(be32(16)), frames);  // width
+        QCOMPARE(be32(20), 128u);          // height
+
+        const auto rows = testaudio::readCsvMatrix(csv);
+        QCOMPARE(int(rows.size()), 128);
+        QCOMPARE(long(rows.front().size()), frames);
+    }
+
+    void melspecBadFileWritesNothing()
+    {
+        const QString png = dir_.filePath(QStringLiteral("never.png"));
+        const Run r = cli({QStringLiteral("melspec"), bad_, QStringLiteral("--png"), png});
+        QCOMPARE(r.exitCode, 2);
+        QCOMPARE(lineCount(r.err), 1);
+        QVERIFY(!QFile::exists(png));
+    }
+
+    void melspecUnwritableOutput()
+    {
+        const Run r = cli({QStringLiteral("melspec"), wav_, QStringLiteral("--png"),
+                           dir_.filePath(QStringLiteral("no/such/dir/x.png"))});
+        QCOMPARE(r.exitCode, 2);
+        QCOMPARE(lineCount(r.err), 1);
+        QVERIFY(r.err.contains(QStringLiteral("Cannot write")));
+    }
+
+private:
+    QTemporaryDir dir_;
+    QString wav_;
+    QString bad_;
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

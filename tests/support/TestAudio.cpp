@@ -1,0 +1,110 @@
+#include "TestAudio.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTest>
+
+#include <sndfile.h>
+
+#include <cmath>
+#include <numbers>
+#include <random>
+
+namespace testaudio {
+
+std::vector<float> sine(double hz, double seconds, int rate, float amplitude)
+{
+    std::vector<float> y(size_t(std::lround(seconds * rate)));
+    for (size_t i = 0; i < y.size(); ++i)
+        y[i] = amplitude * float(std::sin(2.0 * std::numbers::pi * hz * double(i) / rate));
+    return y;
+}
+
+std::vector<float> noise(double seconds, int rate, unsigned seed, float amplitude)
+{
+    std::mt19937 gen(seed);
+    std::uniform_real_distribution<float> dist(-amplitude, amplitude);
+    std::vector<float> y(size_t(std::lround(seconds * rate)));
+    for (float& v : y)
+        v = dist(gen);
+    return y;
+}
+
+std::vector<float> interleave(const std::vector<std::vector<float>>& channels)
+{
+    const size_t n = channels.front().size(), c = channels.size();
+    std::vector<float> out(n * c);
+    for (size_t i = 0; i < n; ++i)
+        for (size_t ch = 0; ch < c; ++ch)
+            out[i * c + ch] = channels[ch][i];
+    return out;
+}
+
+bool write(const QString& path, const std::vector<float>& interleaved, int channels, int rate, int format)
+{
+    SF_INFO info{};
+    info.samplerate = rate;
+    info.channels = channels;
+    info.format = format;
+    SNDFILE* f = sf_open(QFile::encodeName(path).constData(), SFM_WRITE, &info);
+    if (!f) {
+        qWarning("libsndfile cannot write %s: %s", qPrintable(path), sf_strerror(nullptr));
+        return false;
+    }
+    const sf_count_t frames = sf_count_t(interleaved.size()) / channels;
+    const sf_count_t written = sf_writef_float(f, interleaved.data(), frames);
+    sf_close(f);
+    return written == frames;
+}
+
+std::vector<float> readRaw(const QString& path, int* channels, int* rate)
+{
+    SF_INFO info{};
+    SNDFILE* f = sf_open(QFile::encodeName(path).constData(), SFM_READ, &info);
+    if (!f)
+        return {};
+    std::vector<float> data(size_t(info.frames) * size_t(info.channels));
+    const sf_count_t got = sf_readf_float(f, data.data(), info.frames);
+    data.resize(size_t(got) * size_t(info.channels));
+    sf_close(f);
+    if (channels)
+        *channels = info.channels;
+    if (rate)
+        *rate = info.samplerate;
+    return data;
+}
+
+QString gtzanDir()
+{
+    QString dir = qEnvironmentVariable("GENRESCOPE_GTZAN");
+    if (dir.isEmpty())
+        dir = QDir(QStringLiteral(GENRESCOPE_SOURCE_DIR)).absoluteFilePath(QStringLiteral("../shared/data/gtzan"));
+    return QFileInfo(dir + QStringLiteral("/README.md")).exists() ? QDir(dir).absolutePath() : QString();
+}
+
+std::vector<std::vector<double>> readCsvMatrix(const QString& path)
+{
+    std::vector<std::vector<double>> rows;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return rows;
+    while (!file.atEnd()) {
+        const QByteArray line = file.readLine().trimmed();
+        if (line.isEmpty())
+            continue;
+        std::vector<double> row;
+        for (const QByteArray& cell : line.split(','))
+            row.push_back(cell.toDouble());
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+void writeBytes(const QString& path, const QByteArray& bytes)
+{
+    QFile file(path);
+    if (file.open(QIODevice::WriteOnly))
+        file.write(bytes);
+}
+
+} // namespace testaudio

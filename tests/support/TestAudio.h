@@ -1,0 +1,32 @@
+#pragma once
+// Test helpers: synthesised signals written in any libsndfile format, the
+// shared GTZAN data's location, and reading reference CSV matrices.
+
+#include <QString>
+
+#include <vector>
+
+namespace testaudio {
+
+std::vector<float> sine(double hz, double seconds, int rate, float amplitude = 0.5f);
+std::vector<float> noise(double seconds, int rate, unsigned seed, float amplitude = 0.3f);
+/// Interleaves channels of equal length.
+std::vector<float> interleave(const std::vector<std::vector<float>>& channels);
+
+/// Writes interleaved samples with libsndfile; format is SF_FORMAT_* (major | subtype).
+/// Returns false (and a reason via QWARN) when libsndfile refuses.
+bool write(const QString& path, const std::vector<float>& interleaved, int channels, int rate, int format);
+
+/// Reads a file exactly as libsndfile's float read gives it (interleaved).
+std::vector<float> readRaw(const QString& path, int* channels = nullptr, int* rate = nullptr);
+
+/// The shared GTZAN folder (GENRESCOPE_GTZAN, else ../shared/data/gtzan beside the repo), or empty.
+QString gtzanDir();
+
+/// A numeric CSV as rows of doubles.
+std::vector<std::vector<double>> readCsvMatrix(const QString& path);
+
+/// Writes bytes to a file (for hand-made broken inputs).
+void writeBytes(const QString& path, const QByteArray& bytes);
+
+} // namespace testaudio

@@ -114,7 +114,7 @@ void MainWindow::openPaths(const QStringList& paths)
     const int row = first >= 0 ? first : library_->rowOf(QFileInfo(files.front()).absoluteFilePath());
     if (row >= 0)
         ui_->songList->setCurrentIndex(library_->index(row));
-    statusBar()->showMessage(tr("Opened %n file(s)", nullptr, int(files.size())), 4000);
+    statusBar()->showMessage(files.size() == 1 ? tr("Opened 1 file") : tr("Opened %1 files").arg(files.size()), 4000);
 }
 
 void MainWindow::refreshSelected()
@@ -152,8 +152,12 @@ void MainWindow::refreshSelected()
         ui_->loadProgress->hide();
         const SongAnalysisPtr song = library_->analysis(row);
         const AudioInfo& src = song->audio.source;
-        QString details = tr("%1, %2 · %3 Hz · %n channel(s) · %4", nullptr, src.channels)
-                              .arg(src.container, src.encoding).arg(src.sampleRate).arg(clock(src.durationSeconds()));
+        QString details = tr("%1, %2 · %3 Hz · %4 · %5")
+                              .arg(src.container, src.encoding)
+                              .arg(src.sampleRate)
+                              .arg(src.channels == 1 ? tr("mono") : src.channels == 2 ? tr("stereo")
+                                                                     : tr("%1 channels").arg(src.channels))
+                              .arg(clock(src.durationSeconds()));
         details += src.sampleRate == song->audio.sampleRate && src.channels == 1
             ? tr(" · analysed as is (mono, %1 Hz)").arg(song->audio.sampleRate)
             : tr(" · analysed as mono %1 Hz (downmixed/resampled)").arg(song->audio.sampleRate);

@@ -1,9 +1,14 @@
 // genrescope: the desktop app. Opens any files or folders given as arguments.
 
 #include "MainWindow.h"
+#include "SongLibraryModel.h"
+#include "TimeAxis.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QTimer>
+
+#include <cstdio>
 
 int main(int argc, char** argv)
 {
@@ -21,6 +26,13 @@ int main(int argc, char** argv)
     parser.setApplicationDescription(QStringLiteral("Genrescope, a music-genre explorer."));
     parser.addHelpOption();
     parser.addVersionOption();
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+        QStringLiteral("Once every given file is analysed, save the window to FILE.png and quit."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption seek(QStringLiteral("seek"), QStringLiteral("Put the playhead at SECONDS."),
+                                  QStringLiteral("SECONDS"));
+    parser.addOption(screenshot);
+    parser.addOption(seek);
     parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Songs or folders to open."),
                                  QStringLiteral("[PATH...]"));
     parser.process(app);
@@ -29,5 +41,28 @@ int main(int argc, char** argv)
     window.show();
     if (!parser.positionalArguments().isEmpty())
         window.openPaths(parser.positionalArguments());
+
+    // When all songs are analysed: optionally seek, then optionally save a screenshot and quit.
+    const QString shotPath = parser.value(screenshot);
+    const double seekTo = parser.value(seek).toDouble();
+    QTimer idle;
+    idle.setInterval(100);
+    QObject::connect(&idle, &QTimer::timeout, &window, [&] {
+        auto* library = window.library();
+        for (int row = 0; row < library->rowCount(); ++row)
+            if (library->state(row) == genrescope::app::SongLibraryModel::State::Loading)
+                return;
+        idle.stop();
+        if (seekTo > 0)
+            window.timeAxis()->setPlayhead(seekTo);
+        if (shotPath.isEmpty())
+            return;
+        QTimer::singleShot(400, &window, [&] {
+            const bool ok = window.grab().save(shotPath);
+            std::fprintf(stderr, ok ? "genrescope: saved %s\n" : "genrescope: cannot write %s\n", qPrintable(shotPath));
+            QApplication::exit(ok ? 0 : 2);
+        });
+    });
+    idle.start();
     return app.exec();
 }

@@ -3,7 +3,6 @@
 #include "ViewStyle.h"
 
 #include <QPainter>
-#include <QPainterPath>
 
 #include <algorithm>
 #include <cmath>
@@ -49,16 +48,22 @@ void WaveformView::paintEvent(QPaintEvent*)
     const double spp = axis->viewSpan() * sr / r.width();  // samples per pixel
     p.setRenderHint(QPainter::Antialiasing, spp < 4);
     if (spp < 2) {
-        // Close in: a line through the samples.
-        QPainterPath path;
+        // Close in: a line through the samples, with dots once they are far apart.
         const long first = std::max(0L, long(std::floor(axis->viewStart() * sr)) - 1);
         const long last = std::min(long(samples.size()), long(std::ceil(axis->viewEnd() * sr)) + 2);
-        for (long i = first; i < last; ++i) {
-            const QPointF pt(r.left() + axis->xOf(i / sr, r.width()), mid - samples[size_t(i)] * half);
-            i == first ? path.moveTo(pt) : path.lineTo(pt);
+        QPolygonF line;
+        line.reserve(last - first);
+        for (long i = first; i < last; ++i)
+            line << QPointF(r.left() + axis->xOf(i / sr, r.width()), mid - samples[size_t(i)] * half);
+        p.setClipRect(r);
+        p.setPen(QPen(viewstyle::waveform(), 1.0));
+        p.drawPolyline(line);
+        if (spp < 0.15) {
+            p.setBrush(viewstyle::waveform());
+            for (const QPointF& pt : line)
+                p.drawEllipse(pt, 2.0, 2.0);
         }
-        p.setPen(QPen(viewstyle::waveform(), 1.5));
-        p.drawPath(path);
+        p.setClipping(false);
     } else {
         p.setPen(viewstyle::waveform());
         for (int x = 0; x < r.width(); ++x) {

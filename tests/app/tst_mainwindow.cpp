@@ -14,6 +14,8 @@
 #include <QListView>
 #include <QMimeData>
 #include <QSet>
+#include <QSignalSpy>
+#include <QAction>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
@@ -88,6 +90,17 @@ private Q_SLOTS:
         QTest::mouseClick(wave, Qt::LeftButton, Qt::NoModifier, target);
         QVERIFY2(w.timeAxis()->playhead() > 1.0 && w.timeAxis()->playhead() < 3.0,
                  qPrintable(QString::number(w.timeAxis()->playhead())));
+
+        // Space reaches the play/pause action even while the song list has focus.
+        auto* playPause = w.findChild<QAction*>(QStringLiteral("actionPlayPause"));
+        QVERIFY(playPause);
+        QSignalSpy toggled(playPause, &QAction::triggered);
+        auto* list = w.findChild<QListView*>(QStringLiteral("songList"));
+        list->setFocus();
+        QTest::keyClick(list, Qt::Key_Space);
+        QCOMPARE(toggled.count(), 1);
+        QTest::keyClick(list, Qt::Key_Space);
+        QCOMPARE(toggled.count(), 2);
 
         // The wheel zooms both views together.
         const double span = w.timeAxis()->viewSpan();

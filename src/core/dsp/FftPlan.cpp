@@ -15,12 +15,26 @@ std::mutex& plannerMutex()
     return m;
 }
 
+// Plans live until the process exits, then are destroyed (so leak checkers stay quiet).
+struct PlanCache {
+    std::map<std::pair<int, bool>, fftw_plan> plans;
+    ~PlanCache()
+    {
+        std::lock_guard lock(plannerMutex());
+        for (auto& [key, plan] : plans)
+            fftw_destroy_plan(plan);
+        fftw_cleanup();
+    }
+};
+
 // Plans are made on scratch buffers with FFTW_ESTIMATE (deterministic, no timing
-// runs) and kept for the life of the process; execution uses the new-array API.
+// runs); execution uses the new-array API.
 fftw_plan sharedPlan(int n, bool inverse)
 {
-    static std::map<std::pair<int, bool>, fftw_plan> plans;
-    std::lock_guard lock(plannerMutex());
+    std::mutex& mutex = plannerMutex();  // constructed first, so destroyed after the cache
+    static PlanCache cache;
+    auto& plans = cache.plans;
+    std::lock_guard lock(mutex);
     auto it = plans.find({n, inverse});
     if (it != plans.end())
         return it->second;

@@ -43,10 +43,12 @@ public:
 
     const std::vector<double>& window() const { return window_; }
 
-    /// librosa's magnitude-squared of one bin: float |X|, squared in float.
+    /// librosa's magnitude-squared of one bin: float |X| (numpy's hypotf of the
+    /// complex64 value, which glibc rounds correctly from double), squared in float.
     static float binPower(const std::complex<double>& x)
     {
-        const float mag = std::hypot(float(x.real()), float(x.imag()));
+        const double re = float(x.real()), im = float(x.imag());
+        const float mag = float(std::sqrt(re * re + im * im));
         return mag * mag;
     }
 

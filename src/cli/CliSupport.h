@@ -27,5 +27,6 @@ struct Command {
 
 int runInfo(const QStringList& args);
 int runMelspec(const QStringList& args);
+int runFeatures(const QStringList& args);
 
 } // namespace genrescope::cli

@@ -17,6 +17,7 @@ namespace {
 const Command kCommands[] = {
     {"info", "Show format, rate, channels and duration of audio files", runInfo},
     {"melspec", "Write a file's mel spectrogram as PNG and/or CSV", runMelspec},
+    {"features", "Compute the 57 GTZAN features as Kaggle-schema CSV", runFeatures},
 };
 
 QString usage()

@@ -65,6 +65,11 @@ private Q_SLOTS:
         QTest::newRow("info without files") << QStringList{"info"};
         QTest::newRow("melspec without outputs") << QStringList{"melspec", wav_};
         QTest::newRow("melspec two files") << QStringList{"melspec", wav_, wav_, "--png", "x.png"};
+        QTest::newRow("features without paths") << QStringList{"features"};
+        QTest::newRow("features bad window") << QStringList{"features", "--window", "abc", wav_};
+        QTest::newRow("features bad hop") << QStringList{"features", "--hop", "-1", wav_};
+        QTest::newRow("features bad jobs") << QStringList{"features", "--jobs", "0", wav_};
+        QTest::newRow("features two labels") << QStringList{"features", "--label", "jazz", "--label-from-folder", wav_};
     }
 
     void usageErrors()
@@ -170,6 +175,46 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 2);
         QCOMPARE(lineCount(r.err), 1);
         QVERIFY(r.err.contains(QStringLiteral("Cannot write")));
+    }
+
+    void featuresWritesKaggleCsv()
+    {
+        Run r = cli({QStringLiteral("features"), QStringLiteral("--label"), QStringLiteral("jazz"), wav_});
+        QCOMPARE(r.exitCode, 0);
+        const QStringList lines = r.out.split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 2);
+        QVERIFY(lines[0].startsWith(QStringLiteral("filename,length,chroma_stft_mean,")));
+        QVERIFY(lines[1].startsWith(QStringLiteral("tone.wav,66150,")));
+        QVERIFY(lines[1].endsWith(QStringLiteral(",jazz")));
+        QCOMPARE(lines[1].split(QLatin1Char(',')).size(), 60);
+
+        // 3 s segments of a 3 s file: exactly one full 66149-sample segment.
+        r = cli({QStringLiteral("features"), QStringLiteral("--window"), QStringLiteral("3"), wav_});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains(QStringLiteral("\r\ntone.0.wav,66149,")));
+
+        // Sliding 1 s windows with a 0.5 s hop: 5 windows.
+        r = cli({QStringLiteral("features"), QStringLiteral("--window"), QStringLiteral("1"), QStringLiteral("--hop"),
+                 QStringLiteral("0.5"), wav_});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out.count(QStringLiteral("\r\n")), 6);
+    }
+
+    void featuresSkipsBadFiles()
+    {
+        const QString out = dir_.filePath(QStringLiteral("f.csv"));
+        Run r = cli({QStringLiteral("features"), QStringLiteral("--out"), out, wav_, bad_});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("bad.wav")), qPrintable(r.err));
+        QFile f(out);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll().count("\r\n"), 2);  // header and the good file
+
+        // Nothing good: no output file at all.
+        const QString none = dir_.filePath(QStringLiteral("none.csv"));
+        r = cli({QStringLiteral("features"), QStringLiteral("--out"), none, bad_});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(!QFile::exists(none));
     }
 
 private:

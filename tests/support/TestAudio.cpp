@@ -108,3 +108,38 @@ void writeBytes(const QString& path, const QByteArray& bytes)
 }
 
 } // namespace testaudio
+
+#include "CsvTable.h"
+
+namespace testaudio {
+
+const QStringList* CsvTable::find(const QString& key) const
+{
+    for (const QStringList& r : rows)
+        if (!r.isEmpty() && r.front() == key)
+            return &r;
+    return nullptr;
+}
+
+CsvTable readCsvTable(const QString& path)
+{
+    CsvTable t;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return t;
+    bool first = true;
+    while (!file.atEnd()) {
+        const QString line = QString::fromUtf8(file.readLine()).trimmed();
+        if (line.isEmpty())
+            continue;
+        const QStringList cells = line.split(QLatin1Char(','));
+        if (first)
+            t.header = cells;
+        else
+            t.rows.push_back(cells);
+        first = false;
+    }
+    return t;
+}
+
+} // namespace testaudio

@@ -3,7 +3,9 @@
 #include "common/Error.h"
 #include "dsp/FftPlan.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cfloat>
 #include <numbers>
 
 namespace genrescope {
@@ -92,6 +94,57 @@ Spectrogram Stft::power(const float* y, long n, const TaskControl& control) cons
             dst[k] = binPower(X[k]);
     });
     return out;
+}
+
+std::vector<float> inverseStft(const ComplexSpectrogram& X, const StftParams& params, long length)
+{
+    const int nb = params.nFft / 2 + 1;
+    if (X.bins != nb)
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("inverse STFT: %1 bins for n_fft %2.").arg(X.bins).arg(params.nFft));
+    return inverseStft(X.frames, [&](long f, std::complex<double>* bins) {
+        const std::complex<float>* src = X.frame(f);
+        for (int k = 0; k < nb; ++k)
+            bins[k] = std::complex<double>(src[k].real(), src[k].imag());
+    }, params, length);
+}
+
+std::vector<float> inverseStft(long available, const FrameSource& fill, const StftParams& params, long length)
+{
+    const int nFft = params.nFft, hop = params.hop;
+    // librosa trims frames beyond what `length` needs.
+    const long padded = params.center ? length + nFft : length;
+    const long frames = std::min<long>(available, (padded + hop - 1) / hop);
+    const long total = frames > 0 ? nFft + long(hop) * (frames - 1) : 0;
+    std::vector<float> y(size_t(total), 0.0f);
+    std::vector<float> windowSum(size_t(total), 0.0f);
+    const std::vector<double> window = periodicHann(nFft);
+    const double scale = 1.0 / nFft;  // numpy's irfft normalisation
+
+    InverseRealFft ifft(nFft);
+    for (long f = 0; f < frames; ++f) {
+        fill(f, ifft.input());
+        ifft.execute();
+        const double* out = ifft.output();
+        float* dst = y.data() + f * hop;
+        float* wsum = windowSum.data() + f * hop;
+        for (int i = 0; i < nFft; ++i) {
+            // float32 accumulation of a float64 frame, as numpy's y[...] += ytmp
+            dst[i] = float(double(dst[i]) + window[size_t(i)] * (out[i] * scale));
+            wsum[i] = float(double(wsum[i]) + window[size_t(i)] * window[size_t(i)]);
+        }
+    }
+    for (size_t i = 0; i < y.size(); ++i)
+        if (windowSum[i] > FLT_MIN)
+            y[i] /= windowSum[i];
+
+    // librosa 0.8.1 trims n_fft/2 from both ends when centred, then pads or cuts to
+    // `length`: the last samples of a clip whose length is not a multiple of the hop are 0.
+    std::vector<float> result(size_t(std::max(0L, length)), 0.0f);
+    const long start = params.center ? nFft / 2 : 0;
+    const long end = params.center ? total - nFft / 2 : total;
+    for (long i = 0; i < length && start + i < end; ++i)
+        result[size_t(i)] = y[size_t(start + i)];
+    return result;
 }
 
 } // namespace genrescope

@@ -58,6 +58,15 @@ private:
     std::vector<double> window_;
 };
 
+/// librosa 0.8.1's istft with the same window and centring: inverse FFT of each
+/// frame, windowed overlap-add into a float32 signal, divided by the summed
+/// squared window, trimmed by n_fft/2 at both ends, then cut or zero-padded to `length`.
+std::vector<float> inverseStft(const ComplexSpectrogram& X, const StftParams& params, long length);
+
+/// The same, pulling each frame's n_fft/2+1 bins from `fill` instead of a stored spectrogram.
+using FrameSource = std::function<void(long frame, std::complex<double>* bins)>;
+std::vector<float> inverseStft(long frames, const FrameSource& fill, const StftParams& params, long length);
+
 /// Periodic Hann window of length n (scipy.signal.get_window('hann', n)).
 std::vector<double> periodicHann(int n);
 

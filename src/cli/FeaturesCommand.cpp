@@ -1,0 +1,142 @@
+// genrescope-cli features [--window 30|3|SECONDS] [--hop SECONDS] [--label GENRE | --label-from-folder]
+//                         [--jobs N] [--out FILE] FILE|DIR...
+
+#include "CliSupport.h"
+
+#include "audio/AudioDecoder.h"
+#include "audio/AudioFormats.h"
+#include "common/Error.h"
+#include "common/PngFile.h"
+#include "features/FeatureExtractor.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QThreadPool>
+#include <QtConcurrent>
+
+#include <atomic>
+
+namespace genrescope::cli {
+
+namespace {
+
+struct FileResult {
+    std::vector<FeatureRow> rows;
+    QString error;
+};
+
+} // namespace
+
+int runFeatures(const QStringList& args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Compute the 57 GTZAN/Kaggle features (librosa 0.8.1 defaults) and write Kaggle's CSV schema:\n"
+        "filename,length,<57 features>,label.\n"
+        "  --window 30 (default): one row per file over the whole file, like features_30_sec.csv.\n"
+        "  --window 3: consecutive 66149-sample segments named <stem>.<i>.wav, like features_3_sec.csv.\n"
+        "  --window SECONDS or --hop SECONDS: sliding windows of that length and hop (default hop = window).\n"
+        "Folders are searched recursively. A file that fails is reported and skipped (exit status 2)."));
+    parser.addOption({QStringLiteral("window"), QStringLiteral("30, 3 or a length in seconds."), QStringLiteral("SECONDS"),
+                      QStringLiteral("30")});
+    parser.addOption({QStringLiteral("hop"), QStringLiteral("Seconds between window starts."), QStringLiteral("SECONDS")});
+    parser.addOption({QStringLiteral("label"), QStringLiteral("Label every row with GENRE."), QStringLiteral("GENRE")});
+    parser.addOption({QStringLiteral("label-from-folder"), QStringLiteral("Label rows with each file's folder name.")});
+    parser.addOption({QStringLiteral("jobs"), QStringLiteral("Files processed in parallel (default: cores)."),
+                      QStringLiteral("N")});
+    parser.addOption({QStringLiteral("out"), QStringLiteral("Write the CSV to FILE instead of stdout."), QStringLiteral("FILE")});
+    parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Audio files or folders."),
+                                 QStringLiteral("FILE|DIR..."));
+    if (!parseOrReport(parser, args))
+        return kBadInput;
+
+    auto usage = [](const QString& text) {
+        printError(QStringLiteral("features: %1").arg(text));
+        return int(kBadInput);
+    };
+    if (parser.positionalArguments().isEmpty())
+        return usage(QStringLiteral("give at least one FILE or DIR (see 'genrescope-cli features --help')."));
+    if (parser.isSet(QStringLiteral("label")) && parser.isSet(QStringLiteral("label-from-folder")))
+        return usage(QStringLiteral("--label and --label-from-folder exclude each other."));
+    bool ok = false;
+    const double window = parser.value(QStringLiteral("window")).toDouble(&ok);
+    if (!ok || !(window > 0) || window > 3600)
+        return usage(QStringLiteral("--window must be a number of seconds between 0 and 3600."));
+    double hop = 0.0;
+    if (parser.isSet(QStringLiteral("hop"))) {
+        hop = parser.value(QStringLiteral("hop")).toDouble(&ok);
+        if (!ok || !(hop > 0) || hop > 3600)
+            return usage(QStringLiteral("--hop must be a positive number of seconds."));
+    }
+    int jobs = QThread::idealThreadCount();
+    if (parser.isSet(QStringLiteral("jobs"))) {
+        jobs = parser.value(QStringLiteral("jobs")).toInt(&ok);
+        if (!ok || jobs < 1 || jobs > 64)
+            return usage(QStringLiteral("--jobs must be between 1 and 64."));
+    }
+
+    WindowSpec spec;
+    if (hop > 0)
+        spec = WindowSpec::sliding(window, hop);
+    else if (window == 30.0)
+        spec = WindowSpec::whole();
+    else if (window == 3.0)
+        spec = WindowSpec::kaggleSegments();
+    else
+        spec = WindowSpec::sliding(window, window);
+
+    const QStringList files = audioformats::collectAudioFiles(parser.positionalArguments());
+    if (files.isEmpty())
+        return usage(QStringLiteral("no audio files found."));
+
+    const QString fixedLabel = parser.value(QStringLiteral("label"));
+    const bool labelFromFolder = parser.isSet(QStringLiteral("label-from-folder"));
+    const bool showProgress = files.size() > 1;
+    std::atomic<int> done{0};
+    QMutex errMutex;
+
+    QThreadPool pool;
+    pool.setMaxThreadCount(jobs);
+    const QList<FileResult> results = QtConcurrent::blockingMapped<QList<FileResult>>(&pool, files, [&](const QString& path) {
+        FileResult r;
+        try {
+            const DecodedAudio audio = decodeAudio(path);
+            const QString label = labelFromFolder ? QFileInfo(path).dir().dirName() : fixedLabel;
+            r.rows = extractRows(audio.samples, QFileInfo(path).fileName(), spec, label);
+        } catch (const Error& e) {
+            r.error = e.message();
+        }
+        const int n = ++done;
+        QMutexLocker lock(&errMutex);
+        if (!r.error.isEmpty())
+            printError(r.error);
+        else if (showProgress)
+            err() << QStringLiteral("genrescope-cli: [%1/%2] %3").arg(n).arg(files.size()).arg(QFileInfo(path).fileName())
+                  << Qt::endl;
+        return r;
+    });
+
+    std::vector<FeatureRow> rows;
+    int failed = 0;
+    for (const FileResult& r : results) {
+        failed += !r.error.isEmpty();
+        rows.insert(rows.end(), r.rows.begin(), r.rows.end());
+    }
+    if (!rows.empty()) {
+        const QByteArray csv = kagglecsv::write(rows);
+        if (parser.isSet(QStringLiteral("out"))) {
+            writeFileAtomically(parser.value(QStringLiteral("out")), csv);
+        } else {
+            out().flush();
+            std::fwrite(csv.constData(), 1, size_t(csv.size()), stdout);
+            std::fflush(stdout);
+        }
+    }
+    if (failed > 0) {
+        printError(QStringLiteral("features: %1 of %2 files failed.").arg(failed).arg(files.size()));
+        return kBadInput;
+    }
+    return kOk;
+}
+
+} // namespace genrescope::cli

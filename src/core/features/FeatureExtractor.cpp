@@ -1,0 +1,135 @@
+#include "features/FeatureExtractor.h"
+
+#include "common/Error.h"
+#include "dsp/MelSpectrogram.h"
+#include "features/Chroma.h"
+#include "features/Hpss.h"
+#include "features/Mfcc.h"
+#include "features/Onset.h"
+#include "features/Rms.h"
+#include "features/SpectralShape.h"
+#include "features/Statistics.h"
+#include "features/Tempo.h"
+#include "features/ZeroCrossingRate.h"
+
+#include <QFileInfo>
+
+#include <cmath>
+
+namespace genrescope {
+
+WindowSpec WindowSpec::sliding(double seconds, double hopSeconds, int sampleRate)
+{
+    if (!(seconds > 0) || !(hopSeconds > 0))
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("Window and hop must be positive seconds."));
+    return {Kind::Sliding, std::lround(seconds * sampleRate), std::max(1L, std::lround(hopSeconds * sampleRate))};
+}
+
+std::vector<FeatureWindow> featureWindows(long n, const WindowSpec& spec)
+{
+    std::vector<FeatureWindow> windows;
+    switch (spec.kind) {
+    case WindowSpec::Kind::Whole:
+        if (n > 0)
+            windows.push_back({0, n});
+        break;
+    case WindowSpec::Kind::KaggleSegments:
+        for (long i = 0; (i + 1) * kSegmentSamples <= n; ++i)
+            windows.push_back({i * kSegmentSamples, kSegmentSamples});
+        break;
+    case WindowSpec::Kind::Sliding:
+        if (n > 0 && n < spec.windowSamples)
+            windows.push_back({0, n});
+        for (long s = 0; s + spec.windowSamples <= n; s += spec.hopSamples)
+            windows.push_back({s, spec.windowSamples});
+        break;
+    }
+    return windows;
+}
+
+FeatureValues extractFeatures(const float* y, long n, const TaskControl& control)
+{
+    if (n <= 0)
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("Cannot compute features of an empty signal."));
+    for (long i = 0; i < n; ++i)
+        if (!std::isfinite(y[i]))
+            throw Error(ErrorCode::NonFiniteSamples,
+                        QStringLiteral("The signal contains NaN or infinite samples (at sample %1).").arg(i));
+
+    const Stft stft;
+    const ComplexSpectrogram X = stft.compute(y, n);
+    control.throwIfCancelled();
+
+    Spectrogram magnitude(X.bins, X.frames), power(X.bins, X.frames);
+    for (size_t i = 0; i < X.data.size(); ++i) {
+        const double re = X.data[i].real(), im = X.data[i].imag();
+        const float mag = float(std::sqrt(re * re + im * im));
+        magnitude.data[i] = mag;
+        power.data[i] = mag * mag;
+    }
+    const MelFilterbank bank;
+    const Spectrogram melDb = powerToDb(bank.apply(power));
+
+    FeatureValues v{};
+    size_t at = 0;
+    auto put = [&](const MeanVar& mv) {
+        v[at++] = mv.mean;
+        v[at++] = mv.var;
+    };
+    const double tuning = estimateTuning(power);
+    const Spectrogram chroma = chromaStft(power, tuning);
+    put(meanVar(chroma.data));
+    put(meanVar(rms(y, n)));
+    const SpectralShape shape = spectralShape(magnitude);
+    put(meanVar(shape.centroid));
+    put(meanVar(shape.bandwidth));
+    put(meanVar(shape.rolloff));
+    put(meanVar(zeroCrossingRate(y, n)));
+    control.throwIfCancelled();
+    const HpssSignals parts = hpss(X, n);
+    put(meanVar(parts.harmonic));
+    put(meanVar(parts.percussive));
+    control.throwIfCancelled();
+    v[at++] = estimateTempo(onsetStrengthMedian(melDb));
+    const Spectrogram coefficients = mfcc(melDb);
+    for (int k = 0; k < coefficients.bins; ++k) {
+        std::vector<float> row(static_cast<size_t>(coefficients.frames));
+        for (long f = 0; f < coefficients.frames; ++f)
+            row[size_t(f)] = coefficients.at(k, f);
+        put(meanVar(row));
+    }
+    for (double value : v)
+        if (!std::isfinite(value))
+            throw Error(ErrorCode::InvalidArgument, QStringLiteral("Feature extraction produced a non-finite value."));
+    return v;
+}
+
+std::vector<FeatureRow> extractRows(const std::vector<float>& y, const QString& filename, const WindowSpec& spec,
+                                    const QString& label, const TaskControl& control)
+{
+    const std::vector<FeatureWindow> windows = featureWindows(long(y.size()), spec);
+    if (windows.empty())
+        throw Error(ErrorCode::InvalidArgument,
+                    QStringLiteral("%1 is too short (%2 s) for %3 s windows.")
+                        .arg(filename).arg(double(y.size()) / 22050.0, 0, 'f', 2)
+                        .arg(double(spec.windowSamples) / 22050.0, 0, 'f', 2));
+    QString stem = QFileInfo(filename).fileName();
+    const QString suffix = QFileInfo(filename).suffix();
+    if (!suffix.isEmpty())
+        stem.chop(suffix.size() + 1);
+    std::vector<FeatureRow> rows;
+    for (size_t i = 0; i < windows.size(); ++i) {
+        control.throwIfCancelled();
+        FeatureRow row;
+        row.filename = spec.kind == WindowSpec::Kind::Whole ? stem + QStringLiteral(".wav")
+                                                            : QStringLiteral("%1.%2.wav").arg(stem).arg(i);
+        row.length = windows[i].length;
+        row.values = extractFeatures(y.data() + windows[i].start, windows[i].length, control);
+        row.label = label;
+        rows.push_back(std::move(row));
+        control.report(double(i + 1) / double(windows.size()));
+    }
+    return rows;
+}
+
+} // namespace genrescope

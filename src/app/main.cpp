@@ -1,6 +1,7 @@
 // genrescope: the desktop app. Opens any files or folders given as arguments.
 
 #include "MainWindow.h"
+#include "common/Memory.h"
 #include "SongLibraryModel.h"
 #include "TimeAxis.h"
 
@@ -16,6 +17,7 @@ int main(int argc, char** argv)
     if (qEnvironmentVariableIsEmpty("QT_MEDIA_BACKEND"))
         qputenv("QT_MEDIA_BACKEND", "gstreamer");
 
+    genrescope::tuneAllocatorForLargeBuffers();
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Genrescope"));
     QApplication::setOrganizationName(QStringLiteral("Genrescope"));

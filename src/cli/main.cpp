@@ -4,6 +4,7 @@
 #include "CliSupport.h"
 
 #include "common/Error.h"
+#include "common/Memory.h"
 
 #include <QCoreApplication>
 
@@ -34,6 +35,7 @@ QString usage()
 
 int main(int argc, char** argv)
 {
+    genrescope::tuneAllocatorForLargeBuffers();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("genrescope-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(GENRESCOPE_VERSION));

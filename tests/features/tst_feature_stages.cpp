@@ -57,7 +57,7 @@ double worstError(const Spectrogram& ours, const std::vector<std::vector<double>
 Spectrogram fromRow(const std::vector<float>& v)
 {
     Spectrogram s(1, long(v.size()));
-    s.data = v;
+    s.data.assign(v.begin(), v.end());
     return s;
 }
 

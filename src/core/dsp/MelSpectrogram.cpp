@@ -20,8 +20,7 @@ Spectrogram MelSpectrogram::compute(const float* y, long n, const TaskControl& c
     std::vector<float> power(size_t(nb), 0.0f);
     // Frame by frame, so a long file never holds its full linear spectrogram.
     stft_.forEachFrame(y, n, control, [&](long f, const std::complex<double>* X) {
-        for (int k = 0; k < nb; ++k)
-            power[size_t(k)] = Stft::binPower(X[k]);
+        binMagnitudes(X, nb, nullptr, power.data());
         bank_.apply(power.data(), mel.frame(f));
     });
     return mel;

@@ -10,6 +10,34 @@
 
 namespace genrescope {
 
+__attribute__((target_clones("avx2", "default")))
+void binMagnitudes(const std::complex<double>* bins, int n, float* magnitude, float* power)
+{
+    const double* d = reinterpret_cast<const double*>(bins);
+    for (int k = 0; k < n; ++k) {
+        const double re = float(d[2 * k]), im = float(d[2 * k + 1]);
+        const float mag = float(std::sqrt(re * re + im * im));
+        if (magnitude)
+            magnitude[k] = mag;
+        if (power)
+            power[k] = mag * mag;
+    }
+}
+
+__attribute__((target_clones("avx2", "default")))
+void binMagnitudes(const std::complex<float>* bins, long n, float* magnitude, float* power)
+{
+    const float* d = reinterpret_cast<const float*>(bins);
+    for (long k = 0; k < n; ++k) {
+        const double re = d[2 * k], im = d[2 * k + 1];
+        const float mag = float(std::sqrt(re * re + im * im));
+        if (magnitude)
+            magnitude[k] = mag;
+        if (power)
+            power[k] = mag * mag;
+    }
+}
+
 std::vector<double> periodicHann(int n)
 {
     std::vector<double> w(size_t(std::max(n, 0)));
@@ -89,9 +117,7 @@ Spectrogram Stft::power(const float* y, long n, const TaskControl& control) cons
     Spectrogram out(bins(), frameCount(n));
     const int nb = bins();
     forEachFrame(y, n, control, [&](long f, const std::complex<double>* X) {
-        float* dst = out.frame(f);
-        for (int k = 0; k < nb; ++k)
-            dst[k] = binPower(X[k]);
+        binMagnitudes(X, nb, nullptr, out.frame(f));
     });
     return out;
 }

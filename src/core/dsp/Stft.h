@@ -43,17 +43,7 @@ public:
 
     const std::vector<double>& window() const { return window_; }
 
-    /// librosa's magnitude-squared of one bin: float |X| (numpy's hypotf of the
-    /// complex64 value, which glibc rounds correctly from double), squared in float.
-    static float binPower(const std::complex<double>& x)
-    {
-        const double re = float(x.real()), im = float(x.imag());
-        const float mag = float(std::sqrt(re * re + im * im));
-        return mag * mag;
-    }
-
 private:
-
     StftParams params_;
     std::vector<double> window_;
 };
@@ -66,6 +56,12 @@ std::vector<float> inverseStft(const ComplexSpectrogram& X, const StftParams& pa
 /// The same, pulling each frame's n_fft/2+1 bins from `fill` instead of a stored spectrogram.
 using FrameSource = std::function<void(long frame, std::complex<double>* bins)>;
 std::vector<float> inverseStft(long frames, const FrameSource& fill, const StftParams& params, long length);
+
+/// |X| and |X|^2 of n bins, as librosa computes them from the complex64 STFT:
+/// numpy's hypotf (which glibc rounds correctly from double), squared in float.
+/// Either output may be null. Vectorised.
+void binMagnitudes(const std::complex<double>* bins, int n, float* magnitude, float* power);
+void binMagnitudes(const std::complex<float>* bins, long n, float* magnitude, float* power);
 
 /// Periodic Hann window of length n (scipy.signal.get_window('hann', n)).
 std::vector<double> periodicHann(int n);

@@ -61,12 +61,7 @@ FeatureValues extractFeatures(const float* y, long n, const TaskControl& control
     control.throwIfCancelled();
 
     Spectrogram magnitude(X.bins, X.frames), power(X.bins, X.frames);
-    for (size_t i = 0; i < X.data.size(); ++i) {
-        const double re = X.data[i].real(), im = X.data[i].imag();
-        const float mag = float(std::sqrt(re * re + im * im));
-        magnitude.data[i] = mag;
-        power.data[i] = mag * mag;
-    }
+    binMagnitudes(X.data.data(), long(X.data.size()), magnitude.data.data(), power.data.data());
     const MelFilterbank bank;
     const Spectrogram melDb = powerToDb(bank.apply(power));
 
@@ -78,7 +73,7 @@ FeatureValues extractFeatures(const float* y, long n, const TaskControl& control
     };
     const double tuning = estimateTuning(power);
     const Spectrogram chroma = chromaStft(power, tuning);
-    put(meanVar(chroma.data));
+    put(meanVar(chroma.data.data(), chroma.data.size()));
     put(meanVar(rms(y, n)));
     const SpectralShape shape = spectralShape(magnitude);
     put(meanVar(shape.centroid));
@@ -86,7 +81,7 @@ FeatureValues extractFeatures(const float* y, long n, const TaskControl& control
     put(meanVar(shape.rolloff));
     put(meanVar(zeroCrossingRate(y, n)));
     control.throwIfCancelled();
-    const HpssSignals parts = hpss(X, n);
+    const HpssSignals parts = hpss(X, magnitude, y, n);
     put(meanVar(parts.harmonic));
     put(meanVar(parts.percussive));
     control.throwIfCancelled();

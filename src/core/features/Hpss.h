@@ -23,5 +23,11 @@ struct HpssSignals {
 
 /// From the complex STFT of a signal of `length` samples.
 HpssSignals hpss(const ComplexSpectrogram& X, long length, const HpssParams& params = {});
+/// The same when |X| (frame-major float32 magnitudes) and the signal y that X came
+/// from are at hand. The masks sum to one, so the percussive part is y minus the
+/// harmonic part (inverse STFT is linear and reconstructs y): one inverse STFT, not two.
+/// Equal to the two-transform result within float32 rounding.
+HpssSignals hpss(const ComplexSpectrogram& X, const Spectrogram& magnitude, const float* y, long length,
+                 const HpssParams& params = {});
 
 } // namespace genrescope

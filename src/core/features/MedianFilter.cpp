@@ -20,7 +20,6 @@ __attribute__((target_clones("avx2", "default")))
 void slidingMedianLanes(const float* ext, float* out, long n, int size)
 {
     Lanes w[kMaxWindow + 1];
-    Lanes r[kMaxWindow + 1];
     for (int l = 0; l < kLanes; ++l) {
         float first[kMaxWindow];
         for (int j = 0; j < size; ++j)
@@ -38,14 +37,20 @@ void slidingMedianLanes(const float* ext, float* out, long n, int size)
         Lanes x, y;
         std::memcpy(&x, ext + i * kLanes, sizeof(Lanes));           // leaving
         std::memcpy(&y, ext + (i + size) * kLanes, sizeof(Lanes));  // entering
-        // Remove the first copy of x: slots before it stay, later ones move down.
-        for (int j = 0; j < size; ++j)
-            r[j] = w[j] < x ? w[j] : w[j + 1];
-        // Insert y into the size-1 sorted values (r[size-1] is the sentinel).
-        w[0] = r[0] < y ? r[0] : y;
+        // One in-place pass. Removing the first copy of x keeps the slots below it
+        // and moves later ones down: r[j] = w[j] < x ? w[j] : w[j+1]. Inserting y
+        // into r: new[j] = max(r[j-1], min(r[j], y)). w[j+1] is read before w[j] is written.
+        Lanes current = w[0];
+        Lanes previousR = current < x ? current : w[1];
+        w[0] = previousR < y ? previousR : y;
+        current = w[1];
         for (int j = 1; j < size; ++j) {
-            const Lanes low = r[j] < y ? r[j] : y;
-            w[j] = r[j - 1] > low ? r[j - 1] : low;
+            const Lanes next = w[j + 1];  // w[size] is the sentinel
+            const Lanes rj = current < x ? current : next;
+            const Lanes low = rj < y ? rj : y;
+            w[j] = previousR > low ? previousR : low;
+            previousR = rj;
+            current = next;
         }
     }
 }
@@ -123,11 +128,23 @@ void medianFilterColumns(const float* in, float* out, long rows, long cols, int 
         const int lanes = int(std::min<long>(kLanes, cols - c0));
         if (lanes < kLanes)
             std::fill(ext.begin(), ext.end(), 0.0f);
-        for (long j = 0; j < extLen; ++j)
-            std::memcpy(ext.data() + size_t(j) * kLanes, in + source[size_t(j)] * cols + c0, size_t(lanes) * sizeof(float));
+        if (lanes == kLanes) {  // fixed-size copies compile to single vector moves
+            for (long j = 0; j < extLen; ++j)
+                std::memcpy(ext.data() + size_t(j) * kLanes, in + source[size_t(j)] * cols + c0, sizeof(float) * kLanes);
+        } else {
+            for (long j = 0; j < extLen; ++j)
+                for (int l = 0; l < lanes; ++l)
+                    ext[size_t(j) * kLanes + size_t(l)] = in[source[size_t(j)] * cols + c0 + l];
+        }
         slidingMedianLanes(ext.data(), lanesOut.data(), rows, size);
-        for (long j = 0; j < rows; ++j)
-            std::memcpy(out + j * cols + c0, lanesOut.data() + size_t(j) * kLanes, size_t(lanes) * sizeof(float));
+        if (lanes == kLanes) {
+            for (long j = 0; j < rows; ++j)
+                std::memcpy(out + j * cols + c0, lanesOut.data() + size_t(j) * kLanes, sizeof(float) * kLanes);
+        } else {
+            for (long j = 0; j < rows; ++j)
+                for (int l = 0; l < lanes; ++l)
+                    out[j * cols + c0 + l] = lanesOut[size_t(j) * kLanes + size_t(l)];
+        }
     }
 }
 

@@ -9,16 +9,26 @@ MeanVar meanVar(const float* values, size_t count)
     MeanVar r;
     if (count == 0)
         return r;
-    double sum = 0.0;
-    for (size_t i = 0; i < count; ++i)
-        sum += values[i];
-    r.mean = sum / double(count);
-    double sq = 0.0;
-    for (size_t i = 0; i < count; ++i) {
+    // Four partial sums in double, so the loops vectorise.
+    double s[4] = {0, 0, 0, 0};
+    size_t i = 0;
+    for (; i + 4 <= count; i += 4)
+        for (int l = 0; l < 4; ++l)
+            s[l] += values[i + size_t(l)];
+    for (; i < count; ++i)
+        s[0] += values[i];
+    r.mean = ((s[0] + s[1]) + (s[2] + s[3])) / double(count);
+    double q[4] = {0, 0, 0, 0};
+    for (i = 0; i + 4 <= count; i += 4)
+        for (int l = 0; l < 4; ++l) {
+            const double d = double(values[i + size_t(l)]) - r.mean;
+            q[l] += d * d;
+        }
+    for (; i < count; ++i) {
         const double d = double(values[i]) - r.mean;
-        sq += d * d;
+        q[0] += d * d;
     }
-    r.var = sq / double(count);
+    r.var = ((q[0] + q[1]) + (q[2] + q[3])) / double(count);
     return r;
 }
 

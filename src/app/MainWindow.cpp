@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 #include "ui_MainWindow.h"
 
+#include "FeatureTableModel.h"
 #include "PlaybackController.h"
 #include "SongLibraryModel.h"
 #include "TimeAxis.h"
@@ -11,6 +12,7 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QHeaderView>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QSettings>
@@ -34,13 +36,19 @@ MainWindow::MainWindow(QWidget* parent)
       ui_(std::make_unique<Ui::MainWindow>()),
       library_(new SongLibraryModel(this)),
       axis_(new TimeAxis(this)),
-      playback_(new PlaybackController(axis_, this))
+      playback_(new PlaybackController(axis_, this)),
+      features_(new FeatureTableModel(this))
 {
     ui_->setupUi(this);
+    ui_->featureTable->setModel(features_);
+    ui_->featureTable->horizontalHeader()->setStretchLastSection(true);
+    ui_->featureTable->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    ui_->featureTable->verticalHeader()->hide();
+    ui_->featureTable->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 4);
     setWindowIcon(QIcon(QStringLiteral(":/icons/genrescope.svg")));
     ui_->songList->setModel(library_);
     ui_->splitter->setStretchFactor(1, 1);
-    ui_->splitter->setSizes({260, 940});
+    ui_->splitter->setSizes({220, 680, 300});
     ui_->waveformView->setTimeAxis(axis_);
     ui_->spectrogramView->setTimeAxis(axis_);
     ui_->playButton->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
@@ -121,6 +129,7 @@ void MainWindow::refreshSelected()
 {
     const int row = currentRow();
     ui_->messageBanner->hide();
+    features_->setFeatures(nullptr);
     if (row < 0) {
         shownSong_ = nullptr;
         ui_->songTitle->setText(tr("No song loaded"));
@@ -158,6 +167,8 @@ void MainWindow::refreshSelected()
                               .arg(src.channels == 1 ? tr("mono") : src.channels == 2 ? tr("stereo")
                                                                      : tr("%1 channels").arg(src.channels))
                               .arg(clock(src.durationSeconds()));
+        if (song->tempo > 0)
+            details += tr(" · %1 BPM (%2 beats)").arg(song->tempo, 0, 'f', 1).arg(song->beatTimes.size());
         details += src.sampleRate == song->audio.sampleRate && src.channels == 1
             ? tr(" · analysed as is (mono, %1 Hz)").arg(song->audio.sampleRate)
             : tr(" · analysed as mono %1 Hz (downmixed/resampled)").arg(song->audio.sampleRate);
@@ -169,6 +180,8 @@ void MainWindow::refreshSelected()
         }
         ui_->waveformView->setSong(song);
         ui_->spectrogramView->setSong(song);
+        if (song->hasFeatures)
+            features_->setFeatures(&song->features);
         break;
     }
     }

@@ -11,6 +11,7 @@ namespace genrescope::app {
 class SongLibraryModel;
 class TimeAxis;
 class PlaybackController;
+class FeatureTableModel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -44,6 +45,7 @@ private:
     SongLibraryModel* library_;
     TimeAxis* axis_;
     PlaybackController* playback_;
+    FeatureTableModel* features_;
     const void* shownSong_ = nullptr;  // the analysis the views show now
 };
 

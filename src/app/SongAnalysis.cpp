@@ -2,6 +2,9 @@
 
 #include "dsp/Colormap.h"
 #include "dsp/MelSpectrogram.h"
+#include "features/FeatureExtractor.h"
+#include "features/Onset.h"
+#include "features/Tempo.h"
 
 #include <cstring>
 
@@ -10,16 +13,23 @@ namespace genrescope::app {
 SongAnalysisPtr analyseSong(const QString& path, const TaskControl& control)
 {
     auto song = std::make_shared<SongAnalysis>();
-    TaskControl decodeStage{[&](double f) { control.report(0.6 * f); }, control.cancel};
+    TaskControl decodeStage{[&](double f) { control.report(0.4 * f); }, control.cancel};
     song->audio = decodeAudio(path, decodeStage);
     control.throwIfCancelled();
 
     song->peaks = PeakPyramid(song->audio.samples);
-    TaskControl melStage{[&](double f) { control.report(0.6 + 0.38 * f); }, control.cancel};
+    TaskControl melStage{[&](double f) { control.report(0.4 + 0.2 * f); }, control.cancel};
     const MelSpectrogram melspec;
     song->hop = melspec.params().stft.hop;
     const Spectrogram mel = melspec.compute(song->audio.samples.data(), long(song->audio.samples.size()), melStage);
     song->melDb = powerToDb(mel, DbParams{0.0, 1e-10, 80.0});
+
+    // Tempo and beat grid from the onset envelope (power_to_db with ref 1, as librosa).
+    const std::vector<float> onsets = onsetStrengthMedian(powerToDb(mel));
+    song->tempo = estimateTempo(onsets);
+    for (long frame : trackBeats(onsets, song->tempo))
+        song->beatTimes.push_back(double(frame) * song->hop / song->audio.sampleRate);
+    control.throwIfCancelled();
 
     const ArgbImage argb = renderMagma(song->melDb, float(song->dbFloor), float(song->dbCeiling));
     QImage image(argb.width, argb.height, QImage::Format_RGB32);
@@ -27,6 +37,12 @@ SongAnalysisPtr analyseSong(const QString& path, const TaskControl& control)
         std::memcpy(image.scanLine(y), argb.pixels.data() + size_t(y) * size_t(argb.width),
                     size_t(argb.width) * sizeof(std::uint32_t));
     song->melImage = std::move(image);
+    control.report(0.6);
+
+    if (song->audio.durationSeconds() <= SongAnalysis::kMaxFeatureSeconds) {
+        song->features = extractFeatures(song->audio.samples.data(), long(song->audio.samples.size()), control);
+        song->hasFeatures = true;
+    }
     control.report(1.0);
     return song;
 }

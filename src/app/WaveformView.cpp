@@ -76,6 +76,15 @@ void WaveformView::paintEvent(QPaintEvent*)
         }
     }
     viewstyle::drawTimeTicks(p, r, *axis, false);
+    // The beat grid, so a person can judge the tempo estimate (and its octave).
+    p.setPen(QPen(QColor(255, 200, 80, 150), 1, Qt::DashLine));
+    for (double t : song_->beatTimes) {
+        if (t < axis->viewStart() || t > axis->viewEnd())
+            continue;
+        const double x = r.left() + axis->xOf(t, r.width());
+        p.drawLine(QPointF(x, r.top()), QPointF(x, r.top() + 8));
+        p.drawLine(QPointF(x, r.bottom() - 8), QPointF(x, r.bottom()));
+    }
     drawPlayhead(p);
 }
 

@@ -12,6 +12,7 @@
 #include <QApplication>
 #include <QLabel>
 #include <QListView>
+#include <QTableView>
 #include <QMimeData>
 #include <QSet>
 #include <QSignalSpy>
@@ -70,6 +71,11 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(w.library()->state(0), SongLibraryModel::State::Ready, 30000);
         QCOMPARE(w.currentRow(), 0);
         QVERIFY(std::abs(w.timeAxis()->duration() - 4.0) < 0.01);
+        // The feature table shows the 57 features of the song.
+        auto* table = w.findChild<QTableView*>(QStringLiteral("featureTable"));
+        QVERIFY(table && table->model());
+        QCOMPARE(table->model()->rowCount(), 57);
+        QCOMPARE(table->model()->index(16, 0).data().toString(), QStringLiteral("tempo"));
 
         auto* wave = w.findChild<WaveformView*>(QStringLiteral("waveformView"));
         auto* spec = w.findChild<SpectrogramView*>(QStringLiteral("spectrogramView"));

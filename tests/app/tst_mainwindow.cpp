@@ -108,6 +108,17 @@ private Q_SLOTS:
         QTest::keyClick(list, Qt::Key_Space);
         QCOMPARE(toggled.count(), 2);
 
+        // Playing moves the shared playhead live (gstreamer plays without an audio device too).
+        w.timeAxis()->setPlayhead(0.0);
+        const double before = w.timeAxis()->playhead();
+        playPause->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(w.timeAxis()->playhead() > before + 0.4, 8000);
+        playPause->trigger();  // pause
+        QTest::qWait(200);
+        const double paused = w.timeAxis()->playhead();
+        QTest::qWait(400);
+        QVERIFY(std::abs(w.timeAxis()->playhead() - paused) < 0.05);
+
         // The wheel zooms both views together.
         const double span = w.timeAxis()->viewSpan();
         QWheelEvent wheel(QPointF(target), wave->mapToGlobal(QPointF(target)), {}, QPoint(0, 240), Qt::NoButton,

@@ -28,5 +28,7 @@ struct Command {
 int runInfo(const QStringList& args);
 int runMelspec(const QStringList& args);
 int runFeatures(const QStringList& args);
+int runTrain(const QStringList& args);
+int runEvaluate(const QStringList& args);
 
 } // namespace genrescope::cli

@@ -19,6 +19,8 @@ const Command kCommands[] = {
     {"info", "Show format, rate, channels and duration of audio files", runInfo},
     {"melspec", "Write a file's mel spectrogram as PNG and/or CSV", runMelspec},
     {"features", "Compute the 57 GTZAN features as Kaggle-schema CSV", runFeatures},
+    {"train", "Train an MLP on features or a CNN on mel images", runTrain},
+    {"evaluate", "Score a model on labelled data", runEvaluate},
 };
 
 QString usage()

@@ -6,6 +6,7 @@
 
 #include <png.h>
 
+#include <cstring>
 #include <vector>
 
 namespace genrescope {
@@ -34,7 +35,70 @@ bool writeRows(png_structp png, png_infop info, int width, int height, png_bytep
     return true;
 }
 
+struct ReadCursor {
+    const QByteArray* bytes;
+    qsizetype at = 0;
+};
+
+void readBytes(png_structp png, png_bytep out, png_size_t length)
+{
+    auto* cursor = static_cast<ReadCursor*>(png_get_io_ptr(png));
+    if (cursor->at + qsizetype(length) > cursor->bytes->size())
+        png_error(png, "truncated");
+    std::memcpy(out, cursor->bytes->constData() + cursor->at, length);
+    cursor->at += qsizetype(length);
+}
+
+// As writeRows: no C++ objects with destructors live across setjmp.
+bool readImage(png_structp png, png_infop info, ReadCursor* cursor, ArgbImage* image, std::vector<png_byte>* rgba,
+               std::vector<png_bytep>* rows)
+{
+    if (setjmp(png_jmpbuf(png)))
+        return false;
+    png_set_read_fn(png, cursor, readBytes);
+    png_set_user_limits(png, 20000, 20000);
+    png_read_info(png, info);
+    png_set_expand(png);
+    png_set_strip_16(png);
+    png_set_gray_to_rgb(png);
+    png_set_add_alpha(png, 0xff, PNG_FILLER_AFTER);
+    png_read_update_info(png, info);
+    const png_uint_32 w = png_get_image_width(png, info), h = png_get_image_height(png, info);
+    if (png_get_rowbytes(png, info) != w * 4)
+        return false;
+    rgba->resize(size_t(w) * size_t(h) * 4);
+    rows->resize(h);
+    for (png_uint_32 y = 0; y < h; ++y)
+        (*rows)[y] = rgba->data() + size_t(y) * w * 4;
+    png_read_image(png, rows->data());
+    image->width = int(w);
+    image->height = int(h);
+    return true;
+}
+
 } // namespace
+
+ArgbImage decodePng(const QByteArray& bytes, const QString& source)
+{
+    static const QByteArray signature = QByteArray::fromHex("89504e470d0a1a0a");
+    if (!bytes.startsWith(signature))
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("%1 is not a PNG image.").arg(source));
+    ArgbImage image;
+    std::vector<png_byte> rgba;
+    std::vector<png_bytep> rows;
+    ReadCursor cursor{&bytes};
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+    png_infop info = png ? png_create_info_struct(png) : nullptr;
+    const bool ok = png && info && readImage(png, info, &cursor, &image, &rgba, &rows);
+    png_destroy_read_struct(&png, &info, nullptr);
+    if (!ok)
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("%1 is a damaged PNG image.").arg(source));
+    image.pixels.resize(size_t(image.width) * size_t(image.height));
+    for (size_t i = 0; i < image.pixels.size(); ++i)
+        image.pixels[i] = (std::uint32_t(rgba[i * 4 + 3]) << 24) | (std::uint32_t(rgba[i * 4]) << 16) |
+                          (std::uint32_t(rgba[i * 4 + 1]) << 8) | std::uint32_t(rgba[i * 4 + 2]);
+    return image;
+}
 
 QByteArray encodePng(const ArgbImage& image)
 {

@@ -11,6 +11,10 @@ namespace genrescope {
 /// Encodes 8-bit RGB (alpha dropped) PNG bytes.
 QByteArray encodePng(const ArgbImage& image);
 
+/// Decodes any PNG to 8-bit ARGB pixels (0xAARRGGBB). Throws Error(InvalidArgument)
+/// naming `source` for damaged or non-PNG data, or absurd dimensions.
+ArgbImage decodePng(const QByteArray& bytes, const QString& source);
+
 /// Writes bytes to path atomically (QSaveFile). Throws Error(WriteFailed).
 void writeFileAtomically(const QString& path, const QByteArray& bytes);
 

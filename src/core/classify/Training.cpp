@@ -1,0 +1,138 @@
+#include "classify/Training.h"
+
+#include "common/Error.h"
+
+#include <QDateTime>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QSet>
+
+#include <cmath>
+
+namespace genrescope::classify {
+
+QString defaultArchitecture(data::InputKind input)
+{
+    if (input == data::InputKind::Features)
+        return QStringLiteral("dense:256:relu,dropout:0.3,dense:128:relu,dropout:0.3");
+    return QStringLiteral("conv:16:3x3:p1:relu,maxpool:2x2,conv:32:3x3:p1:relu,maxpool:2x2,"
+                          "conv:64:3x3:p1:relu,maxpool:2x2,conv:64:3x3:p1:relu,gap");
+}
+
+namespace {
+
+PartScores score(ml::Model& model, const data::Dataset& d, const std::vector<int>& rows)
+{
+    PartScores s;
+    if (rows.empty())
+        return s;
+    const data::Dataset part = d.subset(rows);
+    const ml::Tensor p = model.network->predict(part.inputs);  // already standardised
+    s.rows = part.size();
+    s.songs = part.songCount();
+    s.rowReport = ml::classificationReport(part.labels, ml::argmaxRows(p), int(part.classes.size()));
+    s.songReport = ml::songLevelReport(p, part.labels, part.songIds, int(part.classes.size()));
+    return s;
+}
+
+QJsonObject scoresJson(const PartScores& s, const QStringList& classes)
+{
+    if (s.empty())
+        return {};
+    return QJsonObject{{"rows", s.rows}, {"songs", s.songs}, {"accuracy", s.rowReport.accuracy},
+                       {"songAccuracy", s.songReport.accuracy}, {"rowReport", s.rowReport.toJson(classes)},
+                       {"songReport", s.songReport.toJson(classes)}};
+}
+
+} // namespace
+
+TrainingOutcome runTraining(const TrainingRequest& request, const ml::TrainCallbacks& callbacks)
+{
+    data::Dataset d = data::loadDataset(request.dataPath, request.input);
+    TrainingOutcome out;
+    out.split = data::makeSplit(request.split, d.songIds, request.config.seed);
+    if (out.split.train.empty())
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("The split leaves no training rows."));
+
+    const data::Standardizer stdz =
+        data::Standardizer::fit(d.inputs, out.split.train, request.input == data::InputKind::Features);
+    stdz.apply(d.inputs);
+
+    const QString arch = request.architecture.isEmpty() ? defaultArchitecture(request.input) : request.architecture;
+    std::vector<int> inputShape(d.inputs.shape.begin() + 1, d.inputs.shape.end());
+    out.model.network = std::make_unique<ml::Network>(arch, inputShape, int(d.classes.size()));
+    out.model.network->initialise(request.config.seed);
+    out.model.inputKind = data::inputKindName(request.input);
+    out.model.classes = d.classes;
+    out.model.mean = stdz.mean;
+    out.model.scale = stdz.scale;
+
+    const data::Dataset trainPart = d.subset(out.split.train);
+    const data::Dataset validPart = d.subset(out.split.valid);
+    out.result = ml::train(*out.model.network, {&trainPart.inputs, &trainPart.labels},
+                           {&validPart.inputs, &validPart.labels}, request.config, callbacks);
+
+    out.valid = score(out.model, d, out.split.valid);
+    out.test = score(out.model, d, out.split.test);
+
+    const ml::OptimizerConfig& opt = request.config.optimizer;
+    const QJsonObject hyper{{"epochs", request.config.epochs}, {"batch", request.config.batch},
+                            {"optimizer", opt.kindName()}, {"learningRate", opt.learningRate},
+                            {"momentum", opt.momentum}, {"weightDecay", opt.weightDecay},
+                            {"patience", request.config.patience}, {"seed", double(request.config.seed)}};
+    QJsonArray history;
+    for (const ml::EpochStats& e : out.result.history)
+        history.append(QJsonObject{{"epoch", e.epoch}, {"trainLoss", e.trainLoss}, {"trainAccuracy", e.trainAccuracy},
+                                   {"validLoss", std::isfinite(e.validLoss) ? QJsonValue(e.validLoss) : QJsonValue()},
+                                   {"validAccuracy", std::isfinite(e.validAccuracy) ? QJsonValue(e.validAccuracy) : QJsonValue()},
+                                   {"seconds", e.seconds}});
+    out.model.training = QJsonObject{
+        {"data", QFileInfo(request.dataPath).absoluteFilePath()},
+        {"input", out.model.inputKind},
+        {"split", out.split.description},
+        {"rows", QJsonObject{{"train", int(out.split.train.size())}, {"valid", int(out.split.valid.size())},
+                             {"test", int(out.split.test.size())}}},
+        {"hyperparameters", hyper},
+        {"bestEpoch", out.result.bestEpoch},
+        {"stopped", out.result.message},
+        {"seconds", out.result.seconds},
+        {"date", QDateTime::currentDateTimeUtc().toString(Qt::ISODate)},
+        {"parameters", double(out.model.network->parameterCount())},
+    };
+    out.model.metrics = QJsonObject{{"valid", scoresJson(out.valid, d.classes)}, {"test", scoresJson(out.test, d.classes)}};
+    out.log = QJsonObject{{"architecture", arch}, {"training", out.model.training}, {"metrics", out.model.metrics},
+                          {"history", history}, {"notes", QJsonArray::fromStringList(out.split.notes)}};
+    return out;
+}
+
+PartScores evaluateModel(const ml::Model& model, data::Dataset d, const QString& listFile)
+{
+    if (data::inputKindName(d.kind) != model.inputKind)
+        throw Error(ErrorCode::InvalidArgument,
+                    QStringLiteral("The model takes %1 input but the data is %2.").arg(model.inputKind, data::inputKindName(d.kind)));
+    d.remapClasses(model.classes);
+    std::vector<int> rows;
+    if (!listFile.isEmpty()) {
+        const QStringList songs = data::readSongList(listFile);
+        const QSet<QString> wanted(songs.begin(), songs.end());
+        for (int i = 0; i < d.size(); ++i)
+            if (wanted.contains(d.songIds[i]))
+                rows.push_back(i);
+        if (rows.empty())
+            throw Error(ErrorCode::InvalidArgument, QStringLiteral("No rows of %1 belong to songs listed in %2.")
+                                                        .arg(d.source, QFileInfo(listFile).fileName()));
+    } else {
+        for (int i = 0; i < d.size(); ++i)
+            rows.push_back(i);
+    }
+    data::Dataset part = d.subset(rows);
+    const ml::Tensor p = model.predict(part.inputs);
+    PartScores s;
+    s.rows = part.size();
+    s.songs = part.songCount();
+    s.rowReport = ml::classificationReport(part.labels, ml::argmaxRows(p), int(model.classes.size()));
+    s.songReport = ml::songLevelReport(p, part.labels, part.songIds, int(model.classes.size()));
+    return s;
+}
+
+} // namespace genrescope::classify

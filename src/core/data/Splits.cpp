@@ -1,0 +1,154 @@
+#include "data/Splits.h"
+
+#include "common/Error.h"
+#include "features/FeatureVector.h"
+
+#include <QDir>
+#include <QFile>
+#include <QHash>
+#include <QSet>
+
+#include <algorithm>
+#include <numeric>
+#include <random>
+
+namespace genrescope::data {
+namespace {
+
+void checkFractions(const SplitFractions& f)
+{
+    if (!(f.train > 0) || f.valid < 0 || f.train + f.valid > 1.0 + 1e-9)
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("Split fractions must be positive and sum to at most 1."));
+}
+
+/// Splits 0..n-1 (already shuffled) into three consecutive parts.
+void cut(const std::vector<int>& order, const SplitFractions& f, std::vector<int>& a, std::vector<int>& b,
+         std::vector<int>& c)
+{
+    const size_t n = order.size();
+    const size_t nTrain = size_t(std::llround(f.train * double(n)));
+    const size_t nValid = std::min(n - nTrain, size_t(std::llround(f.valid * double(n))));
+    a.assign(order.begin(), order.begin() + long(nTrain));
+    b.assign(order.begin() + long(nTrain), order.begin() + long(nTrain + nValid));
+    c.assign(order.begin() + long(nTrain + nValid), order.end());
+}
+
+} // namespace
+
+Split randomSplit(int rows, unsigned seed, SplitFractions fractions)
+{
+    checkFractions(fractions);
+    std::vector<int> order(static_cast<size_t>(rows));
+    std::iota(order.begin(), order.end(), 0);
+    std::mt19937 rng(seed);
+    std::shuffle(order.begin(), order.end(), rng);
+    Split s;
+    cut(order, fractions, s.train, s.valid, s.test);
+    s.description = QStringLiteral("random by row %1/%2/%3, seed %4")
+                        .arg(std::lround(fractions.train * 100)).arg(std::lround(fractions.valid * 100))
+                        .arg(100 - std::lround(fractions.train * 100) - std::lround(fractions.valid * 100)).arg(seed);
+    return s;
+}
+
+Split songSplit(const QStringList& songIds, unsigned seed, SplitFractions fractions)
+{
+    checkFractions(fractions);
+    QStringList songs;
+    QHash<QString, std::vector<int>> rowsOf;
+    for (int i = 0; i < songIds.size(); ++i) {
+        if (!rowsOf.contains(songIds[i]))
+            songs << songIds[i];
+        rowsOf[songIds[i]].push_back(i);
+    }
+    std::vector<int> order(size_t(songs.size()));
+    std::iota(order.begin(), order.end(), 0);
+    std::mt19937 rng(seed);
+    std::shuffle(order.begin(), order.end(), rng);
+    std::vector<int> a, b, c;
+    cut(order, fractions, a, b, c);
+    Split s;
+    auto expand = [&](const std::vector<int>& songIdx, std::vector<int>& rows) {
+        for (int k : songIdx)
+            for (int r : rowsOf[songs[k]])
+                rows.push_back(r);
+    };
+    expand(a, s.train);
+    expand(b, s.valid);
+    expand(c, s.test);
+    s.description = QStringLiteral("random by song %1/%2/%3, seed %4")
+                        .arg(std::lround(fractions.train * 100)).arg(std::lround(fractions.valid * 100))
+                        .arg(100 - std::lround(fractions.train * 100) - std::lround(fractions.valid * 100)).arg(seed);
+    return s;
+}
+
+QStringList readSongList(const QString& path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        throw Error(ErrorCode::FileUnreadable, QStringLiteral("%1 cannot be read.").arg(path));
+    QStringList songs;
+    int line = 0;
+    while (!f.atEnd()) {
+        ++line;
+        const QString text = QString::fromUtf8(f.readLine()).trimmed();
+        if (text.isEmpty() || text.startsWith(QLatin1Char('#')))
+            continue;
+        if (text.contains(QLatin1Char(',')))
+            throw Error(ErrorCode::InvalidArgument,
+                        QStringLiteral("%1, line %2: expected one path per line like genre/genre.00012.wav.").arg(path).arg(line));
+        songs << songIdFromFilename(text);
+    }
+    return songs;
+}
+
+Split listSplit(const QStringList& songIds, const QString& dir)
+{
+    const QDir d(dir);
+    QHash<QString, int> part;  // song -> 0 train, 1 valid, 2 test
+    const char* files[] = {"train.txt", "valid.txt", "test.txt"};
+    int found = 0;
+    for (int p = 0; p < 3; ++p) {
+        const QString path = d.filePath(QLatin1String(files[p]));
+        if (!QFile::exists(path))
+            continue;
+        ++found;
+        for (const QString& song : readSongList(path)) {
+            if (part.contains(song) && part[song] != p)
+                throw Error(ErrorCode::InvalidArgument,
+                            QStringLiteral("Song %1 is in both %2 and %3.").arg(song, QLatin1String(files[part[song]]),
+                                                                               QLatin1String(files[p])));
+            part[song] = p;
+        }
+    }
+    if (found == 0)
+        throw Error(ErrorCode::FileNotFound, QStringLiteral("%1 has no train.txt, valid.txt or test.txt.").arg(dir));
+    Split s;
+    int unlisted = 0;
+    for (int i = 0; i < songIds.size(); ++i) {
+        auto it = part.find(songIds[i]);
+        if (it == part.end()) {
+            ++unlisted;
+            continue;
+        }
+        (*it == 0 ? s.train : *it == 1 ? s.valid : s.test).push_back(i);
+    }
+    s.description = QStringLiteral("lists in %1").arg(dir);
+    if (unlisted > 0)
+        s.notes << QStringLiteral("%1 rows belong to songs in no list and were left out.").arg(unlisted);
+    if (s.train.empty())
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("No rows of the data belong to songs in %1/train.txt.").arg(dir));
+    return s;
+}
+
+Split makeSplit(const QString& spec, const QStringList& songIds, unsigned seed)
+{
+    if (spec == QLatin1String("random"))
+        return randomSplit(int(songIds.size()), seed);
+    if (spec == QLatin1String("song"))
+        return songSplit(songIds, seed);
+    if (spec.startsWith(QLatin1String("lists:")))
+        return listSplit(songIds, spec.mid(6));
+    throw Error(ErrorCode::InvalidArgument, QStringLiteral("Unknown split \"%1\" (use random, song or lists:DIR).").arg(spec));
+}
+
+} // namespace genrescope::data

@@ -1,0 +1,602 @@
+#include "ml/Layers.h"
+
+#include "common/Error.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace genrescope::ml {
+
+Activation parseActivation(const QString& name)
+{
+    if (name == QLatin1String("relu"))
+        return Activation::Relu;
+    if (name == QLatin1String("tanh"))
+        return Activation::Tanh;
+    if (name.isEmpty() || name == QLatin1String("none") || name == QLatin1String("linear"))
+        return Activation::None;
+    throw Error(ErrorCode::InvalidArgument, QStringLiteral("Unknown activation \"%1\" (use relu, tanh or none).").arg(name));
+}
+
+QString activationName(Activation a)
+{
+    switch (a) {
+    case Activation::Relu: return QStringLiteral("relu");
+    case Activation::Tanh: return QStringLiteral("tanh");
+    case Activation::None: break;
+    }
+    return QStringLiteral("none");
+}
+
+namespace {
+
+void activate(Activation act, float* v, long n)
+{
+    if (act == Activation::Relu)
+        for (long i = 0; i < n; ++i)
+            v[i] = v[i] > 0.0f ? v[i] : 0.0f;
+    else if (act == Activation::Tanh)
+        for (long i = 0; i < n; ++i)
+            v[i] = std::tanh(v[i]);
+}
+
+/// g *= act'(y), where y is the activation's output.
+void activationGradient(Activation act, const float* y, float* g, long n)
+{
+    if (act == Activation::Relu)
+        for (long i = 0; i < n; ++i)
+            g[i] = y[i] > 0.0f ? g[i] : 0.0f;
+    else if (act == Activation::Tanh)
+        for (long i = 0; i < n; ++i)
+            g[i] *= 1.0f - y[i] * y[i];
+}
+
+void fillNormal(Tensor& t, std::mt19937& rng, double stddev)
+{
+    std::normal_distribution<double> dist(0.0, stddev);
+    for (float& v : t.data)
+        v = float(dist(rng));
+}
+
+void requireRank(const std::vector<int>& shape, size_t rank, const char* layer)
+{
+    if (shape.size() != rank)
+        throw Error(ErrorCode::InvalidArgument,
+                    QStringLiteral("%1 needs a %2-D input per sample, got %3-D.").arg(layer).arg(rank).arg(shape.size()));
+}
+
+} // namespace
+
+// ---------------------------------------------------------------- Dense
+
+Dense::Dense(int in, int out, Activation act)
+    : weight({out, in}), bias({1, out}), weightGrad({out, in}), biasGrad({1, out}), in_(in), out_(out), act_(act)
+{
+    weight.zero();
+    bias.zero();
+}
+
+std::vector<int> Dense::outputShape(const std::vector<int>& input) const
+{
+    if (Tensor::count(input) != in_)
+        throw Error(ErrorCode::InvalidArgument,
+                    QStringLiteral("dense layer expects %1 inputs, got %2.").arg(in_).arg(Tensor::count(input)));
+    return {out_};
+}
+
+void Dense::forward(const Tensor& in, Tensor& out, bool)
+{
+    input_ = in;
+    out.resize({in.batch(), out_});
+    out.matrix().noalias() = in.matrix() * weight.matrix().transpose();
+    out.matrix().rowwise() += bias.matrix().row(0);
+    activate(act_, out.data.data(), out.size());
+    output_ = out;
+}
+
+void Dense::backward(const Tensor& gradOut, Tensor& gradIn)
+{
+    Tensor g = gradOut;
+    activationGradient(act_, output_.data.data(), g.data.data(), g.size());
+    weightGrad.matrix().noalias() = g.matrix().transpose() * input_.matrix();
+    biasGrad.matrix().row(0) = g.matrix().colwise().sum();
+    gradIn.resize(input_.shape);
+    gradIn.matrix().noalias() = g.matrix() * weight.matrix();
+}
+
+std::vector<Parameter> Dense::parameters()
+{
+    return {{QStringLiteral("weight"), &weight, &weightGrad, true}, {QStringLiteral("bias"), &bias, &biasGrad, false}};
+}
+
+QString Dense::spec() const
+{
+    return QStringLiteral("dense:%1:%2").arg(out_).arg(activationName(act_));
+}
+
+void Dense::initialise(std::mt19937& rng)
+{
+    // He for relu, Glorot (normal) otherwise.
+    const double stddev = act_ == Activation::Relu ? std::sqrt(2.0 / in_) : std::sqrt(2.0 / (in_ + out_));
+    fillNormal(weight, rng, stddev);
+    bias.zero();
+}
+
+// ---------------------------------------------------------------- Conv2D
+
+Conv2D::Conv2D(int inChannels, int outChannels, int kh, int kw, int sh, int sw, int ph, int pw, Activation act)
+    : weight({outChannels, inChannels * kh * kw}), bias({1, outChannels}),
+      weightGrad({outChannels, inChannels * kh * kw}), biasGrad({1, outChannels}),
+      inC_(inChannels), outC_(outChannels), kh_(kh), kw_(kw), sh_(sh), sw_(sw), ph_(ph), pw_(pw), act_(act)
+{
+    if (kh < 1 || kw < 1 || sh < 1 || sw < 1 || ph < 0 || pw < 0 || inChannels < 1 || outChannels < 1)
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("Invalid convolution parameters."));
+    weight.zero();
+    bias.zero();
+}
+
+std::vector<int> Conv2D::outputShape(const std::vector<int>& input) const
+{
+    requireRank(input, 3, "conv");
+    if (input[0] != inC_)
+        throw Error(ErrorCode::InvalidArgument,
+                    QStringLiteral("conv expects %1 input channels, got %2.").arg(inC_).arg(input[0]));
+    const int oh = (input[1] + 2 * ph_ - kh_) / sh_ + 1, ow = (input[2] + 2 * pw_ - kw_) / sw_ + 1;
+    if (input[1] + 2 * ph_ < kh_ || input[2] + 2 * pw_ < kw_)
+        throw Error(ErrorCode::InvalidArgument,
+                    QStringLiteral("conv kernel %1x%2 is larger than its %3x%4 input.").arg(kh_).arg(kw_).arg(input[1]).arg(input[2]));
+    return {outC_, oh, ow};
+}
+
+namespace {
+
+/// Columns of one sample: (C*kh*kw) x (oh*ow), zero outside the image.
+void im2col(const float* img, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int oh, int ow,
+            float* cols)
+{
+    const long P = long(oh) * ow;
+    for (int c = 0; c < C; ++c)
+        for (int i = 0; i < kh; ++i)
+            for (int j = 0; j < kw; ++j) {
+                float* row = cols + (long(c * kh + i) * kw + j) * P;
+                for (int y = 0; y < oh; ++y) {
+                    const int iy = y * sh - ph + i;
+                    float* dst = row + long(y) * ow;
+                    if (iy < 0 || iy >= H) {
+                        std::fill(dst, dst + ow, 0.0f);
+                        continue;
+                    }
+                    const float* src = img + (long(c) * H + iy) * W;
+                    for (int x = 0; x < ow; ++x) {
+                        const int ix = x * sw - pw + j;
+                        dst[x] = (ix >= 0 && ix < W) ? src[ix] : 0.0f;
+                    }
+                }
+            }
+}
+
+void col2im(const float* cols, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int oh, int ow,
+            float* img)
+{
+    const long P = long(oh) * ow;
+    std::fill(img, img + long(C) * H * W, 0.0f);
+    for (int c = 0; c < C; ++c)
+        for (int i = 0; i < kh; ++i)
+            for (int j = 0; j < kw; ++j) {
+                const float* row = cols + (long(c * kh + i) * kw + j) * P;
+                for (int y = 0; y < oh; ++y) {
+                    const int iy = y * sh - ph + i;
+                    if (iy < 0 || iy >= H)
+                        continue;
+                    float* dst = img + (long(c) * H + iy) * W;
+                    const float* src = row + long(y) * ow;
+                    for (int x = 0; x < ow; ++x) {
+                        const int ix = x * sw - pw + j;
+                        if (ix >= 0 && ix < W)
+                            dst[ix] += src[x];
+                    }
+                }
+            }
+}
+
+} // namespace
+
+void Conv2D::forward(const Tensor& in, Tensor& out, bool)
+{
+    inShape_ = std::vector<int>(in.shape.begin() + 1, in.shape.end());
+    const std::vector<int> os = outputShape(inShape_);
+    const int N = in.batch(), H = inShape_[1], W = inShape_[2], oh = os[1], ow = os[2];
+    const long K = long(inC_) * kh_ * kw_, P = long(oh) * ow;
+    input_ = in;
+    out.resize({N, outC_, oh, ow});
+    const ConstMatrixMap w(weight.data.data(), outC_, K);
+#pragma omp parallel
+    {
+        RowMatrix cols(K, P);
+#pragma omp for schedule(static)
+        for (int n = 0; n < N; ++n) {
+            im2col(in.sample(n), inC_, H, W, kh_, kw_, sh_, sw_, ph_, pw_, oh, ow, cols.data());
+            MatrixMap o(out.sample(n), outC_, P);
+            o.noalias() = w * cols;
+            for (int c = 0; c < outC_; ++c)
+                o.row(c).array() += bias.data[size_t(c)];
+            activate(act_, out.sample(n), long(outC_) * P);
+        }
+    }
+    output_ = out;
+}
+
+void Conv2D::backward(const Tensor& gradOut, Tensor& gradIn)
+{
+    const std::vector<int> os = outputShape(inShape_);
+    const int N = input_.batch(), H = inShape_[1], W = inShape_[2], oh = os[1], ow = os[2];
+    const long K = long(inC_) * kh_ * kw_, P = long(oh) * ow;
+    Tensor g = gradOut;
+    activationGradient(act_, output_.data.data(), g.data.data(), g.size());
+    gradIn.resize(input_.shape);
+    const ConstMatrixMap w(weight.data.data(), outC_, K);
+
+    // Per-thread partial gradients, summed in thread order: deterministic for a thread count.
+    int threads = 1;
+#ifdef _OPENMP
+    threads = omp_get_max_threads();
+#endif
+    std::vector<RowMatrix> dW(size_t(threads), RowMatrix::Zero(outC_, K));
+    std::vector<Eigen::VectorXf> dB(size_t(threads), Eigen::VectorXf::Zero(outC_));
+#pragma omp parallel num_threads(threads)
+    {
+        int t = 0;
+#ifdef _OPENMP
+        t = omp_get_thread_num();
+#endif
+        RowMatrix cols(K, P), dCols(K, P);
+#pragma omp for schedule(static)
+        for (int n = 0; n < N; ++n) {
+            im2col(input_.sample(n), inC_, H, W, kh_, kw_, sh_, sw_, ph_, pw_, oh, ow, cols.data());
+            const ConstMatrixMap go(g.sample(n), outC_, P);
+            dW[size_t(t)].noalias() += go * cols.transpose();
+            dB[size_t(t)] += go.rowwise().sum();
+            dCols.noalias() = w.transpose() * go;
+            col2im(dCols.data(), inC_, H, W, kh_, kw_, sh_, sw_, ph_, pw_, oh, ow, gradIn.sample(n));
+        }
+    }
+    MatrixMap wg(weightGrad.data.data(), outC_, K);
+    wg.setZero();
+    Eigen::VectorXf bg = Eigen::VectorXf::Zero(outC_);
+    for (int t = 0; t < threads; ++t) {
+        wg += dW[size_t(t)];
+        bg += dB[size_t(t)];
+    }
+    for (int c = 0; c < outC_; ++c)
+        biasGrad.data[size_t(c)] = bg[c];
+}
+
+std::vector<Parameter> Conv2D::parameters()
+{
+    return {{QStringLiteral("weight"), &weight, &weightGrad, true}, {QStringLiteral("bias"), &bias, &biasGrad, false}};
+}
+
+QString Conv2D::spec() const
+{
+    return QStringLiteral("conv:%1:%2x%3:s%4x%5:p%6x%7:%8")
+        .arg(outC_).arg(kh_).arg(kw_).arg(sh_).arg(sw_).arg(ph_).arg(pw_).arg(activationName(act_));
+}
+
+void Conv2D::initialise(std::mt19937& rng)
+{
+    const double fanIn = double(inC_) * kh_ * kw_, fanOut = double(outC_) * kh_ * kw_;
+    fillNormal(weight, rng, act_ == Activation::Relu ? std::sqrt(2.0 / fanIn) : std::sqrt(2.0 / (fanIn + fanOut)));
+    bias.zero();
+}
+
+// ---------------------------------------------------------------- MaxPool2D
+
+MaxPool2D::MaxPool2D(int kh, int kw, int sh, int sw) : kh_(kh), kw_(kw), sh_(sh), sw_(sw)
+{
+    if (kh < 1 || kw < 1 || sh < 1 || sw < 1)
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("Invalid pooling parameters."));
+}
+
+std::vector<int> MaxPool2D::outputShape(const std::vector<int>& input) const
+{
+    requireRank(input, 3, "maxpool");
+    if (input[1] < kh_ || input[2] < kw_)
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("maxpool window is larger than its input."));
+    return {input[0], (input[1] - kh_) / sh_ + 1, (input[2] - kw_) / sw_ + 1};
+}
+
+void MaxPool2D::forward(const Tensor& in, Tensor& out, bool)
+{
+    inShape_ = std::vector<int>(in.shape.begin() + 1, in.shape.end());
+    const std::vector<int> os = outputShape(inShape_);
+    const int N = in.batch(), C = inShape_[0], H = inShape_[1], W = inShape_[2], oh = os[1], ow = os[2];
+    out.resize({N, C, oh, ow});
+    argmax_.resize(size_t(out.size()));
+#pragma omp parallel for schedule(static)
+    for (int n = 0; n < N; ++n)
+        for (int c = 0; c < C; ++c) {
+            const float* src = in.sample(n) + long(c) * H * W;
+            const long base = (long(n) * C + c) * oh * ow;
+            for (int y = 0; y < oh; ++y)
+                for (int x = 0; x < ow; ++x) {
+                    float best = -std::numeric_limits<float>::infinity();
+                    int at = 0;
+                    for (int i = 0; i < kh_; ++i)
+                        for (int j = 0; j < kw_; ++j) {
+                            const int idx = (y * sh_ + i) * W + x * sw_ + j;
+                            if (src[idx] > best) {
+                                best = src[idx];
+                                at = idx;
+                            }
+                        }
+                    out.data[size_t(base + long(y) * ow + x)] = best;
+                    argmax_[size_t(base + long(y) * ow + x)] = at;
+                }
+        }
+}
+
+void MaxPool2D::backward(const Tensor& gradOut, Tensor& gradIn)
+{
+    const int N = gradOut.batch(), C = inShape_[0], H = inShape_[1], W = inShape_[2];
+    const long outPlane = long(gradOut.shape[2]) * gradOut.shape[3];
+    gradIn.resize({N, C, H, W});
+    gradIn.zero();
+    for (int n = 0; n < N; ++n)
+        for (int c = 0; c < C; ++c) {
+            float* dst = gradIn.sample(n) + long(c) * H * W;
+            const long base = (long(n) * C + c) * outPlane;
+            for (long k = 0; k < outPlane; ++k)
+                dst[argmax_[size_t(base + k)]] += gradOut.data[size_t(base + k)];
+        }
+}
+
+QString MaxPool2D::spec() const
+{
+    return QStringLiteral("maxpool:%1x%2:s%3x%4").arg(kh_).arg(kw_).arg(sh_).arg(sw_);
+}
+
+// ---------------------------------------------------------------- GlobalAvgPool, Flatten
+
+std::vector<int> GlobalAvgPool::outputShape(const std::vector<int>& input) const
+{
+    requireRank(input, 3, "gap");
+    return {input[0]};
+}
+
+void GlobalAvgPool::forward(const Tensor& in, Tensor& out, bool)
+{
+    inShape_ = std::vector<int>(in.shape.begin() + 1, in.shape.end());
+    const int N = in.batch(), C = inShape_[0];
+    const long plane = long(inShape_[1]) * inShape_[2];
+    out.resize({N, C});
+    for (int n = 0; n < N; ++n)
+        for (int c = 0; c < C; ++c) {
+            const float* src = in.sample(n) + c * plane;
+            double sum = 0.0;
+            for (long k = 0; k < plane; ++k)
+                sum += src[k];
+            out.data[size_t(n) * size_t(C) + size_t(c)] = float(sum / double(plane));
+        }
+}
+
+void GlobalAvgPool::backward(const Tensor& gradOut, Tensor& gradIn)
+{
+    const int N = gradOut.batch(), C = inShape_[0];
+    const long plane = long(inShape_[1]) * inShape_[2];
+    gradIn.resize({N, inShape_[0], inShape_[1], inShape_[2]});
+    for (int n = 0; n < N; ++n)
+        for (int c = 0; c < C; ++c) {
+            const float g = gradOut.data[size_t(n) * size_t(C) + size_t(c)] / float(plane);
+            std::fill(gradIn.sample(n) + c * plane, gradIn.sample(n) + (c + 1) * plane, g);
+        }
+}
+
+std::vector<int> Flatten::outputShape(const std::vector<int>& input) const
+{
+    return {int(Tensor::count(input))};
+}
+
+void Flatten::forward(const Tensor& in, Tensor& out, bool)
+{
+    inShape_ = in.shape;
+    out = in;
+    out.shape = {in.batch(), int(in.sampleSize())};
+}
+
+void Flatten::backward(const Tensor& gradOut, Tensor& gradIn)
+{
+    gradIn = gradOut;
+    gradIn.shape = inShape_;
+}
+
+// ---------------------------------------------------------------- BatchNorm
+
+BatchNorm::BatchNorm(int channels, float momentum, float eps)
+    : gamma({1, channels}), beta({1, channels}), gammaGrad({1, channels}), betaGrad({1, channels}),
+      runningMean({1, channels}), runningVar({1, channels}), channels_(channels), momentum_(momentum), eps_(eps)
+{
+    std::fill(gamma.data.begin(), gamma.data.end(), 1.0f);
+    beta.zero();
+    runningMean.zero();
+    std::fill(runningVar.data.begin(), runningVar.data.end(), 1.0f);
+}
+
+void BatchNorm::initialise(std::mt19937&)
+{
+    std::fill(gamma.data.begin(), gamma.data.end(), 1.0f);
+    beta.zero();
+    runningMean.zero();
+    std::fill(runningVar.data.begin(), runningVar.data.end(), 1.0f);
+}
+
+std::vector<Parameter> BatchNorm::parameters()
+{
+    return {{QStringLiteral("gamma"), &gamma, &gammaGrad, false}, {QStringLiteral("beta"), &beta, &betaGrad, false}};
+}
+
+std::vector<std::pair<QString, Tensor*>> BatchNorm::buffers()
+{
+    return {{QStringLiteral("running_mean"), &runningMean}, {QStringLiteral("running_var"), &runningVar}};
+}
+
+void BatchNorm::forward(const Tensor& in, Tensor& out, bool training)
+{
+    inShape_ = in.shape;
+    const int N = in.batch();
+    const int C = in.shape.size() > 1 ? in.shape[1] : 1;
+    if (C != channels_)
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("batchnorm expects %1 channels, got %2.").arg(channels_).arg(C));
+    const long plane = in.shape.size() == 4 ? long(in.shape[2]) * in.shape[3] : 1;
+    const long M = long(N) * plane;
+    out.resize(in.shape);
+    normalised_.resize(in.shape);
+    invStd_.assign(size_t(C), 0.0f);
+    for (int c = 0; c < C; ++c) {
+        double mean, var;
+        if (training) {
+            double sum = 0, sq = 0;
+            for (int n = 0; n < N; ++n) {
+                const float* x = in.sample(n) + c * plane;
+                for (long k = 0; k < plane; ++k)
+                    sum += x[k];
+            }
+            mean = sum / double(M);
+            for (int n = 0; n < N; ++n) {
+                const float* x = in.sample(n) + c * plane;
+                for (long k = 0; k < plane; ++k)
+                    sq += (x[k] - mean) * (x[k] - mean);
+            }
+            var = sq / double(M);
+            const double unbiased = M > 1 ? sq / double(M - 1) : var;
+            runningMean.data[size_t(c)] = float((1 - momentum_) * runningMean.data[size_t(c)] + momentum_ * mean);
+            runningVar.data[size_t(c)] = float((1 - momentum_) * runningVar.data[size_t(c)] + momentum_ * unbiased);
+        } else {
+            mean = runningMean.data[size_t(c)];
+            var = runningVar.data[size_t(c)];
+        }
+        const float inv = float(1.0 / std::sqrt(var + eps_));
+        invStd_[size_t(c)] = inv;
+        for (int n = 0; n < N; ++n) {
+            const float* x = in.sample(n) + c * plane;
+            float* xh = normalised_.sample(n) + c * plane;
+            float* y = out.sample(n) + c * plane;
+            for (long k = 0; k < plane; ++k) {
+                xh[k] = float((x[k] - mean) * inv);
+                y[k] = gamma.data[size_t(c)] * xh[k] + beta.data[size_t(c)];
+            }
+        }
+    }
+}
+
+void BatchNorm::backward(const Tensor& gradOut, Tensor& gradIn)
+{
+    const int N = gradOut.batch(), C = channels_;
+    const long plane = inShape_.size() == 4 ? long(inShape_[2]) * inShape_[3] : 1;
+    const double M = double(N) * double(plane);
+    gradIn.resize(inShape_);
+    for (int c = 0; c < C; ++c) {
+        double sumG = 0, sumGX = 0;
+        for (int n = 0; n < N; ++n) {
+            const float* g = gradOut.sample(n) + c * plane;
+            const float* xh = normalised_.sample(n) + c * plane;
+            for (long k = 0; k < plane; ++k) {
+                sumG += g[k];
+                sumGX += double(g[k]) * xh[k];
+            }
+        }
+        gammaGrad.data[size_t(c)] = float(sumGX);
+        betaGrad.data[size_t(c)] = float(sumG);
+        const double scale = gamma.data[size_t(c)] * invStd_[size_t(c)] / M;
+        for (int n = 0; n < N; ++n) {
+            const float* g = gradOut.sample(n) + c * plane;
+            const float* xh = normalised_.sample(n) + c * plane;
+            float* dx = gradIn.sample(n) + c * plane;
+            for (long k = 0; k < plane; ++k)
+                dx[k] = float(scale * (M * g[k] - sumG - xh[k] * sumGX));
+        }
+    }
+}
+
+// ---------------------------------------------------------------- Dropout
+
+Dropout::Dropout(float rate) : rate_(rate)
+{
+    if (!(rate >= 0.0f && rate < 1.0f))
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("Dropout rate must be in [0, 1)."));
+}
+
+void Dropout::forward(const Tensor& in, Tensor& out, bool training)
+{
+    out = in;
+    if (!training || rate_ == 0.0f) {
+        mask_.assign(size_t(in.size()), 1.0f);
+        return;
+    }
+    std::bernoulli_distribution keep(1.0 - rate_);
+    const float scale = 1.0f / (1.0f - rate_);
+    mask_.resize(size_t(in.size()));
+    for (size_t i = 0; i < mask_.size(); ++i) {
+        mask_[i] = keep(rng_) ? scale : 0.0f;
+        out.data[i] *= mask_[i];
+    }
+}
+
+void Dropout::backward(const Tensor& gradOut, Tensor& gradIn)
+{
+    gradIn = gradOut;
+    for (size_t i = 0; i < mask_.size(); ++i)
+        gradIn.data[i] *= mask_[i];
+}
+
+QString Dropout::spec() const
+{
+    return QStringLiteral("dropout:%1").arg(double(rate_));
+}
+
+// ---------------------------------------------------------------- softmax + cross-entropy
+
+void softmaxRows(const Tensor& logits, Tensor& p)
+{
+    p.resize(logits.shape);
+    const long F = logits.sampleSize();
+    for (int n = 0; n < logits.batch(); ++n) {
+        const float* z = logits.sample(n);
+        float* out = p.sample(n);
+        const float peak = *std::max_element(z, z + F);
+        double sum = 0.0;
+        for (long k = 0; k < F; ++k)
+            sum += std::exp(double(z[k] - peak));
+        for (long k = 0; k < F; ++k)
+            out[k] = float(std::exp(double(z[k] - peak)) / sum);
+    }
+}
+
+double softmaxCrossEntropy(const Tensor& logits, const std::vector<int>& labels, Tensor& grad)
+{
+    softmaxRows(logits, grad);
+    const int N = logits.batch();
+    const long F = logits.sampleSize();
+    double loss = 0.0;
+    for (int n = 0; n < N; ++n) {
+        float* g = grad.sample(n);
+        const float* z = logits.sample(n);
+        const int y = labels[size_t(n)];
+        // -log softmax(z)_y = log sum exp(z - max) + max - z_y, without rounding p first.
+        const float peak = *std::max_element(z, z + F);
+        double sum = 0.0;
+        for (long k = 0; k < F; ++k)
+            sum += std::exp(double(z[k] - peak));
+        loss += std::log(sum) + double(peak) - double(z[y]);
+        g[y] -= 1.0f;
+        for (long k = 0; k < F; ++k)
+            g[k] /= float(N);
+    }
+    return loss / double(std::max(N, 1));
+}
+
+} // namespace genrescope::ml

@@ -1,0 +1,159 @@
+#pragma once
+// Network layers with explicit forward and backward passes. Each layer keeps
+// what its backward pass needs from the last forward pass.
+
+#include "ml/Tensor.h"
+
+#include <QString>
+
+#include <memory>
+#include <random>
+#include <vector>
+
+namespace genrescope::ml {
+
+/// A trainable parameter and its gradient.
+struct Parameter {
+    QString name;
+    Tensor* value;
+    Tensor* grad;
+    bool decay;  // weight decay applies (weights yes, biases and norm scales no)
+};
+
+class Layer {
+public:
+    virtual ~Layer() = default;
+    /// Output shape for an input shape (without the batch dimension).
+    virtual std::vector<int> outputShape(const std::vector<int>& input) const = 0;
+    virtual void forward(const Tensor& in, Tensor& out, bool training) = 0;
+    /// Given dLoss/dOut, accumulates parameter gradients and writes dLoss/dIn.
+    virtual void backward(const Tensor& gradOut, Tensor& gradIn) = 0;
+    virtual std::vector<Parameter> parameters() { return {}; }
+    /// Named non-trainable state saved with the model (batch norm running statistics).
+    virtual std::vector<std::pair<QString, Tensor*>> buffers() { return {}; }
+    /// The spec token this layer was built from, e.g. "dense:100:relu".
+    virtual QString spec() const = 0;
+    virtual void initialise(std::mt19937& rng) { (void)rng; }
+};
+
+enum class Activation { None, Relu, Tanh };
+Activation parseActivation(const QString& name);  // "relu", "tanh", "none"/"linear"
+QString activationName(Activation a);
+
+/// y = x W^T + b, with an optional activation fused in.
+class Dense : public Layer {
+public:
+    Dense(int in, int out, Activation act);
+    std::vector<int> outputShape(const std::vector<int>& input) const override;
+    void forward(const Tensor& in, Tensor& out, bool training) override;
+    void backward(const Tensor& gradOut, Tensor& gradIn) override;
+    std::vector<Parameter> parameters() override;
+    QString spec() const override;
+    void initialise(std::mt19937& rng) override;  // He for relu, Glorot otherwise
+    Tensor weight, bias, weightGrad, biasGrad;
+
+private:
+    int in_, out_;
+    Activation act_;
+    Tensor input_, output_;
+};
+
+/// 2-D convolution (NCHW) by im2col + GEMM, any kernel, stride and zero padding.
+class Conv2D : public Layer {
+public:
+    Conv2D(int inChannels, int outChannels, int kh, int kw, int sh, int sw, int ph, int pw, Activation act);
+    std::vector<int> outputShape(const std::vector<int>& input) const override;
+    void forward(const Tensor& in, Tensor& out, bool training) override;
+    void backward(const Tensor& gradOut, Tensor& gradIn) override;
+    std::vector<Parameter> parameters() override;
+    QString spec() const override;
+    void initialise(std::mt19937& rng) override;
+    Tensor weight, bias, weightGrad, biasGrad;  // weight: outC x (inC*kh*kw)
+
+private:
+    int inC_, outC_, kh_, kw_, sh_, sw_, ph_, pw_;
+    Activation act_;
+    Tensor input_, output_;
+    std::vector<int> inShape_;
+};
+
+class MaxPool2D : public Layer {
+public:
+    MaxPool2D(int kh, int kw, int sh, int sw);
+    std::vector<int> outputShape(const std::vector<int>& input) const override;
+    void forward(const Tensor& in, Tensor& out, bool training) override;
+    void backward(const Tensor& gradOut, Tensor& gradIn) override;
+    QString spec() const override;
+
+private:
+    int kh_, kw_, sh_, sw_;
+    std::vector<int> inShape_;
+    std::vector<int> argmax_;
+};
+
+/// Mean over H and W: (N, C, H, W) -> (N, C).
+class GlobalAvgPool : public Layer {
+public:
+    std::vector<int> outputShape(const std::vector<int>& input) const override;
+    void forward(const Tensor& in, Tensor& out, bool training) override;
+    void backward(const Tensor& gradOut, Tensor& gradIn) override;
+    QString spec() const override { return QStringLiteral("gap"); }
+
+private:
+    std::vector<int> inShape_;
+};
+
+class Flatten : public Layer {
+public:
+    std::vector<int> outputShape(const std::vector<int>& input) const override;
+    void forward(const Tensor& in, Tensor& out, bool training) override;
+    void backward(const Tensor& gradOut, Tensor& gradIn) override;
+    QString spec() const override { return QStringLiteral("flatten"); }
+
+private:
+    std::vector<int> inShape_;
+};
+
+/// Batch normalisation over features (N, F) or channels (N, C, H, W).
+class BatchNorm : public Layer {
+public:
+    explicit BatchNorm(int channels, float momentum = 0.1f, float eps = 1e-5f);
+    std::vector<int> outputShape(const std::vector<int>& input) const override { return input; }
+    void forward(const Tensor& in, Tensor& out, bool training) override;
+    void backward(const Tensor& gradOut, Tensor& gradIn) override;
+    std::vector<Parameter> parameters() override;
+    std::vector<std::pair<QString, Tensor*>> buffers() override;
+    QString spec() const override { return QStringLiteral("batchnorm"); }
+    void initialise(std::mt19937& rng) override;
+    Tensor gamma, beta, gammaGrad, betaGrad, runningMean, runningVar;
+
+private:
+    int channels_;
+    float momentum_, eps_;
+    Tensor normalised_;
+    std::vector<float> invStd_;
+    std::vector<int> inShape_;
+};
+
+class Dropout : public Layer {
+public:
+    explicit Dropout(float rate);
+    std::vector<int> outputShape(const std::vector<int>& input) const override { return input; }
+    void forward(const Tensor& in, Tensor& out, bool training) override;
+    void backward(const Tensor& gradOut, Tensor& gradIn) override;
+    QString spec() const override;
+    void initialise(std::mt19937& rng) override { rng_.seed(rng()); }
+
+private:
+    float rate_;
+    std::mt19937 rng_{0};
+    std::vector<float> mask_;
+};
+
+/// Softmax over each row.
+void softmaxRows(const Tensor& logits, Tensor& probabilities);
+
+/// Mean cross-entropy of softmax(logits) against labels; writes dLoss/dLogits.
+double softmaxCrossEntropy(const Tensor& logits, const std::vector<int>& labels, Tensor& gradLogits);
+
+} // namespace genrescope::ml

@@ -1,0 +1,107 @@
+#include "ml/Metrics.h"
+
+#include <QHash>
+#include <QJsonArray>
+
+#include <algorithm>
+
+namespace genrescope::ml {
+
+std::vector<int> argmaxRows(const Tensor& p)
+{
+    std::vector<int> out(size_t(p.batch()));
+    const long F = p.sampleSize();
+    for (int n = 0; n < p.batch(); ++n)
+        out[size_t(n)] = int(std::max_element(p.sample(n), p.sample(n) + F) - p.sample(n));
+    return out;
+}
+
+ClassificationReport classificationReport(const std::vector<int>& truth, const std::vector<int>& predicted, int classes)
+{
+    ClassificationReport r;
+    r.classes = classes;
+    r.samples = long(truth.size());
+    r.confusion.assign(size_t(classes), std::vector<long>(size_t(classes), 0));
+    long correct = 0;
+    for (size_t i = 0; i < truth.size(); ++i) {
+        ++r.confusion[size_t(truth[i])][size_t(predicted[i])];
+        correct += truth[i] == predicted[i];
+    }
+    r.accuracy = truth.empty() ? 0.0 : double(correct) / double(truth.size());
+    r.precision.assign(size_t(classes), 0.0);
+    r.recall.assign(size_t(classes), 0.0);
+    r.f1.assign(size_t(classes), 0.0);
+    for (int c = 0; c < classes; ++c) {
+        long tp = r.confusion[size_t(c)][size_t(c)], predictedC = 0, actualC = 0;
+        for (int k = 0; k < classes; ++k) {
+            predictedC += r.confusion[size_t(k)][size_t(c)];
+            actualC += r.confusion[size_t(c)][size_t(k)];
+        }
+        r.precision[size_t(c)] = predictedC ? double(tp) / double(predictedC) : 0.0;
+        r.recall[size_t(c)] = actualC ? double(tp) / double(actualC) : 0.0;
+        const double pr = r.precision[size_t(c)] + r.recall[size_t(c)];
+        r.f1[size_t(c)] = pr > 0 ? 2.0 * r.precision[size_t(c)] * r.recall[size_t(c)] / pr : 0.0;
+        r.macroF1 += r.f1[size_t(c)] / classes;
+    }
+    return r;
+}
+
+ClassificationReport songLevelReport(const Tensor& p, const std::vector<int>& truth, const QStringList& songIds,
+                                     int classes)
+{
+    QHash<QString, int> index;
+    std::vector<std::vector<double>> sums;
+    std::vector<int> songTruth;
+    for (int n = 0; n < p.batch(); ++n) {
+        const QString& id = songIds[n];
+        auto it = index.find(id);
+        if (it == index.end()) {
+            it = index.insert(id, int(sums.size()));
+            sums.emplace_back(size_t(classes), 0.0);
+            songTruth.push_back(truth[size_t(n)]);
+        }
+        for (int c = 0; c < classes; ++c)
+            sums[size_t(*it)][size_t(c)] += p.sample(n)[c];
+    }
+    std::vector<int> predicted(sums.size());
+    for (size_t s = 0; s < sums.size(); ++s)
+        predicted[s] = int(std::max_element(sums[s].begin(), sums[s].end()) - sums[s].begin());
+    return classificationReport(songTruth, predicted, classes);
+}
+
+QJsonObject ClassificationReport::toJson(const QStringList& names) const
+{
+    QJsonArray matrix, perClass;
+    for (int t = 0; t < classes; ++t) {
+        QJsonArray row;
+        for (int k = 0; k < classes; ++k)
+            row.append(double(confusion[size_t(t)][size_t(k)]));
+        matrix.append(row);
+        perClass.append(QJsonObject{{"class", names.value(t)},
+                                    {"precision", precision[size_t(t)]},
+                                    {"recall", recall[size_t(t)]},
+                                    {"f1", f1[size_t(t)]}});
+    }
+    return QJsonObject{{"samples", double(samples)}, {"accuracy", accuracy}, {"macroF1", macroF1},
+                       {"confusion", matrix}, {"perClass", perClass}};
+}
+
+QString ClassificationReport::confusionText(const QStringList& names) const
+{
+    int width = 6;
+    for (const QString& n : names)
+        width = std::max(width, int(n.size()) + 1);
+    QString text = QString(width, QLatin1Char(' '));
+    for (int k = 0; k < classes; ++k)
+        text += names.value(k).rightJustified(width);
+    text += QLatin1Char('\n');
+    for (int t = 0; t < classes; ++t) {
+        text += names.value(t).leftJustified(width);
+        for (int k = 0; k < classes; ++k)
+            text += QString::number(confusion[size_t(t)][size_t(k)]).rightJustified(width);
+        text += QLatin1Char('\n');
+    }
+    return text;
+}
+
+} // namespace genrescope::ml

@@ -1,0 +1,36 @@
+#pragma once
+// Classification metrics: accuracy, confusion matrix, per-class precision,
+// recall and F1, and song-level accuracy from averaged window probabilities.
+
+#include "ml/Tensor.h"
+
+#include <QJsonObject>
+#include <QStringList>
+
+#include <vector>
+
+namespace genrescope::ml {
+
+std::vector<int> argmaxRows(const Tensor& probabilities);
+
+struct ClassificationReport {
+    int classes = 0;
+    long samples = 0;
+    double accuracy = 0.0;
+    std::vector<std::vector<long>> confusion;  // [true][predicted]
+    std::vector<double> precision, recall, f1;
+    double macroF1 = 0.0;
+
+    QJsonObject toJson(const QStringList& classNames) const;
+    /// Plain-text confusion matrix with class names.
+    QString confusionText(const QStringList& classNames) const;
+};
+
+ClassificationReport classificationReport(const std::vector<int>& truth, const std::vector<int>& predicted, int classes);
+
+/// Averages probabilities of rows that share a song id, then scores one prediction per song.
+/// Returns the report over songs (truth: the label of the song's rows).
+ClassificationReport songLevelReport(const Tensor& probabilities, const std::vector<int>& truth,
+                                     const QStringList& songIds, int classes);
+
+} // namespace genrescope::ml

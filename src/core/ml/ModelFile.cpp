@@ -1,0 +1,215 @@
+#include "ml/ModelFile.h"
+
+#include "common/Error.h"
+#include "common/PngFile.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSaveFile>
+#include <QtEndian>
+
+#include <cmath>
+#include <cstring>
+
+namespace genrescope::ml {
+namespace {
+
+const QByteArray kMagic("GSCMODEL");
+constexpr quint32 kMaxHeaderBytes = 16u << 20;
+constexpr quint64 kMaxPayloadBytes = 2ull << 30;
+constexpr int kDigestBytes = 32;
+
+QJsonArray toJson(const std::vector<int>& v)
+{
+    QJsonArray a;
+    for (int x : v)
+        a.append(x);
+    return a;
+}
+
+QJsonArray toJson(const std::vector<float>& v)
+{
+    QJsonArray a;
+    for (float x : v)
+        a.append(double(x));
+    return a;
+}
+
+[[noreturn]] void refuse(const QString& source, const QString& why)
+{
+    throw Error(ErrorCode::InvalidArgument, QStringLiteral("%1 cannot be used as a model: %2").arg(source, why));
+}
+
+} // namespace
+
+void Model::standardise(Tensor& inputs) const
+{
+    if (mean.empty())
+        return;
+    const long F = inputs.sampleSize();
+    const bool perFeature = long(mean.size()) == F;
+    for (int n = 0; n < inputs.batch(); ++n) {
+        float* x = inputs.sample(n);
+        for (long k = 0; k < F; ++k) {
+            const size_t j = perFeature ? size_t(k) : 0;
+            x[k] = (x[k] - mean[j]) * scale[j];
+        }
+    }
+}
+
+Tensor Model::predict(Tensor inputs) const
+{
+    standardise(inputs);
+    return network->predict(inputs);
+}
+
+QByteArray serializeModel(const Model& model)
+{
+    Network& net = *model.network;
+    QJsonArray tensors;
+    QByteArray payload;
+    for (auto& [name, t] : net.state()) {
+        tensors.append(QJsonObject{{"name", name}, {"shape", toJson(t->shape)}, {"offset", double(payload.size())}});
+        for (float v : t->data) {
+            const quint32 bits = qToLittleEndian(std::bit_cast<quint32>(v));
+            payload.append(reinterpret_cast<const char*>(&bits), 4);
+        }
+    }
+    const QJsonObject header{
+        {"format", "genrescope-model"},
+        {"architecture", net.spec()},
+        {"inputKind", model.inputKind},
+        {"inputShape", toJson(net.inputShape())},
+        {"classes", QJsonArray::fromStringList(model.classes)},
+        {"standardisation", QJsonObject{{"mean", toJson(model.mean)}, {"scale", toJson(model.scale)}}},
+        {"training", model.training},
+        {"metrics", model.metrics},
+        {"tensors", tensors},
+    };
+    const QByteArray json = QJsonDocument(header).toJson(QJsonDocument::Compact);
+    QByteArray out = kMagic;
+    auto u32 = [&](quint32 v) { v = qToLittleEndian(v); out.append(reinterpret_cast<const char*>(&v), 4); };
+    auto u64 = [&](quint64 v) { v = qToLittleEndian(v); out.append(reinterpret_cast<const char*>(&v), 8); };
+    u32(kModelFormatVersion);
+    u32(quint32(json.size()));
+    out += json;
+    u64(quint64(payload.size()));
+    out += payload;
+    out += QCryptographicHash::hash(out, QCryptographicHash::Sha256);
+    return out;
+}
+
+Model deserializeModel(const QByteArray& bytes, const QString& source)
+{
+    const qsizetype minimum = kMagic.size() + 4 + 4 + 8 + kDigestBytes;
+    if (bytes.size() < qsizetype(kMagic.size()) || !bytes.startsWith(kMagic))
+        refuse(source, QStringLiteral("it is not a Genrescope model file."));
+    if (bytes.size() < minimum)
+        refuse(source, QStringLiteral("the file is truncated."));
+    auto u32at = [&](qsizetype at) { quint32 v; std::memcpy(&v, bytes.constData() + at, 4); return qFromLittleEndian(v); };
+    const quint32 version = u32at(8);
+    if (version != kModelFormatVersion)
+        refuse(source, QStringLiteral("it uses model format version %1; this Genrescope reads version %2.")
+                           .arg(version).arg(kModelFormatVersion));
+    const quint32 headerBytes = u32at(12);
+    if (headerBytes > kMaxHeaderBytes || qsizetype(headerBytes) > bytes.size() - minimum)
+        refuse(source, QStringLiteral("its header declares %1 bytes, more than the file holds (damaged or truncated).")
+                           .arg(headerBytes));
+    const qsizetype payloadAt = 16 + qsizetype(headerBytes) + 8;
+    quint64 payloadBytes;
+    std::memcpy(&payloadBytes, bytes.constData() + 16 + headerBytes, 8);
+    payloadBytes = qFromLittleEndian(payloadBytes);
+    if (payloadBytes > kMaxPayloadBytes || qsizetype(payloadBytes) != bytes.size() - payloadAt - kDigestBytes)
+        refuse(source, QStringLiteral("its weights section declares %1 bytes, which does not match the file (damaged or truncated).")
+                           .arg(payloadBytes));
+    const QByteArray digest = QCryptographicHash::hash(QByteArrayView(bytes.constData(), bytes.size() - kDigestBytes),
+                                                       QCryptographicHash::Sha256);
+    if (digest != bytes.right(kDigestBytes))
+        refuse(source, QStringLiteral("its checksum does not match (the file is damaged)."));
+
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(bytes.mid(16, headerBytes), &parseError);
+    if (!doc.isObject() || doc.object().value("format").toString() != QLatin1String("genrescope-model"))
+        refuse(source, QStringLiteral("its header is not valid."));
+    const QJsonObject h = doc.object();
+
+    Model model;
+    model.inputKind = h.value("inputKind").toString();
+    for (const QJsonValue& c : h.value("classes").toArray())
+        model.classes << c.toString();
+    std::vector<int> inputShape;
+    for (const QJsonValue& v : h.value("inputShape").toArray())
+        inputShape.push_back(v.toInt());
+    if (model.classes.size() < 2 || inputShape.empty() || Tensor::count(inputShape) <= 0 ||
+        Tensor::count(inputShape) > (1L << 26))
+        refuse(source, QStringLiteral("its header describes no usable classifier."));
+    try {
+        model.network = std::make_unique<Network>(h.value("architecture").toString(), inputShape, int(model.classes.size()));
+    } catch (const Error& e) {
+        refuse(source, e.message());
+    }
+    const QJsonObject stdz = h.value("standardisation").toObject();
+    for (const QJsonValue& v : stdz.value("mean").toArray())
+        model.mean.push_back(float(v.toDouble()));
+    for (const QJsonValue& v : stdz.value("scale").toArray())
+        model.scale.push_back(float(v.toDouble()));
+    if (model.mean.size() != model.scale.size() ||
+        (!model.mean.empty() && model.mean.size() != 1 && long(model.mean.size()) != Tensor::count(inputShape)))
+        refuse(source, QStringLiteral("its standardisation does not fit its input."));
+    model.training = h.value("training").toObject();
+    model.metrics = h.value("metrics").toObject();
+
+    QHash<QString, QJsonObject> table;
+    for (const QJsonValue& t : h.value("tensors").toArray())
+        table.insert(t.toObject().value("name").toString(), t.toObject());
+    const char* payload = bytes.constData() + payloadAt;
+    for (auto& [name, t] : model.network->state()) {
+        const QJsonObject entry = table.value(name);
+        std::vector<int> shape;
+        for (const QJsonValue& v : entry.value("shape").toArray())
+            shape.push_back(v.toInt());
+        const double offset = entry.value("offset").toDouble(-1);
+        if (entry.isEmpty() || shape != t->shape || offset < 0 ||
+            offset + double(t->size()) * 4.0 > double(payloadBytes))
+            refuse(source, QStringLiteral("tensor %1 is missing or does not match the architecture.").arg(name));
+        for (long k = 0; k < t->size(); ++k) {
+            quint32 bits;
+            std::memcpy(&bits, payload + qint64(offset) + k * 4, 4);
+            const float v = std::bit_cast<float>(qFromLittleEndian(bits));
+            if (!std::isfinite(v))
+                refuse(source, QStringLiteral("tensor %1 holds non-finite weights.").arg(name));
+            t->data[size_t(k)] = v;
+        }
+    }
+    return model;
+}
+
+void saveModel(const Model& model, const QString& path, bool overwrite)
+{
+    for (auto& [name, t] : model.network->state())
+        for (float v : t->data)
+            if (!std::isfinite(v))
+                throw Error(ErrorCode::InvalidArgument,
+                            QStringLiteral("Refusing to save a model with non-finite weights (%1).").arg(name));
+    if (!overwrite && QFileInfo::exists(path))
+        throw Error(ErrorCode::WriteFailed,
+                    QStringLiteral("%1 already exists; choose another name or allow overwriting.").arg(path));
+    writeFileAtomically(path, serializeModel(model));
+}
+
+Model loadModel(const QString& path)
+{
+    QFile file(path);
+    if (!file.exists())
+        throw Error(ErrorCode::FileNotFound, QStringLiteral("%1: no such model file.").arg(path));
+    if (file.size() > qint64(kMaxPayloadBytes) + kMaxHeaderBytes + 64)
+        refuse(QFileInfo(path).fileName(), QStringLiteral("the file is far too large to be a model."));
+    if (!file.open(QIODevice::ReadOnly))
+        throw Error(ErrorCode::FileUnreadable, QStringLiteral("%1 cannot be read: %2").arg(path, file.errorString()));
+    return deserializeModel(file.readAll(), QFileInfo(path).fileName());
+}
+
+} // namespace genrescope::ml

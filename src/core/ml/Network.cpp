@@ -1,0 +1,188 @@
+#include "ml/Network.h"
+
+#include "common/Error.h"
+
+#include <QRegularExpression>
+#include <QStringList>
+
+namespace genrescope::ml {
+namespace {
+
+[[noreturn]] void badToken(const QString& token, const QString& why)
+{
+    throw Error(ErrorCode::InvalidArgument, QStringLiteral("Architecture token \"%1\": %2").arg(token, why));
+}
+
+int positive(const QString& text, const QString& token, const char* what)
+{
+    bool ok = false;
+    const int v = text.toInt(&ok);
+    if (!ok || v < 1 || v > 100000)
+        badToken(token, QStringLiteral("%1 must be a positive whole number.").arg(QLatin1String(what)));
+    return v;
+}
+
+/// "3x5" -> {3, 5}; "3" -> {3, 3}.
+std::pair<int, int> pair(const QString& text, const QString& token, const char* what, bool allowZero = false)
+{
+    const QStringList parts = text.split(QLatin1Char('x'));
+    if (parts.size() > 2)
+        badToken(token, QStringLiteral("%1 must look like 3 or 3x5.").arg(QLatin1String(what)));
+    bool ok1 = false, ok2 = false;
+    const int a = parts[0].toInt(&ok1), b = parts.size() == 2 ? parts[1].toInt(&ok2) : (ok2 = ok1, a);
+    if (!ok1 || !ok2 || a < (allowZero ? 0 : 1) || b < (allowZero ? 0 : 1) || a > 10000 || b > 10000)
+        badToken(token, QStringLiteral("%1 must look like 3 or 3x5.").arg(QLatin1String(what)));
+    return {a, b};
+}
+
+} // namespace
+
+Network::Network(const QString& spec, std::vector<int> inputShape, int classes)
+    : spec_(spec.simplified().remove(QLatin1Char(' '))), inputShape_(std::move(inputShape)), classes_(classes)
+{
+    if (classes < 2)
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("A classifier needs at least two classes."));
+    std::vector<int> shape = inputShape_;
+    auto add = [&](std::unique_ptr<Layer> layer) {
+        shape = layer->outputShape(shape);
+        layers_.push_back(std::move(layer));
+    };
+    const QStringList tokens = spec_.isEmpty() ? QStringList() : spec_.split(QLatin1Char(','));
+    for (const QString& token : tokens) {
+        const QStringList f = token.split(QLatin1Char(':'));
+        const QString kind = f[0].toLower();
+        try {
+            if (kind == QLatin1String("dense")) {
+                if (f.size() < 2 || f.size() > 3)
+                    badToken(token, QStringLiteral("use dense:UNITS[:relu|tanh|none]."));
+                if (shape.size() > 1)
+                    add(std::make_unique<Flatten>());
+                add(std::make_unique<Dense>(int(Tensor::count(shape)), positive(f[1], token, "units"),
+                                            parseActivation(f.size() == 3 ? f[2] : QStringLiteral("relu"))));
+            } else if (kind == QLatin1String("conv")) {
+                if (shape.size() != 3)
+                    badToken(token, QStringLiteral("convolution needs an image input (use --input image)."));
+                if (f.size() < 3)
+                    badToken(token, QStringLiteral("use conv:FILTERS:KHxKW[:sSHxSW][:pPHxPW][:relu|tanh|none]."));
+                const int filters = positive(f[1], token, "filters");
+                const auto [kh, kw] = pair(f[2], token, "kernel");
+                std::pair<int, int> stride{1, 1}, pad{0, 0};
+                Activation act = Activation::Relu;
+                for (int i = 3; i < f.size(); ++i) {
+                    if (f[i].startsWith(QLatin1Char('s')))
+                        stride = pair(f[i].mid(1), token, "stride");
+                    else if (f[i].startsWith(QLatin1Char('p')))
+                        pad = pair(f[i].mid(1), token, "padding", true);
+                    else
+                        act = parseActivation(f[i]);
+                }
+                add(std::make_unique<Conv2D>(shape[0], filters, kh, kw, stride.first, stride.second, pad.first,
+                                             pad.second, act));
+            } else if (kind == QLatin1String("maxpool")) {
+                if (f.size() < 2 || f.size() > 3)
+                    badToken(token, QStringLiteral("use maxpool:KHxKW[:sSHxSW]."));
+                const auto k = pair(f[1], token, "window");
+                const auto s = f.size() == 3 && f[2].startsWith(QLatin1Char('s')) ? pair(f[2].mid(1), token, "stride") : k;
+                add(std::make_unique<MaxPool2D>(k.first, k.second, s.first, s.second));
+            } else if (kind == QLatin1String("gap")) {
+                add(std::make_unique<GlobalAvgPool>());
+            } else if (kind == QLatin1String("flatten")) {
+                add(std::make_unique<Flatten>());
+            } else if (kind == QLatin1String("batchnorm")) {
+                add(std::make_unique<BatchNorm>(shape.size() == 3 ? shape[0] : int(Tensor::count(shape))));
+            } else if (kind == QLatin1String("dropout")) {
+                bool ok = false;
+                const double rate = f.size() == 2 ? f[1].toDouble(&ok) : 0.0;
+                if (!ok || rate < 0 || rate >= 1)
+                    badToken(token, QStringLiteral("use dropout:RATE with 0 <= RATE < 1."));
+                add(std::make_unique<Dropout>(float(rate)));
+            } else {
+                badToken(token, QStringLiteral("unknown layer (use dense, conv, maxpool, gap, flatten, batchnorm, dropout)."));
+            }
+        } catch (const Error& e) {
+            if (e.message().startsWith(QLatin1String("Architecture token")))
+                throw;
+            badToken(token, e.message());
+        }
+    }
+    // Output layer.
+    if (shape.size() > 1)
+        add(std::make_unique<Flatten>());
+    add(std::make_unique<Dense>(int(Tensor::count(shape)), classes_, Activation::None));
+    activations_.resize(layers_.size());
+}
+
+void Network::initialise(unsigned seed)
+{
+    std::mt19937 rng(seed);
+    for (auto& layer : layers_)
+        layer->initialise(rng);
+}
+
+const Tensor& Network::forward(const Tensor& input, bool training)
+{
+    const Tensor* x = &input;
+    for (size_t i = 0; i < layers_.size(); ++i) {
+        layers_[i]->forward(*x, activations_[i], training);
+        x = &activations_[i];
+    }
+    return *x;
+}
+
+void Network::backward(const Tensor& gradLogits)
+{
+    Tensor g = gradLogits, gIn;
+    for (size_t i = layers_.size(); i-- > 0;) {
+        layers_[i]->backward(g, gIn);
+        std::swap(g, gIn);
+    }
+}
+
+std::vector<Parameter> Network::parameters()
+{
+    std::vector<Parameter> all;
+    for (size_t i = 0; i < layers_.size(); ++i)
+        for (Parameter p : layers_[i]->parameters()) {
+            p.name = QStringLiteral("%1.%2").arg(i).arg(p.name);
+            all.push_back(p);
+        }
+    return all;
+}
+
+std::vector<std::pair<QString, Tensor*>> Network::state()
+{
+    std::vector<std::pair<QString, Tensor*>> all;
+    for (const Parameter& p : parameters())
+        all.emplace_back(p.name, p.value);
+    for (size_t i = 0; i < layers_.size(); ++i)
+        for (auto [name, t] : layers_[i]->buffers())
+            all.emplace_back(QStringLiteral("%1.%2").arg(i).arg(name), t);
+    return all;
+}
+
+long Network::parameterCount()
+{
+    long n = 0;
+    for (const Parameter& p : parameters())
+        n += p.value->size();
+    return n;
+}
+
+Tensor Network::predict(const Tensor& input, int batch)
+{
+    const int N = input.batch();
+    Tensor probabilities({N, classes_});
+    std::vector<int> shape = input.shape;
+    for (int start = 0; start < N; start += batch) {
+        const int count = std::min(batch, N - start);
+        shape[0] = count;
+        Tensor chunk(shape);
+        std::copy(input.sample(start), input.sample(start) + long(count) * input.sampleSize(), chunk.data.begin());
+        Tensor p;
+        softmaxRows(forward(chunk, false), p);
+        std::copy(p.data.begin(), p.data.end(), probabilities.sample(start));
+    }
+    return probabilities;
+}
+
+} // namespace genrescope::ml

@@ -1,0 +1,47 @@
+#pragma once
+// A batch of float32 values with a shape: (N, F) for vectors, (N, C, H, W) for
+// images. Row-major; the first dimension is always the batch.
+
+#include "dsp/Spectrogram.h"
+
+#include <Eigen/Core>
+
+#include <numeric>
+#include <vector>
+
+namespace genrescope::ml {
+
+using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using MatrixMap = Eigen::Map<RowMatrix>;
+using ConstMatrixMap = Eigen::Map<const RowMatrix>;
+
+struct Tensor {
+    std::vector<int> shape;  // shape[0] is the batch
+    Buffer<float> data;
+
+    Tensor() = default;
+    explicit Tensor(std::vector<int> s) : shape(std::move(s)), data(size_t(count(shape))) {}
+
+    static long count(const std::vector<int>& s)
+    {
+        return std::accumulate(s.begin(), s.end(), 1L, [](long a, int b) { return a * b; });
+    }
+    int batch() const { return shape.empty() ? 0 : shape[0]; }
+    /// Values per sample.
+    long sampleSize() const { return shape.size() < 2 ? 1 : count(std::vector<int>(shape.begin() + 1, shape.end())); }
+    long size() const { return long(data.size()); }
+    void resize(const std::vector<int>& s)
+    {
+        shape = s;
+        data.resize(size_t(count(s)));
+    }
+    void zero() { std::fill(data.begin(), data.end(), 0.0f); }
+    float* sample(int n) { return data.data() + size_t(n) * size_t(sampleSize()); }
+    const float* sample(int n) const { return data.data() + size_t(n) * size_t(sampleSize()); }
+
+    /// The tensor as a batch x sampleSize matrix.
+    MatrixMap matrix() { return MatrixMap(data.data(), batch(), sampleSize()); }
+    ConstMatrixMap matrix() const { return ConstMatrixMap(data.data(), batch(), sampleSize()); }
+};
+
+} // namespace genrescope::ml

@@ -1,0 +1,193 @@
+#include "ml/Trainer.h"
+
+#include "common/Error.h"
+#include "ml/Metrics.h"
+
+#include <QElapsedTimer>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <random>
+
+namespace genrescope::ml {
+namespace {
+
+using Snapshot = std::vector<Buffer<float>>;
+
+Snapshot snapshot(Network& net)
+{
+    Snapshot s;
+    for (auto& [name, t] : net.state())
+        s.push_back(t->data);
+    return s;
+}
+
+void restore(Network& net, const Snapshot& s)
+{
+    size_t i = 0;
+    for (auto& [name, t] : net.state())
+        t->data = s[i++];
+}
+
+/// Copies rows `order[from, from+count)` of a set into a batch.
+void gather(const LabelledSet& set, const std::vector<int>& order, int from, int count, Tensor& x, std::vector<int>& y)
+{
+    std::vector<int> shape = set.inputs->shape;
+    shape[0] = count;
+    x.resize(shape);
+    y.resize(size_t(count));
+    const long F = set.inputs->sampleSize();
+    for (int i = 0; i < count; ++i) {
+        const int row = order[size_t(from + i)];
+        std::copy(set.inputs->sample(row), set.inputs->sample(row) + F, x.sample(i));
+        y[size_t(i)] = (*set.labels)[size_t(row)];
+    }
+}
+
+} // namespace
+
+bool allFinite(Network& net)
+{
+    for (auto& [name, t] : net.state())
+        for (float v : t->data)
+            if (!std::isfinite(v))
+                return false;
+    return true;
+}
+
+std::pair<double, double> evaluate(Network& net, const LabelledSet& set, int batch)
+{
+    const int N = set.size();
+    if (N == 0)
+        return {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()};
+    std::vector<int> order(static_cast<size_t>(N));
+    std::iota(order.begin(), order.end(), 0);
+    Tensor x, grad;
+    std::vector<int> y;
+    double loss = 0;
+    long correct = 0;
+    for (int start = 0; start < N; start += batch) {
+        const int count = std::min(batch, N - start);
+        gather(set, order, start, count, x, y);
+        const Tensor& logits = net.forward(x, false);
+        loss += softmaxCrossEntropy(logits, y, grad) * count;
+        const std::vector<int> predicted = argmaxRows(logits);
+        for (int i = 0; i < count; ++i)
+            correct += predicted[size_t(i)] == y[size_t(i)];
+    }
+    return {loss / N, double(correct) / N};
+}
+
+TrainResult train(Network& net, const LabelledSet& training, const LabelledSet& validation, const TrainConfig& config,
+                  const TrainCallbacks& callbacks)
+{
+    if (training.size() == 0)
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("There are no training rows."));
+    if (config.batch < 1 || config.epochs < 1)
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("Batch size and epochs must be positive."));
+    if (!(config.optimizer.learningRate > 0) || !std::isfinite(config.optimizer.learningRate))
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("The learning rate must be a positive number."));
+
+    QElapsedTimer total;
+    total.start();
+    TrainResult result;
+    Optimizer optimizer(config.optimizer);
+    std::mt19937 shuffle(config.seed ^ 0x9e3779b9u);
+    const int N = training.size();
+    const int batches = (N + config.batch - 1) / config.batch;
+    const bool hasValidation = validation.size() > 0;
+
+    Snapshot best = snapshot(net);
+    double bestScore = -std::numeric_limits<double>::infinity();
+    int sinceBest = 0;
+    std::vector<int> order(static_cast<size_t>(N));
+    std::iota(order.begin(), order.end(), 0);
+    Tensor x, grad;
+    std::vector<int> y;
+    auto cancelled = [&] { return callbacks.cancel && callbacks.cancel->load(std::memory_order_relaxed); };
+
+    for (int epoch = 1; epoch <= config.epochs; ++epoch) {
+        QElapsedTimer clock;
+        clock.start();
+        std::shuffle(order.begin(), order.end(), shuffle);
+        double lossSum = 0;
+        long correct = 0;
+        for (int b = 0; b < batches; ++b) {
+            if (cancelled()) {
+                result.cancelled = true;
+                result.message = QStringLiteral("Training was cancelled in epoch %1; the model from epoch %2 was kept.")
+                                     .arg(epoch).arg(result.bestEpoch);
+                restore(net, best);
+                result.seconds = total.elapsed() / 1000.0;
+                return result;
+            }
+            const int start = b * config.batch, count = std::min(config.batch, N - start);
+            gather(training, order, start, count, x, y);
+            const Tensor& logits = net.forward(x, true);
+            const double loss = softmaxCrossEntropy(logits, y, grad);
+            if (!std::isfinite(loss)) {
+                result.diverged = true;
+                result.message = QStringLiteral("Training diverged in epoch %1 (the loss became %2); the model from "
+                                                "epoch %3 was kept. Try a lower learning rate.")
+                                     .arg(epoch).arg(loss).arg(result.bestEpoch);
+                restore(net, best);
+                result.seconds = total.elapsed() / 1000.0;
+                return result;
+            }
+            const std::vector<int> predicted = argmaxRows(logits);
+            for (int i = 0; i < count; ++i)
+                correct += predicted[size_t(i)] == y[size_t(i)];
+            lossSum += loss * count;
+            net.backward(grad);
+            optimizer.step(net.parameters());
+            if (callbacks.onBatch)
+                callbacks.onBatch(epoch, b + 1, batches, loss);
+        }
+        EpochStats stats;
+        stats.epoch = epoch;
+        stats.trainLoss = lossSum / N;
+        stats.trainAccuracy = double(correct) / N;
+        std::tie(stats.validLoss, stats.validAccuracy) = evaluate(net, validation);
+        stats.seconds = clock.elapsed() / 1000.0;
+        result.history.push_back(stats);
+
+        const bool finite = allFinite(net) && std::isfinite(stats.trainLoss);
+        if (!finite) {
+            result.diverged = true;
+            result.message = QStringLiteral("Training diverged in epoch %1 (weights became non-finite); the model "
+                                            "from epoch %2 was kept. Try a lower learning rate.")
+                                 .arg(epoch).arg(result.bestEpoch);
+            restore(net, best);
+            result.seconds = total.elapsed() / 1000.0;
+            return result;
+        }
+        const double score = hasValidation ? stats.validAccuracy - 1e-9 * stats.validLoss : -stats.trainLoss;
+        if (score > bestScore) {
+            bestScore = score;
+            best = snapshot(net);
+            result.bestEpoch = epoch;
+            result.bestValidAccuracy = hasValidation ? stats.validAccuracy : stats.trainAccuracy;
+            sinceBest = 0;
+        } else {
+            ++sinceBest;
+        }
+        if (callbacks.onEpoch)
+            callbacks.onEpoch(stats);
+        if (config.patience > 0 && sinceBest >= config.patience) {
+            result.stoppedEarly = true;
+            result.message = QStringLiteral("Stopped early after epoch %1: no validation improvement for %2 epochs.")
+                                 .arg(epoch).arg(config.patience);
+            break;
+        }
+    }
+    restore(net, best);
+    if (result.message.isEmpty())
+        result.message = QStringLiteral("Finished %1 epochs; kept the model from epoch %2.")
+                             .arg(result.history.size()).arg(result.bestEpoch);
+    result.seconds = total.elapsed() / 1000.0;
+    return result;
+}
+
+} // namespace genrescope::ml

@@ -12,6 +12,11 @@
 
 #include <sndfile.h>
 
+#include "features/FeatureVector.h"
+
+#include <QRegularExpression>
+#include <random>
+
 namespace {
 
 struct Run {
@@ -215,6 +220,109 @@ private Q_SLOTS:
         r = cli({QStringLiteral("features"), QStringLiteral("--out"), none, bad_});
         QCOMPARE(r.exitCode, 2);
         QVERIFY(!QFile::exists(none));
+    }
+
+    void trainAndEvaluate()
+    {
+        // Three separable classes of 30 songs each.
+        const QString csv = dir_.filePath(QStringLiteral("train.csv"));
+        {
+            QByteArray text = genrescope::kagglecsv::header().toUtf8() + "\r\n";
+            std::mt19937 rng(1);
+            std::normal_distribution<double> noise(0.0, 0.3);
+            const char* genres[] = {"blues", "jazz", "rock"};
+            for (int i = 0; i < 90; ++i) {
+                const int c = i % 3;
+                QByteArray row = QStringLiteral("%1.%2.wav,661794").arg(QLatin1String(genres[c])).arg(i, 5, 10, QLatin1Char('0')).toUtf8();
+                for (int f = 0; f < genrescope::kFeatureCount; ++f)
+                    row += "," + QByteArray::number((f % 3 == c ? 1.0 : 0.0) + noise(rng));
+                text += row + "," + genres[c] + "\r\n";
+            }
+            testaudio::writeBytes(csv, text);
+        }
+        const QString model = dir_.filePath(QStringLiteral("m.gsm"));
+        const QString log = dir_.filePath(QStringLiteral("log.json"));
+        Run r = cli({"train", "--data", csv, "--arch", "dense:16:relu", "--epochs", "20", "--batch", "16",
+                     "--lr", "0.01", "--log", log, "--out", model});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(r.out.count(QRegularExpression(QStringLiteral("(?m)^epoch +\\d+ "))), 20);
+        QVERIFY(r.out.contains(QStringLiteral("test: ")));
+        QVERIFY(QFile::exists(model));
+        QFile logFile(log);
+        QVERIFY(logFile.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(logFile.readAll()).object().value("history").toArray().size(), 20);
+
+        // Never overwrite unasked.
+        r = cli({"train", "--data", csv, "--epochs", "1", "--out", model});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains(QStringLiteral("--force")));
+
+        r = cli({"evaluate", "--model", model, "--data", csv, "--json"});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject scores = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(scores.value("rows").toInt(), 90);
+        QVERIFY(scores.value("accuracy").toDouble() > 0.9);
+        QCOMPARE(scores.value("rowReport").toObject().value("confusion").toArray().size(), 3);
+
+        r = cli({"evaluate", "--model", model, "--data", csv});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains(QStringLiteral("confusion matrix")));
+
+        // A damaged model is refused.
+        QFile f(model);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QByteArray bytes = f.readAll();
+        f.close();
+        bytes[bytes.size() / 2] = char(bytes[bytes.size() / 2] ^ 0x10);
+        const QString damaged = dir_.filePath(QStringLiteral("damaged.gsm"));
+        testaudio::writeBytes(damaged, bytes);
+        r = cli({"evaluate", "--model", damaged, "--data", csv});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("damaged")), qPrintable(r.err));
+
+        // A list naming no song of the data.
+        const QString list = dir_.filePath(QStringLiteral("list.txt"));
+        testaudio::writeBytes(list, "pop/pop.00001.wav\n");
+        r = cli({"evaluate", "--model", model, "--data", csv, "--list", list});
+        QCOMPARE(r.exitCode, 2);
+    }
+
+    void trainRejectsBadData_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QStringList>("extra");
+        QTest::addColumn<QString>("phrase");
+        QByteArray oneClass = genrescope::kagglecsv::header().toUtf8() + "\n";
+        for (int i = 0; i < 4; ++i) {
+            QByteArray row = "rock.0000" + QByteArray::number(i) + ".wav,1";
+            for (int f = 0; f < genrescope::kFeatureCount; ++f)
+                row += ",1";
+            oneClass += row + ",rock\n";
+        }
+        QByteArray twoClasses = oneClass;
+        twoClasses.chop(5);
+        twoClasses += "jazz\n";
+        QTest::newRow("one class") << oneClass << QStringList{} << "only one class";
+        QTest::newRow("empty file") << QByteArray() << QStringList{} << "empty";
+        QTest::newRow("missing columns") << QByteArray("filename,length,label\na.wav,1,rock\n") << QStringList{} << "missing column";
+        QTest::newRow("non-numeric") << QByteArray(oneClass).replace(",1,1,1", ",1,x,1") << QStringList{} << "not a finite number";
+        QTest::newRow("bad architecture") << twoClasses << QStringList{"--arch", "dense:0"} << "units";
+        QTest::newRow("bad split") << twoClasses << QStringList{"--split", "sideways"} << "split";
+    }
+
+    void trainRejectsBadData()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(QStringList, extra);
+        QFETCH(QString, phrase);
+        const QString csv = dir_.filePath(QStringLiteral("bad.csv"));
+        testaudio::writeBytes(csv, content);
+        const QString out = dir_.filePath(QStringLiteral("never.gsm"));
+        const Run r = cli(QStringList{"train", "--data", csv, "--epochs", "1", "--out", out} + extra);
+        QCOMPARE(r.exitCode, 2);
+        QCOMPARE(lineCount(r.err), 1);
+        QVERIFY2(r.err.contains(phrase), qPrintable(r.err));
+        QVERIFY(!QFile::exists(out));
     }
 
 private:

@@ -41,7 +41,8 @@ int runTrain(const QStringList& args)
     parser.setApplicationDescription(QStringLiteral(
         "Train an MLP on features or a CNN on mel images. Prints one line per epoch.\n"
         "--arch is a comma-separated layer list, e.g. dense:100:relu,dense:250:relu,dropout:0.3 or\n"
-        "conv:16:3x3:p1:relu,maxpool:2x2,conv:32:3x3:p1:relu,gap (an output layer is added)."));
+        "conv:16:3x3:p1:relu,maxpool:2x2,conv:32:3x3:p1:relu,gap (an output layer is added);\n"
+        "--arch none gives a linear softmax classifier."));
     const QList<QCommandLineOption> options{
         {QStringLiteral("data"), QStringLiteral("Kaggle features CSV, or an images_original-style folder."), QStringLiteral("PATH")},
         {QStringLiteral("input"), QStringLiteral("features or image (default: features)."), QStringLiteral("KIND"), QStringLiteral("features")},

@@ -47,6 +47,8 @@ Network::Network(const QString& spec, std::vector<int> inputShape, int classes)
         shape = layer->outputShape(shape);
         layers_.push_back(std::move(layer));
     };
+    if (spec_ == QLatin1String("none") || spec_ == QLatin1String("linear"))
+        spec_.clear();  // no hidden layers: a linear softmax classifier
     const QStringList tokens = spec_.isEmpty() ? QStringList() : spec_.split(QLatin1Char(','));
     for (const QString& token : tokens) {
         const QStringList f = token.split(QLatin1Char(':'));

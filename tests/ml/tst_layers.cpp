@@ -120,6 +120,7 @@ private Q_SLOTS:
         QTest::newRow("3x3 same") << "3 3 1 1 1 1";
         QTest::newRow("strided 4x2") << "4 2 2 1 0 0";
         QTest::newRow("report-like 5x3 stride 3x2") << "5 3 3 2 2 1";
+        QTest::newRow("kernel wider than the image") << "3 11 1 2 1 2";
     }
 
     void conv()

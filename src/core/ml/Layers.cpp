@@ -155,6 +155,20 @@ std::vector<int> Conv2D::outputShape(const std::vector<int>& input) const
 
 namespace {
 
+/// First output column whose input column x*sw - pw + j is >= 0.
+int validColumnsBegin(int j, int pw, int sw, int ow)
+{
+    const int need = pw - j;  // x*sw >= need
+    return std::clamp(need <= 0 ? 0 : (need + sw - 1) / sw, 0, ow);
+}
+
+/// One past the last output column whose input column is < W.
+int validColumnsEnd(int j, int pw, int sw, int W, int ow, int begin)
+{
+    const int limit = W - 1 + pw - j;  // x*sw <= limit
+    return limit < 0 ? begin : std::clamp(limit / sw + 1, begin, ow);
+}
+
 /// Columns of one sample: (C*kh*kw) x (oh*ow), zero outside the image.
 void im2col(const float* img, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw, int oh, int ow,
             float* cols)
@@ -164,6 +178,9 @@ void im2col(const float* img, int C, int H, int W, int kh, int kw, int sh, int s
         for (int i = 0; i < kh; ++i)
             for (int j = 0; j < kw; ++j) {
                 float* row = cols + (long(c * kh + i) * kw + j) * P;
+                // Output columns whose input column x*sw - pw + j lies inside the image.
+                const int x0 = validColumnsBegin(j, pw, sw, ow);
+                const int x1 = validColumnsEnd(j, pw, sw, W, ow, x0);
                 for (int y = 0; y < oh; ++y) {
                     const int iy = y * sh - ph + i;
                     float* dst = row + long(y) * ow;
@@ -171,11 +188,14 @@ void im2col(const float* img, int C, int H, int W, int kh, int kw, int sh, int s
                         std::fill(dst, dst + ow, 0.0f);
                         continue;
                     }
-                    const float* src = img + (long(c) * H + iy) * W;
-                    for (int x = 0; x < ow; ++x) {
-                        const int ix = x * sw - pw + j;
-                        dst[x] = (ix >= 0 && ix < W) ? src[ix] : 0.0f;
-                    }
+                    const float* src = img + (long(c) * H + iy) * W + (j - pw);
+                    std::fill(dst, dst + x0, 0.0f);
+                    if (sw == 1)
+                        std::copy(src + x0, src + x1, dst + x0);
+                    else
+                        for (int x = x0; x < x1; ++x)
+                            dst[x] = src[x * sw];
+                    std::fill(dst + x1, dst + ow, 0.0f);
                 }
             }
 }
@@ -189,17 +209,16 @@ void col2im(const float* cols, int C, int H, int W, int kh, int kw, int sh, int 
         for (int i = 0; i < kh; ++i)
             for (int j = 0; j < kw; ++j) {
                 const float* row = cols + (long(c * kh + i) * kw + j) * P;
+                const int x0 = validColumnsBegin(j, pw, sw, ow);
+                const int x1 = validColumnsEnd(j, pw, sw, W, ow, x0);
                 for (int y = 0; y < oh; ++y) {
                     const int iy = y * sh - ph + i;
                     if (iy < 0 || iy >= H)
                         continue;
-                    float* dst = img + (long(c) * H + iy) * W;
+                    float* dst = img + (long(c) * H + iy) * W + (j - pw);
                     const float* src = row + long(y) * ow;
-                    for (int x = 0; x < ow; ++x) {
-                        const int ix = x * sw - pw + j;
-                        if (ix >= 0 && ix < W)
-                            dst[ix] += src[x];
-                    }
+                    for (int x = x0; x < x1; ++x)
+                        dst[x * sw] += src[x];
                 }
             }
 }
@@ -212,12 +231,23 @@ void Conv2D::forward(const Tensor& in, Tensor& out, bool)
     const std::vector<int> os = outputShape(inShape_);
     const int N = in.batch(), H = inShape_[1], W = inShape_[2], oh = os[1], ow = os[2];
     const long K = long(inC_) * kh_ * kw_, P = long(oh) * ow;
-    input_ = in;
+    input_ = &in;
     out.resize({N, outC_, oh, ow});
     const ConstMatrixMap w(weight.data.data(), outC_, K);
-#pragma omp parallel
+    int threads = 1;
+#ifdef _OPENMP
+    threads = omp_get_max_threads();
+#endif
+    cols_.resize(size_t(threads));
+    for (RowMatrix& c : cols_)
+        c.resize(K, P);
+#pragma omp parallel num_threads(threads)
     {
-        RowMatrix cols(K, P);
+        int t = 0;
+#ifdef _OPENMP
+        t = omp_get_thread_num();
+#endif
+        RowMatrix& cols = cols_[size_t(t)];
 #pragma omp for schedule(static)
         for (int n = 0; n < N; ++n) {
             im2col(in.sample(n), inC_, H, W, kh_, kw_, sh_, sw_, ph_, pw_, oh, ow, cols.data());
@@ -228,17 +258,18 @@ void Conv2D::forward(const Tensor& in, Tensor& out, bool)
             activate(act_, out.sample(n), long(outC_) * P);
         }
     }
-    output_ = out;
+    output_ = &out;
 }
 
 void Conv2D::backward(const Tensor& gradOut, Tensor& gradIn)
 {
     const std::vector<int> os = outputShape(inShape_);
-    const int N = input_.batch(), H = inShape_[1], W = inShape_[2], oh = os[1], ow = os[2];
+    const int N = input_->batch(), H = inShape_[1], W = inShape_[2], oh = os[1], ow = os[2];
     const long K = long(inC_) * kh_ * kw_, P = long(oh) * ow;
-    Tensor g = gradOut;
-    activationGradient(act_, output_.data.data(), g.data.data(), g.size());
-    gradIn.resize(input_.shape);
+    Tensor& g = gradScratch_;
+    g = gradOut;
+    activationGradient(act_, output_->data.data(), g.data.data(), g.size());
+    gradIn.resize(input_->shape);
     const ConstMatrixMap w(weight.data.data(), outC_, K);
 
     // Per-thread partial gradients, summed in thread order: deterministic for a thread count.
@@ -246,18 +277,29 @@ void Conv2D::backward(const Tensor& gradOut, Tensor& gradIn)
 #ifdef _OPENMP
     threads = omp_get_max_threads();
 #endif
-    std::vector<RowMatrix> dW(size_t(threads), RowMatrix::Zero(outC_, K));
-    std::vector<Eigen::VectorXf> dB(size_t(threads), Eigen::VectorXf::Zero(outC_));
+    cols_.resize(size_t(threads));
+    dCols_.resize(size_t(threads));
+    dW_.resize(size_t(threads));
+    dB_.resize(size_t(threads));
+    for (int t = 0; t < threads; ++t) {
+        cols_[size_t(t)].resize(K, P);
+        dCols_[size_t(t)].resize(K, P);
+        dW_[size_t(t)].setZero(outC_, K);
+        dB_[size_t(t)].setZero(outC_);
+    }
+    std::vector<RowMatrix>& dW = dW_;
+    std::vector<Eigen::VectorXf>& dB = dB_;
 #pragma omp parallel num_threads(threads)
     {
         int t = 0;
 #ifdef _OPENMP
         t = omp_get_thread_num();
 #endif
-        RowMatrix cols(K, P), dCols(K, P);
+        RowMatrix& cols = cols_[size_t(t)];
+        RowMatrix& dCols = dCols_[size_t(t)];
 #pragma omp for schedule(static)
         for (int n = 0; n < N; ++n) {
-            im2col(input_.sample(n), inC_, H, W, kh_, kw_, sh_, sw_, ph_, pw_, oh, ow, cols.data());
+            im2col(input_->sample(n), inC_, H, W, kh_, kw_, sh_, sw_, ph_, pw_, oh, ow, cols.data());
             const ConstMatrixMap go(g.sample(n), outC_, P);
             dW[size_t(t)].noalias() += go * cols.transpose();
             dB[size_t(t)] += go.rowwise().sum();

@@ -25,6 +25,7 @@ public:
     virtual ~Layer() = default;
     /// Output shape for an input shape (without the batch dimension).
     virtual std::vector<int> outputShape(const std::vector<int>& input) const = 0;
+    /// `in` and `out` must stay alive and unchanged until backward (the Network keeps them).
     virtual void forward(const Tensor& in, Tensor& out, bool training) = 0;
     /// Given dLoss/dOut, accumulates parameter gradients and writes dLoss/dIn.
     virtual void backward(const Tensor& gradOut, Tensor& gradIn) = 0;
@@ -73,8 +74,13 @@ public:
 private:
     int inC_, outC_, kh_, kw_, sh_, sw_, ph_, pw_;
     Activation act_;
-    Tensor input_, output_;
+    const Tensor* input_ = nullptr;   // large: referenced, not copied
+    const Tensor* output_ = nullptr;
     std::vector<int> inShape_;
+    // Per-thread scratch kept between batches (no re-allocation, no page faults).
+    std::vector<RowMatrix> cols_, dCols_, dW_;
+    std::vector<Eigen::VectorXf> dB_;
+    Tensor gradScratch_;
 };
 
 class MaxPool2D : public Layer {

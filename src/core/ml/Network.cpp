@@ -133,11 +133,11 @@ const Tensor& Network::forward(const Tensor& input, bool training)
 
 void Network::backward(const Tensor& gradLogits)
 {
-    Tensor g = gradLogits, gIn;
-    for (size_t i = layers_.size(); i-- > 0;) {
-        layers_[i]->backward(g, gIn);
-        std::swap(g, gIn);
-    }
+    // gradients_[i] is dLoss/d(input of layer i); kept between batches to avoid re-allocation.
+    gradients_.resize(layers_.size() + 1);
+    gradients_.back() = gradLogits;
+    for (size_t i = layers_.size(); i-- > 0;)
+        layers_[i]->backward(gradients_[i + 1], gradients_[i]);
 }
 
 std::vector<Parameter> Network::parameters()

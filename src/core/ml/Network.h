@@ -48,6 +48,7 @@ private:
     int classes_;
     std::vector<std::unique_ptr<Layer>> layers_;
     std::vector<Tensor> activations_;
+    std::vector<Tensor> gradients_;
 };
 
 } // namespace genrescope::ml

@@ -14,6 +14,8 @@ cli=build/release/src/cli/genrescope-cli
 [ -x "$cli" ] || { cmake --preset release >/dev/null && cmake --build --preset release >/dev/null; }
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+cp "$cli" "$out/genrescope-cli"  # a private copy: rebuilding meanwhile cannot break the run
+cli="$out/genrescope-cli"
 epochs() { /usr/bin/python3 -c "import sys; print(max(1, round($1 * $scale)))"; }
 
 run() {  # name input data arch optimizer lr batch epochs

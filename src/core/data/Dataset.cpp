@@ -1,5 +1,7 @@
 #include "data/Dataset.h"
 
+#include "data/AudioDataset.h"
+
 #include "common/Error.h"
 #include "dsp/MelImage.h"
 #include "features/FeatureVector.h"
@@ -67,9 +69,7 @@ void Dataset::remapClasses(const QStringList& target)
     classes = target;
 }
 
-namespace {
-
-void finishLabels(Dataset& d, const QStringList& rowLabels)
+void setLabels(Dataset& d, const QStringList& rowLabels)
 {
     QStringList classes = QSet<QString>(rowLabels.begin(), rowLabels.end()).values();
     classes.sort();
@@ -84,8 +84,6 @@ void finishLabels(Dataset& d, const QStringList& rowLabels)
     for (const QString& l : rowLabels)
         d.labels.push_back(int(classes.indexOf(l)));
 }
-
-} // namespace
 
 Dataset loadFeaturesCsv(const QString& path)
 {
@@ -102,7 +100,7 @@ Dataset loadFeaturesCsv(const QString& path)
         d.songIds << rows[i].songId();
         rowLabels << rows[i].label;
     }
-    finishLabels(d, rowLabels);
+    setLabels(d, rowLabels);
     return d;
 }
 
@@ -142,9 +140,17 @@ Dataset loadImageFolder(const QString& dir)
         d.songIds << songIdFromImageName(files[i]);
         rowLabels << QFileInfo(files[i]).dir().dirName();
     }
-    finishLabels(d, rowLabels);
+    setLabels(d, rowLabels);
     return d;
 }
+
+namespace {
+bool containsPngs(const QString& dir)
+{
+    QDirIterator it(dir, {QStringLiteral("*.png")}, QDir::Files, QDirIterator::Subdirectories);
+    return it.hasNext();
+}
+} // namespace
 
 Dataset loadDataset(const QString& path, InputKind wanted)
 {
@@ -152,16 +158,19 @@ Dataset loadDataset(const QString& path, InputKind wanted)
     if (!info.exists())
         throw Error(ErrorCode::FileNotFound, QStringLiteral("%1: no such file or folder.").arg(path));
     if (wanted == InputKind::Features) {
-        if (info.isDir())
-            throw Error(ErrorCode::InvalidArgument,
-                        QStringLiteral("%1 is a folder; features come from a Kaggle CSV (make one with "
-                                       "'genrescope-cli features --label-from-folder DIR --out FILE.csv').").arg(path));
+        if (info.isDir()) {
+            if (containsPngs(path))
+                throw Error(ErrorCode::InvalidArgument,
+                            QStringLiteral("%1 holds images; use --input image, or features from a CSV or an audio folder.").arg(path));
+            return loadAudioFolder(path, InputKind::Features);
+        }
         return loadFeaturesCsv(path);
     }
     if (!info.isDir())
         throw Error(ErrorCode::InvalidArgument,
-                    QStringLiteral("%1 is not a folder; images come from an images_original-style folder of PNGs.").arg(path));
-    return loadImageFolder(path);
+                    QStringLiteral("%1 is not a folder; images come from an images_original-style folder of PNGs "
+                                   "or a genres_original-style folder of audio.").arg(path));
+    return containsPngs(path) ? loadImageFolder(path) : loadAudioFolder(path, InputKind::Image);
 }
 
 Standardizer Standardizer::fit(const ml::Tensor& inputs, const std::vector<int>& rows, bool perFeature)

@@ -37,7 +37,12 @@ struct Dataset {
 Dataset loadFeaturesCsv(const QString& path);
 /// A folder of Kaggle-style PNGs, labelled by their parent folder's name.
 Dataset loadImageFolder(const QString& dir);
-/// Detects the layout: a .csv file is features; a folder of PNGs is images.
+/// Sets classes (sorted) and label indices from per-row label names. Throws for
+/// missing labels or a single class.
+void setLabels(Dataset& d, const QStringList& rowLabels);
+
+/// Detects the layout: a .csv file is features; a folder of PNGs is images; a
+/// folder of audio gives either, computed from the audio (cached).
 Dataset loadDataset(const QString& path, InputKind wanted);
 
 /// GTZAN song id of an image file: "blues00012.png" -> "blues.00012".

@@ -91,21 +91,22 @@ std::vector<int> Dense::outputShape(const std::vector<int>& input) const
 
 void Dense::forward(const Tensor& in, Tensor& out, bool)
 {
-    input_ = in;
+    input_ = &in;
     out.resize({in.batch(), out_});
     out.matrix().noalias() = in.matrix() * weight.matrix().transpose();
     out.matrix().rowwise() += bias.matrix().row(0);
     activate(act_, out.data.data(), out.size());
-    output_ = out;
+    output_ = &out;
 }
 
 void Dense::backward(const Tensor& gradOut, Tensor& gradIn)
 {
-    Tensor g = gradOut;
-    activationGradient(act_, output_.data.data(), g.data.data(), g.size());
-    weightGrad.matrix().noalias() = g.matrix().transpose() * input_.matrix();
+    Tensor& g = gradScratch_;
+    g = gradOut;
+    activationGradient(act_, output_->data.data(), g.data.data(), g.size());
+    weightGrad.matrix().noalias() = g.matrix().transpose() * input_->matrix();
     biasGrad.matrix().row(0) = g.matrix().colwise().sum();
-    gradIn.resize(input_.shape);
+    gradIn.resize(input_->shape);
     gradIn.matrix().noalias() = g.matrix() * weight.matrix();
 }
 

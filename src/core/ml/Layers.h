@@ -56,7 +56,9 @@ public:
 private:
     int in_, out_;
     Activation act_;
-    Tensor input_, output_;
+    const Tensor* input_ = nullptr;
+    const Tensor* output_ = nullptr;
+    Tensor gradScratch_;
 };
 
 /// 2-D convolution (NCHW) by im2col + GEMM, any kernel, stride and zero padding.

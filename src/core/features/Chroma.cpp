@@ -155,7 +155,7 @@ Spectrogram chromaStft(const Spectrogram& power, double tuning, const ChromaPara
     const Eigen::Map<const Eigen::MatrixXf> S(power.data.data(), power.bins, power.frames);
     Spectrogram chroma(p.nChroma, power.frames);
     Eigen::Map<Eigen::MatrixXf> C(chroma.data.data(), p.nChroma, power.frames);
-    C.noalias() = weights * S;
+    C.noalias() = weights.lazyProduct(S);  // no GEMM threads: extraction runs one per worker
     for (long f = 0; f < power.frames; ++f) {
         float* out = chroma.frame(f);
         float peak = 0.0f;

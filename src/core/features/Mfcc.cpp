@@ -20,7 +20,7 @@ Spectrogram mfcc(const Spectrogram& melDb, const MfccParams& params)
     }
     // Frame-major storage is a column-major bands x frames matrix; accumulate in double.
     const Eigen::Map<const Eigen::MatrixXf> S(melDb.data.data(), bands, melDb.frames);
-    const Eigen::MatrixXd coefficients = basis * S.cast<double>();
+    const Eigen::MatrixXd coefficients = basis.lazyProduct(S.cast<double>());  // single-threaded
     Spectrogram out(n, melDb.frames);
     Eigen::Map<Eigen::MatrixXf>(out.data.data(), n, melDb.frames) = coefficients.cast<float>();
     return out;

@@ -30,5 +30,6 @@ int runMelspec(const QStringList& args);
 int runFeatures(const QStringList& args);
 int runTrain(const QStringList& args);
 int runEvaluate(const QStringList& args);
+int runClassify(const QStringList& args);
 
 } // namespace genrescope::cli

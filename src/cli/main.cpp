@@ -21,6 +21,7 @@ const Command kCommands[] = {
     {"features", "Compute the 57 GTZAN features as Kaggle-schema CSV", runFeatures},
     {"train", "Train an MLP on features or a CNN on mel images", runTrain},
     {"evaluate", "Score a model on labelled data", runEvaluate},
+    {"classify", "Genre probabilities of songs (default or given models)", runClassify},
 };
 
 QString usage()

@@ -1,0 +1,97 @@
+// The audio -> probabilities pipeline with untrained models made here: window
+// layout, probabilities that sum to one, song = mean of windows, ensemble =
+// mean of the two models, and a clear refusal for songs under 10 s.
+
+#include "TestAudio.h"
+
+#include "classify/GenreClassifier.h"
+#include "common/Error.h"
+#include "dsp/MelImage.h"
+#include "features/FeatureVector.h"
+
+#include <QTest>
+
+#include <numeric>
+
+using namespace genrescope;
+using namespace genrescope::classify;
+
+namespace {
+
+std::shared_ptr<const ml::Model> model(const QString& kind)
+{
+    auto m = std::make_shared<ml::Model>();
+    const bool image = kind == QLatin1String("image");
+    m->network = std::make_unique<ml::Network>(image ? QStringLiteral("conv:2:5x5:s4x4:relu,gap") : QStringLiteral("dense:8:relu"),
+                                               image ? std::vector<int>{1, kMelImageRows, kMelImageColumns}
+                                                     : std::vector<int>{kFeatureCount},
+                                               3);
+    m->network->initialise(image ? 2 : 1);
+    m->inputKind = kind;
+    m->classes = {"blues", "jazz", "rock"};
+    return m;
+}
+
+} // namespace
+
+class TestClassifier : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void windowsAndAverages_data()
+    {
+        QTest::addColumn<double>("seconds");
+        QTest::addColumn<int>("windows");
+        QTest::newRow("12 s: one short window") << 12.0 << 1;
+        QTest::newRow("30 s: one window") << 30.0 << 1;
+        QTest::newRow("75 s: 0, 15, 30, 45") << 75.0 << 4;
+    }
+
+    void windowsAndAverages()
+    {
+        QFETCH(double, seconds);
+        QFETCH(int, windows);
+        const GenreClassifier classifier(model(QStringLiteral("features")), model(QStringLiteral("image")));
+        const auto y = testaudio::noise(seconds, 22050, 3, 0.2f);
+        const SongPrediction p = classifier.classify(y);
+        QCOMPARE(int(p.windows.size()), windows);
+        QCOMPARE(p.classes.size(), 3);
+        for (const WindowPrediction& w : p.windows) {
+            QVERIFY(std::abs(std::accumulate(w.mlp.begin(), w.mlp.end(), 0.0) - 1.0) < 1e-5);
+            QVERIFY(std::abs(std::accumulate(w.cnn.begin(), w.cnn.end(), 0.0) - 1.0) < 1e-5);
+            for (int c = 0; c < 3; ++c)
+                QVERIFY(std::abs(w.ensemble[size_t(c)] - 0.5f * (w.mlp[size_t(c)] + w.cnn[size_t(c)])) < 1e-6);
+            QVERIFY(w.end - w.start <= 30.0 + 1e-9);
+        }
+        for (int c = 0; c < 3; ++c) {
+            double mean = 0;
+            for (const WindowPrediction& w : p.windows)
+                mean += w.ensemble[size_t(c)] / double(p.windows.size());
+            QVERIFY(std::abs(mean - p.ensemble[size_t(c)]) < 1e-5);
+        }
+    }
+
+    void refusesShortSongs()
+    {
+        const GenreClassifier classifier(model(QStringLiteral("features")), nullptr);
+        try {
+            classifier.classify(testaudio::noise(5.0, 22050, 1));
+            QFAIL("accepted");
+        } catch (const Error& e) {
+            QVERIFY2(e.message().contains(QStringLiteral("at least 10 s")), qPrintable(e.message()));
+        }
+    }
+
+    void refusesMismatchedModels()
+    {
+        auto other = std::make_shared<ml::Model>();
+        other->network = std::make_unique<ml::Network>(QStringLiteral("gap"), std::vector<int>{1, kMelImageRows, kMelImageColumns}, 2);
+        other->inputKind = QStringLiteral("image");
+        other->classes = {"a", "b"};
+        QVERIFY_THROWS_EXCEPTION(Error, GenreClassifier(model(QStringLiteral("features")), other));
+        QVERIFY_THROWS_EXCEPTION(Error, GenreClassifier(nullptr, nullptr));
+        QVERIFY_THROWS_EXCEPTION(Error, GenreClassifier(model(QStringLiteral("image")), nullptr));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestClassifier)
+#include "tst_classifier.moc"

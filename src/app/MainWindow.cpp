@@ -8,6 +8,9 @@
 #include "audio/AudioFormats.h"
 
 #include <QCloseEvent>
+
+#include <algorithm>
+#include <cmath>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -172,6 +175,19 @@ void MainWindow::refreshSelected()
         details += src.sampleRate == song->audio.sampleRate && src.channels == 1
             ? tr(" · analysed as is (mono, %1 Hz)").arg(song->audio.sampleRate)
             : tr(" · analysed as mono %1 Hz (downmixed/resampled)").arg(song->audio.sampleRate);
+        if (song->hasGenres) {
+            auto top = [&](const std::vector<float>& p) {
+                if (p.empty())
+                    return QStringLiteral("–");
+                const auto it = std::max_element(p.begin(), p.end());
+                return QStringLiteral("%1 %2 %").arg(song->genres.classes[int(it - p.begin())]).arg(std::lround(100.0 * *it));
+            };
+            details += tr("<br><b>Genre: %1</b> (features MLP: %2, image CNN: %3; %4 window(s) of 30 s)")
+                           .arg(top(song->genres.ensemble), top(song->genres.mlp), top(song->genres.cnn))
+                           .arg(song->genres.windows.size());
+        } else if (!song->genreNote.isEmpty()) {
+            details += tr("<br>No genre: %1").arg(song->genreNote.toHtmlEscaped());
+        }
         ui_->songDetails->setText(details);
         if (song.get() != shownSong_) {  // a newly shown song starts at full view, at 0 s
             shownSong_ = song.get();

@@ -2,6 +2,7 @@
 
 #include "dsp/Colormap.h"
 #include "dsp/MelSpectrogram.h"
+#include "common/Error.h"
 #include "features/FeatureExtractor.h"
 #include "features/Onset.h"
 #include "features/Tempo.h"
@@ -43,8 +44,34 @@ SongAnalysisPtr analyseSong(const QString& path, const TaskControl& control)
         song->features = extractFeatures(song->audio.samples.data(), long(song->audio.samples.size()), control);
         song->hasFeatures = true;
     }
+    if (const auto classifier = defaultClassifier()) {
+        try {
+            song->genres = classifier->classify(song->audio.samples, control);
+            song->hasGenres = true;
+        } catch (const Cancelled&) {
+            throw;
+        } catch (const Error& e) {
+            song->genreNote = e.message();
+        }
+    }
     control.report(1.0);
     return song;
+}
+
+std::shared_ptr<const classify::GenreClassifier> defaultClassifier()
+{
+    static const std::shared_ptr<const classify::GenreClassifier> classifier = []() -> std::shared_ptr<const classify::GenreClassifier> {
+        try {
+            const auto mlp = classify::loadModelOrEmbedded({}, QStringLiteral("mlp-features.gsm"));
+            const auto cnn = classify::loadModelOrEmbedded({}, QStringLiteral("cnn-melimage.gsm"));
+            if (!mlp && !cnn)
+                return nullptr;
+            return std::make_shared<classify::GenreClassifier>(mlp, cnn);
+        } catch (const Error&) {
+            return nullptr;
+        }
+    }();
+    return classifier;
 }
 
 } // namespace genrescope::app

@@ -5,6 +5,7 @@
 #include "audio/AudioDecoder.h"
 #include "common/Progress.h"
 #include "dsp/Spectrogram.h"
+#include "classify/GenreClassifier.h"
 #include "features/FeatureVector.h"
 
 #include <QImage>
@@ -29,6 +30,11 @@ struct SongAnalysis {
     std::vector<double> beatTimes;     // seconds
     static constexpr double kMaxFeatureSeconds = 600.0;
 
+    // Genre probabilities from the embedded default models (when the build has them).
+    bool hasGenres = false;
+    classify::SongPrediction genres;
+    QString genreNote;  // why there are none, e.g. too short
+
     double frameSeconds() const { return double(hop) / audio.sampleRate; }
 };
 
@@ -37,5 +43,8 @@ using SongAnalysisPtr = std::shared_ptr<const SongAnalysis>;
 /// Decodes and analyses a file. Progress: decoding 40 %, mel spectrogram and beats 20 %, features 40 %.
 /// Throws genrescope::Error (including Cancelled).
 SongAnalysisPtr analyseSong(const QString& path, const TaskControl& control);
+
+/// The default classifier built from the embedded models, or null when the binary has none.
+std::shared_ptr<const classify::GenreClassifier> defaultClassifier();
 
 } // namespace genrescope::app

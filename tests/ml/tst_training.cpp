@@ -187,6 +187,9 @@ private Q_SLOTS:
     {
         // The course report's 30 s MLP (dense [50] tanh, SGD lr 0.01, batch 100, 5000 epochs,
         // random 80/10/10): mean test accuracy over 5 seeds must reach 70 % (report: 74 %).
+#ifdef GENRESCOPE_SANITIZED
+        QSKIP("25,000 training epochs are too slow under the sanitizers; the release suite runs this check.");
+#endif
         const QString data = testaudio::gtzanDir();
         if (data.isEmpty())
             QSKIP("GTZAN data not found: set GENRESCOPE_GTZAN or place it at ../shared/data/gtzan");

@@ -147,17 +147,27 @@ std::vector<std::vector<float>> chromaFilterbank(double tuning, const ChromaPara
 Spectrogram chromaStft(const Spectrogram& power, double tuning, const ChromaParams& p)
 {
     const auto bank = chromaFilterbank(tuning, p);
-    Eigen::MatrixXf weights(p.nChroma, power.bins);
-    for (int c = 0; c < p.nChroma; ++c)
+    // Weights bin-major, so each frame's 12 sums advance together over the bins:
+    // vectorised across chroma bins, in a fixed order (deterministic), in double.
+    const int nc = p.nChroma;
+    std::vector<double> weights(size_t(power.bins) * size_t(nc));
+    for (int c = 0; c < nc; ++c)
         for (int k = 0; k < power.bins; ++k)
-            weights(c, k) = bank[size_t(c)][size_t(k)];
-    // Frame-major storage is a column-major bins x frames matrix.
-    const Eigen::Map<const Eigen::MatrixXf> S(power.data.data(), power.bins, power.frames);
-    Spectrogram chroma(p.nChroma, power.frames);
-    Eigen::Map<Eigen::MatrixXf> C(chroma.data.data(), p.nChroma, power.frames);
-    C.noalias() = weights.lazyProduct(S);  // no GEMM threads: extraction runs one per worker
+            weights[size_t(k) * size_t(nc) + size_t(c)] = bank[size_t(c)][size_t(k)];
+    Spectrogram chroma(nc, power.frames);
+    std::vector<double> acc(static_cast<size_t>(nc));
     for (long f = 0; f < power.frames; ++f) {
+        const float* s = power.frame(f);
+        std::fill(acc.begin(), acc.end(), 0.0);
+        for (int k = 0; k < power.bins; ++k) {
+            const double v = s[k];
+            const double* w = weights.data() + size_t(k) * size_t(nc);
+            for (int c = 0; c < nc; ++c)
+                acc[size_t(c)] += w[c] * v;
+        }
         float* out = chroma.frame(f);
+        for (int c = 0; c < nc; ++c)
+            out[c] = float(acc[size_t(c)]);
         float peak = 0.0f;
         for (int c = 0; c < p.nChroma; ++c)
             peak = std::max(peak, std::abs(out[c]));

@@ -18,11 +18,26 @@ Spectrogram mfcc(const Spectrogram& melDb, const MfccParams& params)
         for (int b = 0; b < bands; ++b)
             basis(k, b) = scale * std::cos(std::numbers::pi * k * (2.0 * b + 1.0) / (2.0 * bands));
     }
-    // Frame-major storage is a column-major bands x frames matrix; accumulate in double.
-    const Eigen::Map<const Eigen::MatrixXf> S(melDb.data.data(), bands, melDb.frames);
-    const Eigen::MatrixXd coefficients = basis.lazyProduct(S.cast<double>());  // single-threaded
+    // Band-major basis; each frame's coefficients advance together over the bands
+    // (vectorised across coefficients, fixed order, double accumulation).
+    std::vector<double> byBand(size_t(bands) * size_t(n));
+    for (int k = 0; k < n; ++k)
+        for (int b = 0; b < bands; ++b)
+            byBand[size_t(b) * size_t(n) + size_t(k)] = basis(k, b);
     Spectrogram out(n, melDb.frames);
-    Eigen::Map<Eigen::MatrixXf>(out.data.data(), n, melDb.frames) = coefficients.cast<float>();
+    std::vector<double> acc(static_cast<size_t>(n));
+    for (long f = 0; f < melDb.frames; ++f) {
+        const float* x = melDb.frame(f);
+        std::fill(acc.begin(), acc.end(), 0.0);
+        for (int b = 0; b < bands; ++b) {
+            const double v = x[b];
+            const double* w = byBand.data() + size_t(b) * size_t(n);
+            for (int k = 0; k < n; ++k)
+                acc[size_t(k)] += w[k] * v;
+        }
+        for (int k = 0; k < n; ++k)
+            out.frame(f)[k] = float(acc[size_t(k)]);
+    }
     return out;
 }
 

@@ -105,7 +105,14 @@ void Dense::backward(const Tensor& gradOut, Tensor& gradIn)
     g = gradOut;
     activationGradient(act_, output_->data.data(), g.data.data(), g.size());
     weightGrad.matrix().noalias() = g.matrix().transpose() * input_->matrix();
-    biasGrad.matrix().row(0) = g.matrix().colwise().sum();
+    // Explicit loops: Eigen's vectorised reductions sum in an order that depends on
+    // the data's address alignment, which would make training non-deterministic.
+    std::fill(biasGrad.data.begin(), biasGrad.data.end(), 0.0f);
+    for (int n = 0; n < g.batch(); ++n) {
+        const float* row = g.sample(n);
+        for (int j = 0; j < out_; ++j)
+            biasGrad.data[size_t(j)] += row[j];
+    }
     gradIn.resize(input_->shape);
     gradIn.matrix().noalias() = g.matrix() * weight.matrix();
 }
@@ -303,7 +310,17 @@ void Conv2D::backward(const Tensor& gradOut, Tensor& gradIn)
             im2col(input_->sample(n), inC_, H, W, kh_, kw_, sh_, sw_, ph_, pw_, oh, ow, cols.data());
             const ConstMatrixMap go(g.sample(n), outC_, P);
             dW[size_t(t)].noalias() += go * cols.transpose();
-            dB[size_t(t)] += go.rowwise().sum();
+            for (int c = 0; c < outC_; ++c) {  // fixed summation order (see Dense::backward)
+                const float* row = g.sample(n) + long(c) * P;
+                float lanes[8] = {};
+                long k = 0;
+                for (; k + 8 <= P; k += 8)
+                    for (int l = 0; l < 8; ++l)
+                        lanes[l] += row[k + l];
+                for (; k < P; ++k)
+                    lanes[0] += row[k];
+                dB[size_t(t)][c] += ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+            }
             dCols.noalias() = w.transpose() * go;
             col2im(dCols.data(), inC_, H, W, kh_, kw_, sh_, sw_, ph_, pw_, oh, ow, gradIn.sample(n));
         }

@@ -90,7 +90,7 @@ int runClassify(const QStringList& args)
                           << Qt::endl;
         } catch (const Error& e) {
             anyFailed = true;
-            printError(QStringLiteral("%1: %2").arg(QFileInfo(file).fileName(), e.message()));
+            printError(e.message());  // messages name the file already
             if (json)
                 results.append(QJsonObject{{"path", file}, {"error", QJsonObject{{"code", errorCodeName(e.code())},
                                                                                  {"message", e.message()}}}});

@@ -10,6 +10,7 @@
 #include "features/FeatureVector.h"
 
 #include <QTest>
+#include <QtConcurrent>
 
 #include <numeric>
 
@@ -68,6 +69,20 @@ private Q_SLOTS:
                 mean += w.ensemble[size_t(c)] / double(p.windows.size());
             QVERIFY(std::abs(mean - p.ensemble[size_t(c)]) < 1e-5);
         }
+    }
+
+    void concurrentCallsAgreeWithSequentialOnes()
+    {
+        // The GUI classifies several songs at once with one shared classifier.
+        const GenreClassifier classifier(model(QStringLiteral("features")), model(QStringLiteral("image")));
+        QList<int> seeds{1, 2, 3, 4, 5, 6};
+        auto run = [&](int seed) { return classifier.classify(testaudio::noise(31.0, 22050, unsigned(seed), 0.2f)).ensemble; };
+        std::vector<std::vector<float>> sequential;
+        for (int s : seeds)
+            sequential.push_back(run(s));
+        const QList<std::vector<float>> parallel = QtConcurrent::blockingMapped(seeds, run);
+        for (int i = 0; i < seeds.size(); ++i)
+            QVERIFY(parallel[i] == sequential[size_t(i)]);
     }
 
     void refusesShortSongs()

@@ -287,6 +287,29 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 2);
     }
 
+    void classifyWithEmbeddedModels()
+    {
+        // A 12 s file is one window; a 5 s file is refused; JSON carries the timeline.
+        const QString song = dir_.filePath(QStringLiteral("song.wav"));
+        QVERIFY(testaudio::write(song, testaudio::noise(12.0, 22050, 8, 0.3f), 1, 22050, SF_FORMAT_WAV | SF_FORMAT_PCM_16));
+        const QString tiny = dir_.filePath(QStringLiteral("tiny.wav"));
+        QVERIFY(testaudio::write(tiny, testaudio::noise(5.0, 22050, 9, 0.3f), 1, 22050, SF_FORMAT_WAV | SF_FORMAT_PCM_16));
+        Run r = cli({"classify", "--json", song});
+        if (r.exitCode == 2 && r.err.contains(QStringLiteral("no embedded models")))
+            QSKIP("this build has no default models in models/");
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).array().first().toObject();
+        QCOMPARE(o.value("classes").toArray().size(), 10);
+        QCOMPARE(o.value("windows").toArray().size(), 1);
+        double sum = 0;
+        for (const QJsonValue& v : o.value("ensemble").toArray())
+            sum += v.toDouble();
+        QVERIFY(std::abs(sum - 1.0) < 1e-4);
+        r = cli({"classify", tiny});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("at least 10 s")), qPrintable(r.err));
+    }
+
     void trainRejectsBadData_data()
     {
         QTest::addColumn<QByteArray>("content");

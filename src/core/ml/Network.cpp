@@ -172,6 +172,7 @@ long Network::parameterCount()
 
 Tensor Network::predict(const Tensor& input, int batch)
 {
+    std::lock_guard lock(predictMutex_);
     const int N = input.batch();
     Tensor probabilities({N, classes_});
     std::vector<int> shape = input.shape;

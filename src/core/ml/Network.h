@@ -11,6 +11,7 @@
 #include <QString>
 
 #include <memory>
+#include <mutex>
 #include <vector>
 
 namespace genrescope::ml {
@@ -39,7 +40,8 @@ public:
     std::vector<std::pair<QString, Tensor*>> state();
     long parameterCount();
 
-    /// Softmax probabilities for many samples, in batches.
+    /// Softmax probabilities for many samples, in batches. Safe to call from several
+    /// threads at once (calls are serialised: layers keep per-pass state).
     Tensor predict(const Tensor& input, int batch = 128);
 
 private:
@@ -49,6 +51,7 @@ private:
     std::vector<std::unique_ptr<Layer>> layers_;
     std::vector<Tensor> activations_;
     std::vector<Tensor> gradients_;
+    std::mutex predictMutex_;
 };
 
 } // namespace genrescope::ml

@@ -201,17 +201,7 @@ Standardizer Standardizer::fit(const ml::Tensor& inputs, const std::vector<int>&
 
 void Standardizer::apply(ml::Tensor& inputs) const
 {
-    if (empty())
-        return;
-    const long F = inputs.sampleSize();
-    const bool perFeature = long(mean.size()) == F;
-    for (int n = 0; n < inputs.batch(); ++n) {
-        float* x = inputs.sample(n);
-        for (long k = 0; k < F; ++k) {
-            const size_t j = perFeature ? size_t(k) : 0;
-            x[k] = (x[k] - mean[j]) * scale[j];
-        }
-    }
+    ml::standardiseInPlace(inputs, mean, scale);
 }
 
 } // namespace genrescope::data

@@ -47,17 +47,7 @@ QJsonArray toJson(const std::vector<float>& v)
 
 void Model::standardise(Tensor& inputs) const
 {
-    if (mean.empty())
-        return;
-    const long F = inputs.sampleSize();
-    const bool perFeature = long(mean.size()) == F;
-    for (int n = 0; n < inputs.batch(); ++n) {
-        float* x = inputs.sample(n);
-        for (long k = 0; k < F; ++k) {
-            const size_t j = perFeature ? size_t(k) : 0;
-            x[k] = (x[k] - mean[j]) * scale[j];
-        }
-    }
+    standardiseInPlace(inputs, mean, scale);
 }
 
 Tensor Model::predict(Tensor inputs) const

@@ -44,4 +44,20 @@ struct Tensor {
     ConstMatrixMap matrix() const { return ConstMatrixMap(data.data(), batch(), sampleSize()); }
 };
 
+/// x = (x - mean) * scale for every sample; one entry per value, or a single entry for all.
+inline void standardiseInPlace(Tensor& inputs, const std::vector<float>& mean, const std::vector<float>& scale)
+{
+    if (mean.empty())
+        return;
+    const long F = inputs.sampleSize();
+    const bool perValue = long(mean.size()) == F;
+    for (int n = 0; n < inputs.batch(); ++n) {
+        float* x = inputs.sample(n);
+        for (long k = 0; k < F; ++k) {
+            const size_t j = perValue ? size_t(k) : 0;
+            x[k] = (x[k] - mean[j]) * scale[j];
+        }
+    }
+}
+
 } // namespace genrescope::ml

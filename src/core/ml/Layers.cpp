@@ -56,6 +56,25 @@ void activationGradient(Activation act, const float* y, float* g, long n)
             g[i] *= 1.0f - y[i] * y[i];
 }
 
+/// OpenMP team size and this thread's place in it (1 and 0 without OpenMP).
+int workerCount()
+{
+#ifdef _OPENMP
+    return omp_get_max_threads();
+#else
+    return 1;
+#endif
+}
+
+int workerIndex()
+{
+#ifdef _OPENMP
+    return omp_get_thread_num();
+#else
+    return 0;
+#endif
+}
+
 void fillNormal(Tensor& t, std::mt19937& rng, double stddev)
 {
     std::normal_distribution<double> dist(0.0, stddev);
@@ -242,19 +261,13 @@ void Conv2D::forward(const Tensor& in, Tensor& out, bool)
     input_ = &in;
     out.resize({N, outC_, oh, ow});
     const ConstMatrixMap w(weight.data.data(), outC_, K);
-    int threads = 1;
-#ifdef _OPENMP
-    threads = omp_get_max_threads();
-#endif
+    const int threads = workerCount();
     cols_.resize(size_t(threads));
     for (RowMatrix& c : cols_)
         c.resize(K, P);
 #pragma omp parallel num_threads(threads)
     {
-        int t = 0;
-#ifdef _OPENMP
-        t = omp_get_thread_num();
-#endif
+        const int t = workerIndex();
         RowMatrix& cols = cols_[size_t(t)];
 #pragma omp for schedule(static)
         for (int n = 0; n < N; ++n) {
@@ -281,10 +294,7 @@ void Conv2D::backward(const Tensor& gradOut, Tensor& gradIn)
     const ConstMatrixMap w(weight.data.data(), outC_, K);
 
     // Per-thread partial gradients, summed in thread order: deterministic for a thread count.
-    int threads = 1;
-#ifdef _OPENMP
-    threads = omp_get_max_threads();
-#endif
+    const int threads = workerCount();
     cols_.resize(size_t(threads));
     dCols_.resize(size_t(threads));
     dW_.resize(size_t(threads));
@@ -295,21 +305,16 @@ void Conv2D::backward(const Tensor& gradOut, Tensor& gradIn)
         dW_[size_t(t)].setZero(outC_, K);
         dB_[size_t(t)].setZero(outC_);
     }
-    std::vector<RowMatrix>& dW = dW_;
-    std::vector<Eigen::VectorXf>& dB = dB_;
 #pragma omp parallel num_threads(threads)
     {
-        int t = 0;
-#ifdef _OPENMP
-        t = omp_get_thread_num();
-#endif
+        const int t = workerIndex();
         RowMatrix& cols = cols_[size_t(t)];
         RowMatrix& dCols = dCols_[size_t(t)];
 #pragma omp for schedule(static)
         for (int n = 0; n < N; ++n) {
             im2col(input_->sample(n), inC_, H, W, kh_, kw_, sh_, sw_, ph_, pw_, oh, ow, cols.data());
             const ConstMatrixMap go(g.sample(n), outC_, P);
-            dW[size_t(t)].noalias() += go * cols.transpose();
+            dW_[size_t(t)].noalias() += go * cols.transpose();
             for (int c = 0; c < outC_; ++c) {  // fixed summation order (see Dense::backward)
                 const float* row = g.sample(n) + long(c) * P;
                 float lanes[8] = {};
@@ -319,7 +324,7 @@ void Conv2D::backward(const Tensor& gradOut, Tensor& gradIn)
                         lanes[l] += row[k + l];
                 for (; k < P; ++k)
                     lanes[0] += row[k];
-                dB[size_t(t)][c] += ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+                dB_[size_t(t)][c] += ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
             }
             dCols.noalias() = w.transpose() * go;
             col2im(dCols.data(), inC_, H, W, kh_, kw_, sh_, sw_, ph_, pw_, oh, ow, gradIn.sample(n));
@@ -329,8 +334,8 @@ void Conv2D::backward(const Tensor& gradOut, Tensor& gradIn)
     wg.setZero();
     Eigen::VectorXf bg = Eigen::VectorXf::Zero(outC_);
     for (int t = 0; t < threads; ++t) {
-        wg += dW[size_t(t)];
-        bg += dB[size_t(t)];
+        wg += dW_[size_t(t)];
+        bg += dB_[size_t(t)];
     }
     for (int c = 0; c < outC_; ++c)
         biasGrad.data[size_t(c)] = bg[c];

@@ -16,7 +16,7 @@ Resampler::Resampler(int inputRate, int outputRate)
     : state_(std::make_unique<State>()), ratio_(double(outputRate) / double(inputRate))
 {
     int err = 0;
-    state_->src = src_new(SRC_SINC_BEST_QUALITY, 1, &err);
+    state_->src = src_new(SRC_SINC_MEDIUM_QUALITY, 1, &err);
     if (!state_->src)
         throw Error(ErrorCode::InvalidArgument,
                     QStringLiteral("Cannot create resampler: %1").arg(QString::fromUtf8(src_strerror(err))));

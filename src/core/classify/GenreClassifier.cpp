@@ -1,17 +1,94 @@
 #include "classify/GenreClassifier.h"
 
 #include "common/Error.h"
+#include "common/Parallel.h"
 #include "dsp/MelImage.h"
 #include "features/FeatureExtractor.h"
 
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <limits>
+#include <mutex>
 
 namespace genrescope::classify {
 
-GenreClassifier::GenreClassifier(std::shared_ptr<const ml::Model> mlp, std::shared_ptr<const ml::Model> cnn)
-    : mlp_(std::move(mlp)), cnn_(std::move(cnn))
+namespace {
+
+constexpr double kSampleRate = 22050.0;
+
+double rmsDbfs(const std::vector<float>& y)
+{
+    double sum = 0;
+    for (float v : y)
+        sum += double(v) * double(v);
+    const double rms = std::sqrt(sum / double(std::max<size_t>(1, y.size())));
+    return 20.0 * std::log10(std::max(rms, 1e-10));
+}
+
+double gapFraction(const std::vector<float>& y)
+{
+    constexpr size_t kFrame = 512;
+    std::vector<double> db;
+    for (size_t at = 0; at + kFrame <= y.size(); at += kFrame) {
+        double sum = 0;
+        for (size_t k = at; k < at + kFrame; ++k)
+            sum += double(y[k]) * double(y[k]);
+        db.push_back(10.0 * std::log10(sum / double(kFrame) + 1e-20));
+    }
+    if (db.empty())
+        return 0.0;
+    std::vector<double> sorted = db;
+    std::nth_element(sorted.begin(), sorted.begin() + long(sorted.size() / 2), sorted.end());
+    const double median = sorted[sorted.size() / 2];
+    const auto gaps = std::count_if(db.begin(), db.end(), [&](double v) { return v < median - kGapDb; });
+    return double(gaps) / double(db.size());
+}
+
+void flagUnusual(SongPrediction& song)
+{
+    std::vector<double> d;
+    for (const WindowPrediction& w : song.windows)
+        if (std::isfinite(w.distance))
+            d.push_back(w.distance);
+    song.distance = std::numeric_limits<double>::quiet_NaN();
+    if (!d.empty()) {
+        std::nth_element(d.begin(), d.begin() + long(d.size() / 2), d.end());
+        song.distance = d[d.size() / 2];
+    }
+    if (song.rmsDbfs < kSilenceDbfs) {
+        song.unusual = true;
+        song.unusualReason = QStringLiteral("The audio is silent or nearly so (%1 dBFS); the genre means nothing.")
+                                 .arg(song.rmsDbfs, 0, 'f', 0);
+    } else if (song.gapFraction > kMaxGapFraction) {
+        song.unusual = true;
+        song.unusualReason = QStringLiteral("The audio is full of silent gaps (%1 % of it), like speech; the genre means little.")
+                                 .arg(100.0 * song.gapFraction, 0, 'f', 0);
+    } else if (std::isfinite(song.distance) && song.distance > song.distanceThreshold) {
+        song.unusual = true;
+        song.unusualReason =
+            QStringLiteral("This does not sound like the music the models learned from (feature distance %1, "
+                           "songs go up to %2): speech, noise or test tones get a meaningless genre.")
+                .arg(song.distance, 0, 'f', 1).arg(song.distanceThreshold, 0, 'f', 1);
+    }
+}
+
+} // namespace
+
+std::pair<int, float> topClass(const std::vector<float>& p)
+{
+    if (p.empty())
+        return {-1, 0.0f};
+    const auto it = std::max_element(p.begin(), p.end());
+    return {int(it - p.begin()), *it};
+}
+
+GenreClassifier::GenreClassifier(std::shared_ptr<const ml::Model> mlp, std::shared_ptr<const ml::Model> cnn, double mlpWeight)
+    : mlp_(std::move(mlp)), cnn_(std::move(cnn)), mlpWeight_(mlpWeight)
 {
     if (!mlp_ && !cnn_)
         throw Error(ErrorCode::InvalidArgument, QStringLiteral("No model to classify with."));
@@ -22,13 +99,47 @@ GenreClassifier::GenreClassifier(std::shared_ptr<const ml::Model> mlp, std::shar
     if (mlp_ && cnn_ && mlp_->classes != cnn_->classes)
         throw Error(ErrorCode::InvalidArgument, QStringLiteral("The two models know different genres (%1 vs %2).")
                                                     .arg(mlp_->classes.join(QLatin1Char(',')), cnn_->classes.join(QLatin1Char(','))));
+    if (!(mlpWeight_ >= 0.0 && mlpWeight_ <= 1.0))
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("The ensemble weight must lie between 0 and 1."));
+    if (!mlp_)
+        mlpWeight_ = 0.0;
+    if (!cnn_)
+        mlpWeight_ = 1.0;
     classes_ = mlp_ ? mlp_->classes : cnn_->classes;
 }
 
-SongPrediction GenreClassifier::classify(const std::vector<float>& y, const TaskControl& control) const
+WindowPrediction GenreClassifier::classifyWindow(const float* x, long n, const TaskControl& control) const
 {
-    const double sr = 22050.0;
-    const double seconds = double(y.size()) / sr;
+    WindowPrediction p;
+    p.distance = std::numeric_limits<double>::quiet_NaN();
+    if (mlp_) {
+        const FeatureValues v = extractFeatures(x, n, control);
+        ml::Tensor input({1, kFeatureCount});
+        for (int f = 0; f < kFeatureCount; ++f)
+            input.data[size_t(f)] = float(v[size_t(f)]);
+        p.distance = mlp_->distance(input);
+        const ml::Tensor out = mlp_->predict(std::move(input));
+        p.mlp.assign(out.data.begin(), out.data.end());
+    }
+    control.throwIfCancelled();
+    if (cnn_) {
+        const MelImage image = melImageFromAudio(x, n);
+        ml::Tensor input({1, 1, kMelImageRows, kMelImageColumns});
+        for (size_t k = 0; k < image.index.size(); ++k)
+            input.data[k] = float(image.index[k]) / 255.0f;
+        const ml::Tensor out = cnn_->predict(std::move(input));
+        p.cnn.assign(out.data.begin(), out.data.end());
+    }
+    const size_t K = size_t(classes_.size());
+    p.ensemble.assign(K, 0.0f);
+    for (size_t c = 0; c < K; ++c)
+        p.ensemble[c] = float(mlpWeight_ * (mlp_ ? p.mlp[c] : 0.0f) + (1.0 - mlpWeight_) * (cnn_ ? p.cnn[c] : 0.0f));
+    return p;
+}
+
+SongPrediction GenreClassifier::classify(const std::vector<float>& y, const TaskControl& control, int threads) const
+{
+    const double seconds = double(y.size()) / kSampleRate;
     if (seconds < kMinimumSeconds)
         throw Error(ErrorCode::InvalidArgument,
                     QStringLiteral("The song is %1 s long; genre classification needs at least %2 s.")
@@ -38,46 +149,37 @@ SongPrediction GenreClassifier::classify(const std::vector<float>& y, const Task
     SongPrediction song;
     song.classes = classes_;
     song.seconds = seconds;
+    song.mlpWeight = mlpWeight_;
+    song.rmsDbfs = rmsDbfs(y);
+    song.gapFraction = gapFraction(y);
+    song.distanceThreshold = mlp_ && !mlp_->distribution.empty() ? mlp_->distribution.threshold
+                                                                   : std::numeric_limits<double>::quiet_NaN();
+    song.windows.resize(windows.size());
+    std::atomic<int> done{0};
+    std::mutex reportMutex;
+    parallelFor(int(windows.size()), threads, [&](int w) {
+        control.throwIfCancelled();
+        WindowPrediction p = classifyWindow(y.data() + windows[size_t(w)].start, windows[size_t(w)].length, control);
+        p.start = double(windows[size_t(w)].start) / kSampleRate;
+        p.end = double(windows[size_t(w)].start + windows[size_t(w)].length) / kSampleRate;
+        song.windows[size_t(w)] = std::move(p);
+        std::lock_guard lock(reportMutex);
+        control.report(double(++done) / double(windows.size()));
+    });
     const size_t K = size_t(classes_.size());
     song.mlp.assign(mlp_ ? K : 0, 0.0f);
     song.cnn.assign(cnn_ ? K : 0, 0.0f);
     song.ensemble.assign(K, 0.0f);
-    for (size_t w = 0; w < windows.size(); ++w) {
-        control.throwIfCancelled();
-        const float* x = y.data() + windows[w].start;
-        const long n = windows[w].length;
-        WindowPrediction p;
-        p.start = double(windows[w].start) / sr;
-        p.end = double(windows[w].start + n) / sr;
-        if (mlp_) {
-            const FeatureValues v = extractFeatures(x, n, control);
-            ml::Tensor input({1, kFeatureCount});
-            for (int f = 0; f < kFeatureCount; ++f)
-                input.data[size_t(f)] = float(v[size_t(f)]);
-            const ml::Tensor out = mlp_->predict(input);
-            p.mlp.assign(out.data.begin(), out.data.end());
-        }
-        if (cnn_) {
-            const MelImage image = melImageFromAudio(x, n);
-            ml::Tensor input({1, 1, kMelImageRows, kMelImageColumns});
-            for (size_t k = 0; k < image.index.size(); ++k)
-                input.data[k] = float(image.index[k]) / 255.0f;
-            const ml::Tensor out = cnn_->predict(input);
-            p.cnn.assign(out.data.begin(), out.data.end());
-        }
-        p.ensemble.assign(K, 0.0f);
+    const float share = 1.0f / float(song.windows.size());
+    for (const WindowPrediction& p : song.windows)
         for (size_t c = 0; c < K; ++c) {
-            const float a = mlp_ ? p.mlp[c] : 0.0f, b = cnn_ ? p.cnn[c] : 0.0f;
-            p.ensemble[c] = mlp_ && cnn_ ? 0.5f * (a + b) : (mlp_ ? a : b);
             if (mlp_)
-                song.mlp[c] += a / float(windows.size());
+                song.mlp[c] += p.mlp[c] * share;
             if (cnn_)
-                song.cnn[c] += b / float(windows.size());
-            song.ensemble[c] += p.ensemble[c] / float(windows.size());
+                song.cnn[c] += p.cnn[c] * share;
+            song.ensemble[c] += p.ensemble[c] * share;
         }
-        song.windows.push_back(std::move(p));
-        control.report(double(w + 1) / double(windows.size()));
-    }
+    flagUnusual(song);
     return song;
 }
 
@@ -89,6 +191,25 @@ std::shared_ptr<const ml::Model> loadModelOrEmbedded(const QString& path, const 
     if (!QFile::exists(resource))
         return nullptr;
     return std::make_shared<ml::Model>(ml::loadModel(resource));
+}
+
+double defaultMlpWeight()
+{
+    QFile file(QStringLiteral(":/models/ensemble.json"));
+    if (!file.open(QIODevice::ReadOnly))
+        return 0.5;
+    const double w = QJsonDocument::fromJson(file.readAll()).object().value("mlpWeight").toDouble(0.5);
+    return w >= 0.0 && w <= 1.0 ? w : 0.5;
+}
+
+std::shared_ptr<const GenreClassifier> makeClassifier(const QString& mlpPath, const QString& cnnPath)
+{
+    const auto mlp = loadModelOrEmbedded(mlpPath, QLatin1String(kDefaultMlpName));
+    const auto cnn = loadModelOrEmbedded(cnnPath, QLatin1String(kDefaultCnnName));
+    if (!mlp && !cnn)
+        return nullptr;
+    const double weight = mlpPath.isEmpty() && cnnPath.isEmpty() ? defaultMlpWeight() : 0.5;
+    return std::make_shared<GenreClassifier>(mlp, cnn, weight);
 }
 
 } // namespace genrescope::classify

@@ -1,6 +1,8 @@
 #include "classify/Training.h"
 
+#include "classify/EnsembleEvaluation.h"
 #include "common/Error.h"
+#include "features/FeatureVector.h"
 
 #include <QDateTime>
 #include <QFileInfo>
@@ -27,7 +29,8 @@ PartScores score(ml::Model& model, const data::Dataset& d, const std::vector<int
     if (rows.empty())
         return s;
     const data::Dataset part = d.subset(rows);
-    const ml::Tensor p = model.network->predict(part.inputs);  // already standardised
+    ml::Tensor p = ml::predictWithCrops(*model.network, part.inputs, model.crop);  // already standardised
+    ml::applyTemperature(p, model.temperature);
     s.rows = part.size();
     s.songs = part.songCount();
     s.rowReport = ml::classificationReport(part.labels, ml::argmaxRows(p), int(part.classes.size()));
@@ -54,24 +57,49 @@ TrainingOutcome runTraining(const TrainingRequest& request, const ml::TrainCallb
     if (out.split.train.empty())
         throw Error(ErrorCode::InvalidArgument, QStringLiteral("The split leaves no training rows."));
 
-    const data::Standardizer stdz =
+    std::vector<int> logInputs;
+    if (request.logFeatures && request.input == data::InputKind::Features) {
+        logInputs = logScaledFeatures();
+        ml::logScaleInPlace(d.inputs, logInputs);
+    }
+    data::Standardizer stdz =
         data::Standardizer::fit(d.inputs, out.split.train, request.input == data::InputKind::Features);
+    for (const QString& name : request.ignoredFeatures) {
+        const int f = featureIndex(name);
+        if (request.input != data::InputKind::Features || f < 0 || size_t(f) >= stdz.scale.size())
+            throw Error(ErrorCode::InvalidArgument, QStringLiteral("There is no feature called '%1' to ignore.").arg(name));
+        stdz.scale[size_t(f)] = 0.0f;
+    }
     stdz.apply(d.inputs);
 
     const QString arch = request.architecture.isEmpty() ? defaultArchitecture(request.input) : request.architecture;
     std::vector<int> inputShape(d.inputs.shape.begin() + 1, d.inputs.shape.end());
+    if (request.config.crop.enabled()) {
+        if (request.input != data::InputKind::Image || request.config.crop.columns > inputShape.back())
+            throw Error(ErrorCode::InvalidArgument,
+                        QStringLiteral("Time crops need image input at least %1 columns wide.").arg(request.config.crop.columns));
+        inputShape.back() = request.config.crop.columns;
+    }
     out.model.network = std::make_unique<ml::Network>(arch, inputShape, int(d.classes.size()));
     out.model.network->initialise(request.config.seed);
     out.model.inputKind = data::inputKindName(request.input);
     out.model.classes = d.classes;
     out.model.mean = stdz.mean;
     out.model.scale = stdz.scale;
+    out.model.crop = request.config.crop;
+    out.model.logInputs = logInputs;
+    if (request.input == data::InputKind::Features && out.split.train.size() >= 2)
+        out.model.distribution = ml::fitFeatureDistribution(d.inputs, out.split.train);
 
     const data::Dataset trainPart = d.subset(out.split.train);
     const data::Dataset validPart = d.subset(out.split.valid);
     out.result = ml::train(*out.model.network, {&trainPart.inputs, &trainPart.labels},
                            {&validPart.inputs, &validPart.labels}, request.config, callbacks);
 
+    if (!out.split.valid.empty() && out.result.bestEpoch > 0) {
+        const data::Dataset part = d.subset(out.split.valid);
+        out.model.temperature = ml::fitTemperature(ml::predictWithCrops(*out.model.network, part.inputs, out.model.crop), part.labels);
+    }
     out.valid = score(out.model, d, out.split.valid);
     out.test = score(out.model, d, out.split.test);
 
@@ -79,7 +107,10 @@ TrainingOutcome runTraining(const TrainingRequest& request, const ml::TrainCallb
     const QJsonObject hyper{{"epochs", request.config.epochs}, {"batch", request.config.batch},
                             {"optimizer", opt.kindName()}, {"learningRate", opt.learningRate},
                             {"momentum", opt.momentum}, {"weightDecay", opt.weightDecay},
-                            {"patience", request.config.patience}, {"seed", double(request.config.seed)}};
+                            {"patience", request.config.patience}, {"seed", double(request.config.seed)},
+                            {"cropColumns", request.config.crop.columns}, {"cropViews", request.config.crop.views},
+                            {"inputNoise", double(request.config.inputNoise)}, {"logFeatures", request.logFeatures},
+                            {"ignoredFeatures", QJsonArray::fromStringList(request.ignoredFeatures)}};
     QJsonArray history;
     for (const ml::EpochStats& e : out.result.history)
         history.append(QJsonObject{{"epoch", e.epoch}, {"trainLoss", e.trainLoss}, {"trainAccuracy", e.trainAccuracy},
@@ -98,6 +129,7 @@ TrainingOutcome runTraining(const TrainingRequest& request, const ml::TrainCallb
         {"seconds", out.result.seconds},
         {"date", QDateTime::currentDateTimeUtc().toString(Qt::ISODate)},
         {"parameters", double(out.model.network->parameterCount())},
+        {"temperature", out.model.temperature},
     };
     out.model.metrics = QJsonObject{{"valid", scoresJson(out.valid, d.classes)}, {"test", scoresJson(out.test, d.classes)}};
     out.log = QJsonObject{{"architecture", arch}, {"training", out.model.training}, {"metrics", out.model.metrics},
@@ -111,21 +143,7 @@ PartScores evaluateModel(const ml::Model& model, data::Dataset d, const QString&
         throw Error(ErrorCode::InvalidArgument,
                     QStringLiteral("The model takes %1 input but the data is %2.").arg(model.inputKind, data::inputKindName(d.kind)));
     d.remapClasses(model.classes);
-    std::vector<int> rows;
-    if (!listFile.isEmpty()) {
-        const QStringList songs = data::readSongList(listFile);
-        const QSet<QString> wanted(songs.begin(), songs.end());
-        for (int i = 0; i < d.size(); ++i)
-            if (wanted.contains(d.songIds[i]))
-                rows.push_back(i);
-        if (rows.empty())
-            throw Error(ErrorCode::InvalidArgument, QStringLiteral("No rows of %1 belong to songs listed in %2.")
-                                                        .arg(d.source, QFileInfo(listFile).fileName()));
-    } else {
-        for (int i = 0; i < d.size(); ++i)
-            rows.push_back(i);
-    }
-    data::Dataset part = d.subset(rows);
+    data::Dataset part = d.subset(rowsInList(d, listFile));
     const ml::Tensor p = model.predict(part.inputs);
     PartScores s;
     s.rows = part.size();

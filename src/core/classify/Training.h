@@ -20,6 +20,8 @@ struct TrainingRequest {
     data::InputKind input = data::InputKind::Features;
     QString architecture;      // empty: the default for the input kind
     QString split = QStringLiteral("random");  // random | song | lists:DIR
+    QStringList ignoredFeatures;  // features: names the network must not see (their standardised value is 0)
+    bool logFeatures = false;  // features: take the heavy-tailed ones as logarithms (features::logScaledFeatures)
     ml::TrainConfig config;
 };
 

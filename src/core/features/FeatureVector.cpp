@@ -31,6 +31,17 @@ const std::array<QString, kFeatureCount>& featureNames()
     return names;
 }
 
+std::vector<int> logScaledFeatures()
+{
+    static const QStringList positiveMeans{"chroma_stft_mean", "rms_mean", "spectral_centroid_mean",
+                                           "spectral_bandwidth_mean", "rolloff_mean", "zero_crossing_rate_mean", "tempo"};
+    std::vector<int> columns;
+    for (int i = 0; i < kFeatureCount; ++i)
+        if (featureNames()[size_t(i)].endsWith(QLatin1String("_var")) || positiveMeans.contains(featureNames()[size_t(i)]))
+            columns.push_back(i);
+    return columns;
+}
+
 int featureIndex(const QString& name)
 {
     const auto& names = featureNames();

@@ -17,6 +17,10 @@ inline constexpr int kFeatureCount = 57;
 const std::array<QString, kFeatureCount>& featureNames();
 /// Index of a feature name, or -1.
 int featureIndex(const QString& name);
+/// The features that are positive and heavy-tailed (every variance, and the means of
+/// chroma, RMS, centroid, bandwidth, rolloff, zero-crossing rate, and tempo): an MLP
+/// learns them better on a log scale.
+std::vector<int> logScaledFeatures();
 
 using FeatureValues = std::array<double, kFeatureCount>;
 

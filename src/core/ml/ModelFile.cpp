@@ -13,6 +13,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 namespace genrescope::ml {
 namespace {
@@ -47,13 +48,24 @@ QJsonArray toJson(const std::vector<float>& v)
 
 void Model::standardise(Tensor& inputs) const
 {
+    logScaleInPlace(inputs, logInputs);
     standardiseInPlace(inputs, mean, scale);
+}
+
+double Model::distance(Tensor inputs) const
+{
+    if (distribution.empty() || inputs.sampleSize() != distribution.dimensions)
+        return std::numeric_limits<double>::quiet_NaN();
+    standardise(inputs);
+    return distribution.distance(inputs.sample(0));
 }
 
 Tensor Model::predict(Tensor inputs) const
 {
     standardise(inputs);
-    return network->predict(inputs);
+    Tensor p = predictWithCrops(*network, inputs, crop);
+    applyTemperature(p, temperature);
+    return p;
 }
 
 QByteArray serializeModel(const Model& model)
@@ -75,6 +87,10 @@ QByteArray serializeModel(const Model& model)
         {"inputShape", toJson(net.inputShape())},
         {"classes", QJsonArray::fromStringList(model.classes)},
         {"standardisation", QJsonObject{{"mean", toJson(model.mean)}, {"scale", toJson(model.scale)}}},
+        {"logInputs", toJson(model.logInputs)},
+        {"temperature", model.temperature},
+        {"distribution", model.distribution.toJson()},
+        {"crop", QJsonObject{{"columns", model.crop.columns}, {"views", model.crop.views}}},
         {"training", model.training},
         {"metrics", model.metrics},
         {"tensors", tensors},
@@ -149,6 +165,27 @@ Model deserializeModel(const QByteArray& bytes, const QString& source)
     if (model.mean.size() != model.scale.size() ||
         (!model.mean.empty() && model.mean.size() != 1 && long(model.mean.size()) != Tensor::count(inputShape)))
         refuse(source, QStringLiteral("its standardisation does not fit its input."));
+    for (const QJsonValue& v : h.value("logInputs").toArray()) {
+        if (v.toInt(-1) < 0 || v.toInt() >= Tensor::count(inputShape))
+            refuse(source, QStringLiteral("its log-scaled inputs do not fit its input."));
+        model.logInputs.push_back(v.toInt());
+    }
+    try {
+        model.distribution = FeatureDistribution::fromJson(h.value("distribution").toObject());
+    } catch (const Error& e) {
+        refuse(source, e.message());
+    }
+    if (!model.distribution.empty() && model.distribution.dimensions != Tensor::count(inputShape))
+        refuse(source, QStringLiteral("its feature distribution does not fit its input."));
+    model.temperature = h.value("temperature").toDouble(1.0);
+    if (!(model.temperature >= 0.01 && model.temperature <= 100.0))
+        refuse(source, QStringLiteral("its temperature %1 is out of range.").arg(model.temperature));
+    const QJsonObject crop = h.value("crop").toObject();
+    model.crop.columns = crop.value("columns").toInt(0);
+    model.crop.views = crop.value("views").toInt(1);
+    if (model.crop.columns < 0 || model.crop.views < 1 || model.crop.views > 64 ||
+        (model.crop.enabled() && (inputShape.size() != 3 || inputShape[2] != model.crop.columns)))
+        refuse(source, QStringLiteral("its crop settings do not fit its input."));
     model.training = h.value("training").toObject();
     model.metrics = h.value("metrics").toObject();
 

@@ -7,6 +7,8 @@
 // (name, shape, offset). Saving is atomic (QSaveFile); loading refuses
 // truncated, corrupted, wrong-version or absurdly sized files with a message.
 
+#include "ml/Augment.h"
+#include "ml/FeatureDistribution.h"
 #include "ml/Network.h"
 
 #include <QJsonObject>
@@ -23,14 +25,20 @@ struct Model {
     std::unique_ptr<Network> network;
     QString inputKind;                 // "features" | "image"
     QStringList classes;
+    std::vector<int> logInputs;        // input values taken as log(x) before standardisation
     std::vector<float> mean, scale;    // standardisation fitted on the training rows
+    FeatureDistribution distribution;  // of the standardised training rows (feature models)
+    CropConfig crop;                   // a CNN trained on time crops averages crops of wider inputs
+    double temperature = 1.0;          // softmax temperature calibrated on validation rows
     QJsonObject training;              // data, split, seed, hyperparameters, duration, ...
     QJsonObject metrics;               // accuracies, confusion matrices, ...
 
-    /// Applies the standardisation to raw inputs in place.
+    /// Applies the log scaling and standardisation to raw inputs in place.
     void standardise(Tensor& inputs) const;
-    /// Probabilities for raw (unstandardised) inputs.
+    /// Probabilities for raw (unstandardised) inputs (the mean over crops for a crop-trained CNN).
     Tensor predict(Tensor inputs) const;
+    /// Distance of one raw input row from the training rows (NaN without a distribution).
+    double distance(Tensor inputs) const;
 };
 
 QByteArray serializeModel(const Model& model);

@@ -6,6 +6,8 @@
 
 #include <Eigen/Core>
 
+#include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <vector>
 
@@ -43,6 +45,17 @@ struct Tensor {
     MatrixMap matrix() { return MatrixMap(data.data(), batch(), sampleSize()); }
     ConstMatrixMap matrix() const { return ConstMatrixMap(data.data(), batch(), sampleSize()); }
 };
+
+/// x = log(max(x, 1e-10)) for the given value indices of every sample.
+inline void logScaleInPlace(Tensor& inputs, const std::vector<int>& indices)
+{
+    for (int n = 0; n < inputs.batch(); ++n) {
+        float* x = inputs.sample(n);
+        for (int k : indices)
+            if (k >= 0 && k < inputs.sampleSize())
+                x[k] = std::log(std::max(x[k], 1e-10f));
+    }
+}
 
 /// x = (x - mean) * scale for every sample; one entry per value, or a single entry for all.
 inline void standardiseInPlace(Tensor& inputs, const std::vector<float>& mean, const std::vector<float>& scale)

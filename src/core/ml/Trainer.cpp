@@ -46,6 +46,30 @@ void gather(const LabelledSet& set, const std::vector<int>& order, int from, int
     }
 }
 
+/// As gather, but each image is a random crop of `width` columns.
+void gatherCrops(const LabelledSet& set, const std::vector<int>& order, int from, int count, int width,
+                 std::mt19937& rng, Tensor& x, std::vector<int>& y)
+{
+    std::vector<int> shape = set.inputs->shape;
+    shape[0] = count;
+    shape[3] = width;
+    x.resize(shape);
+    y.resize(size_t(count));
+    std::uniform_int_distribution<int> offset(0, set.inputs->shape[3] - width);
+    for (int i = 0; i < count; ++i) {
+        const int row = order[size_t(from + i)];
+        copyCrop(*set.inputs, row, offset(rng), width, x.sample(i));
+        y[size_t(i)] = (*set.labels)[size_t(row)];
+    }
+}
+
+void addNoise(Tensor& x, float sigma, std::mt19937& rng)
+{
+    std::normal_distribution<float> noise(0.0f, sigma);
+    for (float& v : x.data)
+        v += noise(rng);
+}
+
 } // namespace
 
 bool allFinite(Network& net)
@@ -57,11 +81,13 @@ bool allFinite(Network& net)
     return true;
 }
 
-std::pair<double, double> evaluate(Network& net, const LabelledSet& set, int batch)
+std::pair<double, double> evaluate(Network& net, const LabelledSet& set, int batch, const CropConfig& crop)
 {
     const int N = set.size();
     if (N == 0)
         return {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()};
+    if (crop.enabled())
+        return lossAndAccuracy(predictWithCrops(net, *set.inputs, crop), *set.labels);
     std::vector<int> order(static_cast<size_t>(N));
     std::iota(order.begin(), order.end(), 0);
     Tensor x, grad;
@@ -89,12 +115,20 @@ TrainResult train(Network& net, const LabelledSet& training, const LabelledSet& 
         throw Error(ErrorCode::InvalidArgument, QStringLiteral("Batch size and epochs must be positive."));
     if (!(config.optimizer.learningRate > 0) || !std::isfinite(config.optimizer.learningRate))
         throw Error(ErrorCode::InvalidArgument, QStringLiteral("The learning rate must be a positive number."));
+    const int cropWidth = config.crop.columns;
+    if (cropWidth > 0 && (training.inputs->shape.size() != 4 || cropWidth > training.inputs->shape[3] ||
+                          net.inputShape().size() != 3 || net.inputShape()[2] != cropWidth))
+        throw Error(ErrorCode::InvalidArgument,
+                    QStringLiteral("Time crops of %1 columns need image inputs at least that wide.").arg(cropWidth));
+    if (!(config.inputNoise >= 0) || !std::isfinite(config.inputNoise))
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("The input noise must be zero or positive."));
 
     QElapsedTimer total;
     total.start();
     TrainResult result;
     Optimizer optimizer(config.optimizer);
     std::mt19937 shuffle(config.seed ^ 0x9e3779b9u);
+    std::mt19937 augment(config.seed ^ 0x85ebca6bu);
     const int N = training.size();
     const int batches = (N + config.batch - 1) / config.batch;
     const bool hasValidation = validation.size() > 0;
@@ -124,7 +158,12 @@ TrainResult train(Network& net, const LabelledSet& training, const LabelledSet& 
                 return result;
             }
             const int start = b * config.batch, count = std::min(config.batch, N - start);
-            gather(training, order, start, count, x, y);
+            if (cropWidth > 0)
+                gatherCrops(training, order, start, count, cropWidth, augment, x, y);
+            else
+                gather(training, order, start, count, x, y);
+            if (config.inputNoise > 0)
+                addNoise(x, config.inputNoise, augment);
             const Tensor& logits = net.forward(x, true);
             const double loss = softmaxCrossEntropy(logits, y, grad);
             if (!std::isfinite(loss)) {
@@ -149,7 +188,7 @@ TrainResult train(Network& net, const LabelledSet& training, const LabelledSet& 
         stats.epoch = epoch;
         stats.trainLoss = lossSum / N;
         stats.trainAccuracy = double(correct) / N;
-        std::tie(stats.validLoss, stats.validAccuracy) = evaluate(net, validation);
+        std::tie(stats.validLoss, stats.validAccuracy) = evaluate(net, validation, 256, config.crop);
         stats.seconds = clock.elapsed() / 1000.0;
         result.history.push_back(stats);
 

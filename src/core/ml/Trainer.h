@@ -4,6 +4,7 @@
 // callbacks, cancellation (checked between batches) and divergence detection.
 
 #include "common/Progress.h"
+#include "ml/Augment.h"
 #include "ml/Network.h"
 #include "ml/Optimizer.h"
 
@@ -20,6 +21,8 @@ struct TrainConfig {
     OptimizerConfig optimizer;
     unsigned seed = 1;
     int patience = 0;  // epochs without validation improvement before stopping; 0 = off
+    CropConfig crop;   // image inputs: train on random time crops, validate on evenly spaced ones
+    float inputNoise = 0;  // standard deviation of Gaussian noise added to training inputs
 };
 
 struct EpochStats {
@@ -58,8 +61,9 @@ struct LabelledSet {
 TrainResult train(Network& net, const LabelledSet& training, const LabelledSet& validation, const TrainConfig& config,
                   const TrainCallbacks& callbacks = {});
 
-/// Mean loss and accuracy over a set, in batches, without training.
-std::pair<double, double> evaluate(Network& net, const LabelledSet& set, int batch = 256);
+/// Mean loss and accuracy over a set, in batches, without training (inputs wider than
+/// the network are scored as the mean of crop.views crops).
+std::pair<double, double> evaluate(Network& net, const LabelledSet& set, int batch = 256, const CropConfig& crop = {});
 
 /// True when every parameter and buffer is finite.
 bool allFinite(Network& net);

@@ -1,0 +1,38 @@
+#pragma once
+// How far an input lies from the training data: the Mahalanobis distance of a
+// standardised feature vector under the training rows' covariance (shrunk
+// towards the identity so 57 dimensions fit a few hundred rows). Inputs beyond
+// `threshold` (a margin over the largest training distance) are flagged as
+// unlike anything the model learned from: silence, speech, noise, pure tones.
+
+#include "ml/Tensor.h"
+
+#include <QJsonObject>
+
+#include <vector>
+
+namespace genrescope::ml {
+
+struct FeatureDistribution {
+    int dimensions = 0;
+    std::vector<double> precision;  // inverse shrunk covariance, dimensions^2, row-major
+    double trainingMax = 0;         // the largest distance of a training row
+    double threshold = 0;           // distances above this are flagged
+
+    bool empty() const { return dimensions == 0; }
+    /// Distance of one standardised row (dimensions values).
+    double distance(const float* row) const;
+
+    QJsonObject toJson() const;
+    /// Throws genrescope::Error (InvalidArgument) for malformed JSON; an empty object gives an empty distribution.
+    static FeatureDistribution fromJson(const QJsonObject& json);
+};
+
+inline constexpr double kCovarianceShrinkage = 0.01;
+inline constexpr double kDistanceMargin = 1.3;
+
+/// Fits on the given rows of standardised (N, F) inputs.
+FeatureDistribution fitFeatureDistribution(const Tensor& standardised, const std::vector<int>& rows,
+                                           double shrinkage = kCovarianceShrinkage, double margin = kDistanceMargin);
+
+} // namespace genrescope::ml

@@ -1,8 +1,9 @@
-// genrescope-cli classify [--model-features FILE] [--model-image FILE] [--timeline] [--json] FILE...
+// genrescope-cli classify [--model mlp|cnn|ensemble|FILE]... [--timeline] [--json] [--jobs N] FILE|DIR...
 
 #include "CliSupport.h"
 
 #include "audio/AudioDecoder.h"
+#include "audio/AudioFormats.h"
 #include "classify/GenreClassifier.h"
 #include "common/Error.h"
 
@@ -10,28 +11,55 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMutex>
+#include <QThread>
+#include <QThreadPool>
+#include <QtConcurrent>
 
-#include <algorithm>
+#include <atomic>
+#include <cmath>
 
 namespace genrescope::cli {
 
 namespace {
 
-QJsonArray toJson(const std::vector<float>& v)
+enum class Slot { Mlp, Cnn, Ensemble };
+
+/// One requested output: a name for people and JSON, and which probabilities it shows.
+struct Output {
+    QString name;
+    Slot slot;
+};
+
+const std::vector<float>& pick(const classify::SongPrediction& p, Slot s)
 {
-    QJsonArray a;
-    for (float x : v)
-        a.append(double(x));
-    return a;
+    return s == Slot::Mlp ? p.mlp : s == Slot::Cnn ? p.cnn : p.ensemble;
 }
 
-QString best(const std::vector<float>& p, const QStringList& classes)
+const std::vector<float>& pick(const classify::WindowPrediction& w, Slot s)
 {
-    if (p.empty())
-        return QStringLiteral("-");
-    const auto it = std::max_element(p.begin(), p.end());
-    return QStringLiteral("%1 %2 %").arg(classes[int(it - p.begin())]).arg(int(std::lround(100.0 * *it)));
+    return s == Slot::Mlp ? w.mlp : s == Slot::Cnn ? w.cnn : w.ensemble;
 }
+
+QJsonObject probabilitiesJson(const std::vector<float>& p, const QStringList& classes)
+{
+    QJsonObject o;
+    for (int c = 0; c < classes.size(); ++c)
+        o.insert(classes[c], double(p[size_t(c)]));
+    return o;
+}
+
+QString genreOf(const std::vector<float>& p, const QStringList& classes)
+{
+    const auto [c, prob] = classify::topClass(p);
+    return c < 0 ? QString() : classes[c];
+}
+
+struct FileResult {
+    classify::SongPrediction prediction;
+    QString error;
+    QString errorCode;
+};
 
 } // namespace
 
@@ -40,66 +68,158 @@ int runClassify(const QStringList& args)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Genre probabilities for songs of any length: 30 s windows with a 15 s hop (songs of 10-30 s are one\n"
-        "window); the MLP sees each window's 57 features, the CNN its mel image; the ensemble averages both.\n"
-        "Without --model-* the models built into this binary are used."));
+        "window; shorter ones are refused); the MLP sees each window's 57 features, the CNN its mel image, the\n"
+        "ensemble is their weighted mean, and the song's probabilities are the mean over windows.\n"
+        "--model picks what to show (repeatable): mlp, cnn, ensemble (the models built into this binary), or a\n"
+        "model FILE (a features model replaces the MLP, an image model the CNN). Default: mlp, cnn and ensemble.\n"
+        "Songs unlike the training music (silence, speech, noise, tones) are flagged as unusual.\n"
+        "Folders are searched recursively and classified as a batch, with progress on stderr."));
     parser.addOptions({
-        {QStringLiteral("model-features"), QStringLiteral("An MLP model file (features input)."), QStringLiteral("FILE")},
-        {QStringLiteral("model-image"), QStringLiteral("A CNN model file (image input)."), QStringLiteral("FILE")},
-        {QStringLiteral("timeline"), QStringLiteral("Also print each window's prediction.")},
-        {QStringLiteral("json"), QStringLiteral("Print JSON.")},
+        {QStringLiteral("model"), QStringLiteral("mlp, cnn, ensemble or a model FILE (repeatable)."), QStringLiteral("MODEL")},
+        {QStringLiteral("timeline"), QStringLiteral("Also give each window's prediction.")},
+        {QStringLiteral("json"), QStringLiteral("Print a JSON array of {file, model, genre, probabilities, windows}.")},
+        {QStringLiteral("jobs"), QStringLiteral("Threads (default: cores)."), QStringLiteral("N")},
     });
-    parser.addPositionalArgument(QStringLiteral("files"), QStringLiteral("Audio files."), QStringLiteral("FILE..."));
+    parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Audio files or folders."), QStringLiteral("FILE|DIR..."));
     if (!parseOrReport(parser, args))
         return kBadInput;
-    if (parser.positionalArguments().isEmpty()) {
-        printError(QStringLiteral("classify: give at least one FILE."));
-        return kBadInput;
+    auto usage = [](const QString& text) {
+        printError(QStringLiteral("classify: %1").arg(text));
+        return int(kBadInput);
+    };
+    if (parser.positionalArguments().isEmpty())
+        return usage(QStringLiteral("give at least one FILE or DIR (see 'genrescope-cli classify --help')."));
+    int jobs = QThread::idealThreadCount();
+    if (parser.isSet(QStringLiteral("jobs"))) {
+        bool ok = false;
+        jobs = parser.value(QStringLiteral("jobs")).toInt(&ok);
+        if (!ok || jobs < 1 || jobs > 64)
+            return usage(QStringLiteral("--jobs must be between 1 and 64."));
     }
-    const auto mlp = classify::loadModelOrEmbedded(parser.value(QStringLiteral("model-features")), QStringLiteral("mlp-features.gsm"));
-    const auto cnn = classify::loadModelOrEmbedded(parser.value(QStringLiteral("model-image")), QStringLiteral("cnn-melimage.gsm"));
-    if (!mlp && !cnn) {
-        printError(QStringLiteral("classify: this build has no embedded models; pass --model-features and/or --model-image."));
-        return kBadInput;
+
+    // Which outputs, and which model fills each of the two slots.
+    QStringList requested = parser.values(QStringLiteral("model"));
+    if (requested.isEmpty())
+        requested = {QStringLiteral("mlp"), QStringLiteral("cnn"), QStringLiteral("ensemble")};
+    QString mlpPath, cnnPath;
+    bool needMlp = false, needCnn = false;
+    std::vector<Output> outputs;
+    for (const QString& r : requested) {
+        if (r == QLatin1String("mlp")) {
+            outputs.push_back({r, Slot::Mlp});
+            needMlp = true;
+        } else if (r == QLatin1String("cnn")) {
+            outputs.push_back({r, Slot::Cnn});
+            needCnn = true;
+        } else if (r == QLatin1String("ensemble")) {
+            outputs.push_back({r, Slot::Ensemble});
+            needMlp = needCnn = true;
+        } else {
+            const ml::Model probe = ml::loadModel(r);  // throws a clear error for missing or damaged files
+            const bool features = probe.inputKind == QLatin1String("features");
+            QString& path = features ? mlpPath : cnnPath;
+            if (!path.isEmpty())
+                return usage(QStringLiteral("two %1 models given; pass at most one of each kind.").arg(probe.inputKind));
+            path = r;
+            (features ? needMlp : needCnn) = true;
+            outputs.push_back({r, features ? Slot::Mlp : Slot::Cnn});
+        }
     }
-    const classify::GenreClassifier classifier(mlp, cnn);
-    const bool json = parser.isSet(QStringLiteral("json"));
-    QJsonArray results;
-    bool anyFailed = false;
-    for (const QString& file : parser.positionalArguments()) {
+    const auto mlp = needMlp ? classify::loadModelOrEmbedded(mlpPath, QLatin1String(classify::kDefaultMlpName)) : nullptr;
+    const auto cnn = needCnn ? classify::loadModelOrEmbedded(cnnPath, QLatin1String(classify::kDefaultCnnName)) : nullptr;
+    if ((needMlp && !mlp) || (needCnn && !cnn))
+        return usage(QStringLiteral("this build has no embedded %1 model; pass a model FILE with --model.")
+                         .arg(needMlp && !mlp ? QStringLiteral("MLP") : QStringLiteral("CNN")));
+    const double weight = mlpPath.isEmpty() && cnnPath.isEmpty() ? classify::defaultMlpWeight() : 0.5;
+    const classify::GenreClassifier classifier(mlp, cnn, weight);
+
+    const QStringList files = audioformats::collectAudioFiles(parser.positionalArguments());
+    if (files.isEmpty())
+        return usage(QStringLiteral("no audio files found."));
+
+    // One file: its windows in parallel. Many: files in parallel, one thread each.
+    const int windowThreads = files.size() == 1 ? jobs : 1;
+    const bool showProgress = files.size() > 1;
+    std::atomic<int> done{0};
+    QThreadPool pool;
+    pool.setMaxThreadCount(jobs);
+    const QList<FileResult> results = QtConcurrent::blockingMapped<QList<FileResult>>(&pool, files, [&](const QString& path) {
+        FileResult r;
         try {
-            const DecodedAudio audio = decodeAudio(file);
-            const classify::SongPrediction p = classifier.classify(audio.samples);
-            if (json) {
-                QJsonArray windows;
-                for (const auto& w : p.windows)
-                    windows.append(QJsonObject{{"start", w.start}, {"end", w.end}, {"mlp", toJson(w.mlp)},
-                                               {"cnn", toJson(w.cnn)}, {"ensemble", toJson(w.ensemble)}});
-                results.append(QJsonObject{{"path", file}, {"seconds", p.seconds}, {"classes", QJsonArray::fromStringList(p.classes)},
-                                           {"mlp", toJson(p.mlp)}, {"cnn", toJson(p.cnn)}, {"ensemble", toJson(p.ensemble)},
-                                           {"windows", windows}});
-                continue;
-            }
-            out() << QStringLiteral("%1: %2  (MLP %3, CNN %4; %5 window%6)")
-                         .arg(QFileInfo(file).fileName(), best(p.ensemble, p.classes), best(p.mlp, p.classes),
-                              best(p.cnn, p.classes))
-                         .arg(p.windows.size()).arg(p.windows.size() == 1 ? "" : "s")
-                  << Qt::endl;
-            if (parser.isSet(QStringLiteral("timeline")))
-                for (const auto& w : p.windows)
-                    out() << QStringLiteral("  %1-%2 s: %3").arg(w.start, 0, 'f', 0).arg(w.end, 0, 'f', 0).arg(best(w.ensemble, p.classes))
-                          << Qt::endl;
+            const DecodedAudio audio = decodeAudio(path);
+            r.prediction = classifier.classify(audio.samples, {}, windowThreads);
         } catch (const Error& e) {
-            anyFailed = true;
-            printError(e.message());  // messages name the file already
+            r.error = e.message();
+            r.errorCode = errorCodeName(e.code());
+        }
+        reportFileDone(path, r.error, ++done, files.size(), showProgress);
+        return r;
+    });
+
+    const bool json = parser.isSet(QStringLiteral("json"));
+    const bool timeline = parser.isSet(QStringLiteral("timeline"));
+    QJsonArray array;
+    int failed = 0;
+    for (qsizetype i = 0; i < files.size(); ++i) {
+        const FileResult& r = results[i];
+        const QString& file = files[i];
+        if (!r.error.isEmpty()) {
+            ++failed;
             if (json)
-                results.append(QJsonObject{{"path", file}, {"error", QJsonObject{{"code", errorCodeName(e.code())},
-                                                                                 {"message", e.message()}}}});
+                array.append(QJsonObject{{"file", file}, {"error", QJsonObject{{"code", r.errorCode}, {"message", r.error}}}});
+            continue;
+        }
+        const classify::SongPrediction& p = r.prediction;
+        if (json) {
+            for (const Output& o : outputs) {
+                QJsonObject entry{{"file", file}, {"model", o.name}, {"genre", genreOf(pick(p, o.slot), p.classes)},
+                                  {"probabilities", probabilitiesJson(pick(p, o.slot), p.classes)},
+                                  {"seconds", p.seconds}, {"unusual", p.unusual}};
+                if (p.unusual)
+                    entry.insert("unusualReason", p.unusualReason);
+                if (std::isfinite(p.distance))
+                    entry.insert("distance", p.distance);
+                QJsonArray windows;
+                for (const classify::WindowPrediction& w : p.windows)
+                    windows.append(QJsonObject{{"start", w.start}, {"end", w.end},
+                                               {"genre", genreOf(pick(w, o.slot), p.classes)},
+                                               {"probabilities", probabilitiesJson(pick(w, o.slot), p.classes)}});
+                entry.insert("windows", windows);
+                array.append(entry);
+            }
+            continue;
+        }
+        out() << QStringLiteral("%1  (%2 s, %3 window%4)")
+                     .arg(file).arg(p.seconds, 0, 'f', 1).arg(p.windows.size()).arg(p.windows.size() == 1 ? "" : "s")
+              << Qt::endl;
+        if (p.unusual)
+            out() << "  UNUSUAL: " << p.unusualReason << Qt::endl;
+        for (const Output& o : outputs) {
+            const std::vector<float>& prob = pick(p, o.slot);
+            const auto [top, topP] = classify::topClass(prob);
+            QString line = QStringLiteral("  %1 %2 %3 %  |").arg(o.name.leftJustified(9)).arg(p.classes[top].leftJustified(10))
+                               .arg(100.0 * topP, 5, 'f', 1);
+            for (int c = 0; c < p.classes.size(); ++c)
+                line += QStringLiteral(" %1 %2").arg(p.classes[c]).arg(100.0 * prob[size_t(c)], 0, 'f', 1);
+            out() << line << Qt::endl;
+            if (timeline)
+                for (const classify::WindowPrediction& w : p.windows) {
+                    const auto [wc, wp] = classify::topClass(pick(w, o.slot));
+                    out() << QStringLiteral("    %1-%2 s: %3 %4 %")
+                                 .arg(w.start, 0, 'f', 0).arg(w.end, 0, 'f', 0).arg(p.classes[wc]).arg(100.0 * wp, 0, 'f', 0)
+                          << Qt::endl;
+                }
         }
     }
     if (json)
-        out() << QJsonDocument(results).toJson(QJsonDocument::Indented);
+        out() << QJsonDocument(array).toJson(QJsonDocument::Indented);
     out().flush();
-    return anyFailed ? kBadInput : kOk;
+    if (failed > 0) {
+        if (files.size() > 1)
+            printError(QStringLiteral("classify: %1 of %2 files failed.").arg(failed).arg(files.size()));
+        return kBadInput;
+    }
+    return kOk;
 }
 
 } // namespace genrescope::cli

@@ -1,5 +1,8 @@
 #include "CliSupport.h"
 
+#include <QFileInfo>
+#include <QMutex>
+
 #include <cstdio>
 
 namespace genrescope::cli {
@@ -21,6 +24,16 @@ void printError(const QString& message)
     QString line = message;
     line.replace(QLatin1Char('\n'), QLatin1Char(' '));
     err() << "genrescope-cli: " << line << Qt::endl;
+}
+
+void reportFileDone(const QString& path, const QString& error, int n, qsizetype total, bool showProgress)
+{
+    static QMutex mutex;
+    QMutexLocker lock(&mutex);
+    if (!error.isEmpty())
+        printError(error);
+    else if (showProgress)
+        err() << QStringLiteral("genrescope-cli: [%1/%2] %3").arg(n).arg(total).arg(QFileInfo(path).fileName()) << Qt::endl;
 }
 
 bool parseOrReport(QCommandLineParser& parser, const QStringList& args)

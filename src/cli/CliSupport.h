@@ -15,6 +15,10 @@ QTextStream& err();
 /// One line on stderr: "genrescope-cli: <message>".
 void printError(const QString& message);
 
+/// After one file of a batch: prints its error, or "[n/total] name" when showing progress.
+/// Thread-safe.
+void reportFileDone(const QString& path, const QString& error, int n, qsizetype total, bool showProgress);
+
 /// Parses a subcommand's arguments. On a usage error prints one line and returns false.
 /// args[0] is the program name as seen by QCommandLineParser.
 bool parseOrReport(QCommandLineParser& parser, const QStringList& args);

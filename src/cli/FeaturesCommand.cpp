@@ -93,7 +93,6 @@ int runFeatures(const QStringList& args)
     const bool labelFromFolder = parser.isSet(QStringLiteral("label-from-folder"));
     const bool showProgress = files.size() > 1;
     std::atomic<int> done{0};
-    QMutex errMutex;
 
     QThreadPool pool;
     pool.setMaxThreadCount(jobs);
@@ -106,13 +105,7 @@ int runFeatures(const QStringList& args)
         } catch (const Error& e) {
             r.error = e.message();
         }
-        const int n = ++done;
-        QMutexLocker lock(&errMutex);
-        if (!r.error.isEmpty())
-            printError(r.error);
-        else if (showProgress)
-            err() << QStringLiteral("genrescope-cli: [%1/%2] %3").arg(n).arg(files.size()).arg(QFileInfo(path).fileName())
-                  << Qt::endl;
+        reportFileDone(path, r.error, ++done, files.size(), showProgress);
         return r;
     });
 

@@ -1,15 +1,19 @@
 // genrescope-cli train --data PATH --input features|image [--arch SPEC] [--lr X] [--batch N]
 //   [--epochs N] [--optimizer sgd|adam] [--momentum M] [--weight-decay W] [--patience N]
 //   [--split random|song|lists:DIR] [--seed N] [--log FILE.json] [--force] --out FILE
-// genrescope-cli evaluate --model FILE --data PATH [--list FILE] [--json]
+// genrescope-cli evaluate --model mlp|cnn|FILE --data PATH [--list FILE] [--json]
+// genrescope-cli evaluate --model ensemble --data FEATURES.csv --images DIR [--mlp M] [--cnn M] [--mlp-weight W | --sweep-weights]
 
 #include "CliSupport.h"
 
+#include "classify/EnsembleEvaluation.h"
+#include "classify/GenreClassifier.h"
 #include "classify/Training.h"
 #include "common/Error.h"
 #include "common/PngFile.h"
 
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 
 #include <cmath>
@@ -55,6 +59,11 @@ int runTrain(const QStringList& args)
         {QStringLiteral("weight-decay"), QStringLiteral("L2 weight decay (default 0)."), QStringLiteral("W"), QStringLiteral("0")},
         {QStringLiteral("patience"), QStringLiteral("Stop after N epochs without validation gain (0: never)."), QStringLiteral("N"), QStringLiteral("0")},
         {QStringLiteral("split"), QStringLiteral("random, song or lists:DIR (default random)."), QStringLiteral("SPEC"), QStringLiteral("random")},
+        {QStringLiteral("crop"), QStringLiteral("Images: train on random time crops this many columns wide (0: off)."), QStringLiteral("N"), QStringLiteral("0")},
+        {QStringLiteral("crop-views"), QStringLiteral("Images: crops averaged at validation and inference (default 5)."), QStringLiteral("N"), QStringLiteral("5")},
+        {QStringLiteral("log-features"), QStringLiteral("Features: take variances and positive means as logarithms.")},
+        {QStringLiteral("ignore-features"), QStringLiteral("Features: comma-separated names the network must not see."), QStringLiteral("NAMES")},
+        {QStringLiteral("input-noise"), QStringLiteral("Gaussian noise (in standard deviations) added to training inputs."), QStringLiteral("S"), QStringLiteral("0")},
         {QStringLiteral("seed"), QStringLiteral("Seed for the split, weights and shuffling (default 1)."), QStringLiteral("N"), QStringLiteral("1")},
         {QStringLiteral("log"), QStringLiteral("Also write a JSON log of the run."), QStringLiteral("FILE")},
         {QStringLiteral("force"), QStringLiteral("Replace an existing --out file.")},
@@ -78,6 +87,9 @@ int runTrain(const QStringList& args)
     request.input = data::parseInputKind(parser.value(QStringLiteral("input")));
     request.architecture = parser.value(QStringLiteral("arch"));
     request.split = parser.value(QStringLiteral("split"));
+    request.logFeatures = parser.isSet(QStringLiteral("log-features"));
+    if (parser.isSet(QStringLiteral("ignore-features")))
+        request.ignoredFeatures = parser.value(QStringLiteral("ignore-features")).split(QLatin1Char(','), Qt::SkipEmptyParts);
     bool ok1, ok2, ok3, ok4, ok5, ok6, ok7;
     request.config.optimizer.learningRate = parser.value(QStringLiteral("lr")).toDouble(&ok1);
     request.config.batch = parser.value(QStringLiteral("batch")).toInt(&ok2);
@@ -87,6 +99,13 @@ int runTrain(const QStringList& args)
     request.config.patience = parser.value(QStringLiteral("patience")).toInt(&ok6);
     request.config.seed = parser.value(QStringLiteral("seed")).toUInt(&ok7);
     request.config.optimizer.kind = ml::OptimizerConfig::parseKind(parser.value(QStringLiteral("optimizer")));
+    bool ok8, ok9, ok10;
+    request.config.crop.columns = parser.value(QStringLiteral("crop")).toInt(&ok8);
+    request.config.crop.views = parser.value(QStringLiteral("crop-views")).toInt(&ok9);
+    request.config.inputNoise = parser.value(QStringLiteral("input-noise")).toFloat(&ok10);
+    if (!(ok8 && ok9 && ok10) || request.config.crop.columns < 0 || request.config.crop.views < 1 ||
+        request.config.crop.views > 64 || !(request.config.inputNoise >= 0))
+        return usage(QStringLiteral("--crop, --crop-views and --input-noise take non-negative numbers (views 1-64)."));
     if (!(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) || request.config.batch < 1 || request.config.epochs < 1 ||
         request.config.epochs > 100000 || !(request.config.optimizer.learningRate > 0) ||
         request.config.optimizer.momentum < 0 || request.config.optimizer.weightDecay < 0 || request.config.patience < 0)
@@ -125,14 +144,112 @@ int runTrain(const QStringList& args)
     return kOk;
 }
 
+namespace {
+
+void printReport(const ml::ClassificationReport& r, const QStringList& classes)
+{
+    out() << "\nconfusion matrix per song (rows: true, columns: predicted)\n" << r.confusionText(classes);
+    out() << "\nclass         precision  recall     F1\n";
+    for (int c = 0; c < classes.size(); ++c)
+        out() << classes[c].leftJustified(14) << QString::number(r.precision[size_t(c)], 'f', 3).rightJustified(9)
+              << QString::number(r.recall[size_t(c)], 'f', 3).rightJustified(8)
+              << QString::number(r.f1[size_t(c)], 'f', 3).rightJustified(7) << '\n';
+    out().flush();
+}
+
+/// "mlp" / "cnn": the embedded default; anything else: a model file.
+std::shared_ptr<const ml::Model> modelByName(const QString& name)
+{
+    if (name == QLatin1String("mlp") || name == QLatin1String("cnn")) {
+        const auto m = classify::loadModelOrEmbedded({}, QLatin1String(name == QLatin1String("mlp") ? classify::kDefaultMlpName
+                                                                                                  : classify::kDefaultCnnName));
+        if (!m)
+            throw Error(ErrorCode::InvalidArgument, QStringLiteral("This build has no embedded %1 model.").arg(name));
+        return m;
+    }
+    return std::make_shared<ml::Model>(ml::loadModel(name));
+}
+
+int evaluateEnsemble(const QCommandLineParser& parser)
+{
+    if (!parser.isSet(QStringLiteral("images"))) {
+        printError(QStringLiteral("evaluate: --model ensemble needs --data FEATURES.csv and --images DIR."));
+        return kBadInput;
+    }
+    const auto valueOr = [&](const QString& option) { return parser.isSet(option) ? parser.value(option) : option; };
+    const auto mlp = modelByName(valueOr(QStringLiteral("mlp")));
+    const auto cnn = modelByName(valueOr(QStringLiteral("cnn")));
+    const bool defaults = !parser.isSet(QStringLiteral("mlp")) && !parser.isSet(QStringLiteral("cnn"));
+    double weight = defaults ? classify::defaultMlpWeight() : 0.5;
+    if (parser.isSet(QStringLiteral("mlp-weight"))) {
+        bool ok = false;
+        weight = parser.value(QStringLiteral("mlp-weight")).toDouble(&ok);
+        if (!ok || weight < 0 || weight > 1) {
+            printError(QStringLiteral("evaluate: --mlp-weight must lie between 0 and 1."));
+            return kBadInput;
+        }
+    }
+    const classify::JoinedPredictions joined = classify::predictJoined(
+        *mlp, *cnn, data::loadDataset(parser.value(QStringLiteral("data")), data::InputKind::Features),
+        data::loadDataset(parser.value(QStringLiteral("images")), data::InputKind::Image), parser.value(QStringLiteral("list")));
+    if (!joined.missing.isEmpty())
+        printError(QStringLiteral("evaluate: %1 songs are in only one of the two datasets and were left out (e.g. %2).")
+                       .arg(joined.missing.size()).arg(joined.missing.first()));
+    const bool json = parser.isSet(QStringLiteral("json"));
+    if (parser.isSet(QStringLiteral("sweep-weights"))) {
+        QJsonArray sweep;
+        double best = 0, bestAccuracy = -1;
+        for (int k = 0; k <= 20; ++k) {
+            const double w = k / 20.0;
+            const double a = classify::ensembleReport(joined, w).accuracy;
+            sweep.append(QJsonObject{{"mlpWeight", w}, {"songAccuracy", a}});
+            if (a > bestAccuracy + 1e-12) {
+                bestAccuracy = a;
+                best = w;
+            }
+            if (!json)
+                out() << QStringLiteral("mlp weight %1: %2 on %3 songs").arg(w, 0, 'f', 2).arg(percent(a)).arg(joined.songs.size())
+                      << Qt::endl;
+        }
+        if (json)
+            out() << QJsonDocument(QJsonObject{{"sweep", sweep}, {"bestMlpWeight", best}, {"bestSongAccuracy", bestAccuracy}})
+                         .toJson(QJsonDocument::Indented);
+        else
+            out() << QStringLiteral("best mlp weight: %1 (%2)").arg(best, 0, 'f', 2).arg(percent(bestAccuracy)) << Qt::endl;
+        return kOk;
+    }
+    const ml::ClassificationReport r = classify::ensembleReport(joined, weight);
+    if (json) {
+        out() << QJsonDocument(QJsonObject{{"songs", int(joined.songs.size())}, {"mlpWeight", weight},
+                                           {"songAccuracy", r.accuracy}, {"songReport", r.toJson(joined.classes)}})
+                     .toJson(QJsonDocument::Indented);
+        return kOk;
+    }
+    out() << QStringLiteral("ensemble (mlp weight %1): %2 on %3 songs").arg(weight, 0, 'f', 2).arg(percent(r.accuracy))
+                 .arg(joined.songs.size())
+          << Qt::endl;
+    printReport(r, joined.classes);
+    return kOk;
+}
+
+} // namespace
+
 int runEvaluate(const QStringList& args)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Score a model on labelled data: accuracy per row and per song, "
-                                                    "the confusion matrix, and per-class precision, recall and F1."));
+    parser.setApplicationDescription(QStringLiteral(
+        "Score a model on labelled data: accuracy per row and per song, the confusion matrix, and per-class\n"
+        "precision, recall and F1. --model is mlp or cnn (the built-in models), a model FILE, or ensemble:\n"
+        "  evaluate --model ensemble --data FEATURES.csv --images DIR [--mlp FILE] [--cnn FILE] [--mlp-weight W]\n"
+        "joins feature rows and PNGs by song and scores the weighted mean of the two models per song."));
     parser.addOptions({
-        {QStringLiteral("model"), QStringLiteral("A model file."), QStringLiteral("FILE")},
+        {QStringLiteral("model"), QStringLiteral("mlp, cnn, ensemble or a model FILE."), QStringLiteral("MODEL")},
         {QStringLiteral("data"), QStringLiteral("Features CSV or image folder of the model's input kind."), QStringLiteral("PATH")},
+        {QStringLiteral("images"), QStringLiteral("Ensemble: the image folder joined with --data."), QStringLiteral("DIR")},
+        {QStringLiteral("mlp"), QStringLiteral("Ensemble: the MLP (default: built in)."), QStringLiteral("MODEL")},
+        {QStringLiteral("cnn"), QStringLiteral("Ensemble: the CNN (default: built in)."), QStringLiteral("MODEL")},
+        {QStringLiteral("mlp-weight"), QStringLiteral("Ensemble: the MLP's weight in [0, 1]."), QStringLiteral("W")},
+        {QStringLiteral("sweep-weights"), QStringLiteral("Ensemble: accuracy for MLP weights 0, 0.05, ..., 1.")},
         {QStringLiteral("list"), QStringLiteral("Only songs named in this list (e.g. valid.txt)."), QStringLiteral("FILE")},
         {QStringLiteral("json"), QStringLiteral("Print JSON.")},
     });
@@ -142,25 +259,22 @@ int runEvaluate(const QStringList& args)
         printError(QStringLiteral("evaluate: --model and --data are required."));
         return kBadInput;
     }
-    const ml::Model model = ml::loadModel(parser.value(QStringLiteral("model")));
-    const data::Dataset d = data::loadDataset(parser.value(QStringLiteral("data")), data::parseInputKind(model.inputKind));
-    const classify::PartScores s = classify::evaluateModel(model, d, parser.value(QStringLiteral("list")));
+    if (parser.value(QStringLiteral("model")) == QLatin1String("ensemble")) {
+        return evaluateEnsemble(parser);
+    }
+    const auto model = modelByName(parser.value(QStringLiteral("model")));
+    const data::Dataset d = data::loadDataset(parser.value(QStringLiteral("data")), data::parseInputKind(model->inputKind));
+    const classify::PartScores s = classify::evaluateModel(*model, d, parser.value(QStringLiteral("list")));
     if (parser.isSet(QStringLiteral("json"))) {
         const QJsonObject json{{"rows", s.rows}, {"songs", s.songs}, {"accuracy", s.rowReport.accuracy},
                                {"songAccuracy", s.songReport.accuracy},
-                               {"rowReport", s.rowReport.toJson(model.classes)},
-                               {"songReport", s.songReport.toJson(model.classes)}};
+                               {"rowReport", s.rowReport.toJson(model->classes)},
+                               {"songReport", s.songReport.toJson(model->classes)}};
         out() << QJsonDocument(json).toJson(QJsonDocument::Indented);
         return kOk;
     }
     printScores("accuracy", s);
-    out() << "\nconfusion matrix (rows: true, columns: predicted)\n" << s.rowReport.confusionText(model.classes);
-    out() << "\nclass         precision  recall     F1\n";
-    for (int c = 0; c < model.classes.size(); ++c)
-        out() << model.classes[c].leftJustified(14) << QString::number(s.rowReport.precision[size_t(c)], 'f', 3).rightJustified(9)
-              << QString::number(s.rowReport.recall[size_t(c)], 'f', 3).rightJustified(8)
-              << QString::number(s.rowReport.f1[size_t(c)], 'f', 3).rightJustified(7) << '\n';
-    out().flush();
+    printReport(s.songReport, model->classes);
     return kOk;
 }
 

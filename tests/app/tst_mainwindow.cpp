@@ -75,7 +75,7 @@ private Q_SLOTS:
         // With the built-in models, a 4 s song gets a plain reason instead of a genre.
         auto* details = w.findChild<QLabel*>(QStringLiteral("songDetails"));
         QVERIFY(details);
-        if (genrescope::app::defaultClassifier())
+        if (genrescope::app::currentClassifier())
             QVERIFY2(details->text().contains(QStringLiteral("at least 10 s")), qPrintable(details->text()));
         // The feature table shows the 57 features of the song.
         auto* table = w.findChild<QTableView*>(QStringLiteral("featureTable"));

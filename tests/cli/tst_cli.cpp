@@ -295,19 +295,84 @@ private Q_SLOTS:
         const QString tiny = dir_.filePath(QStringLiteral("tiny.wav"));
         QVERIFY(testaudio::write(tiny, testaudio::noise(5.0, 22050, 9, 0.3f), 1, 22050, SF_FORMAT_WAV | SF_FORMAT_PCM_16));
         Run r = cli({"classify", "--json", song});
-        if (r.exitCode == 2 && r.err.contains(QStringLiteral("no embedded models")))
+        if (r.exitCode == 2 && r.err.contains(QStringLiteral("no embedded")))
             QSKIP("this build has no default models in models/");
         QCOMPARE(r.exitCode, 0);
-        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).array().first().toObject();
-        QCOMPARE(o.value("classes").toArray().size(), 10);
-        QCOMPARE(o.value("windows").toArray().size(), 1);
-        double sum = 0;
-        for (const QJsonValue& v : o.value("ensemble").toArray())
-            sum += v.toDouble();
-        QVERIFY(std::abs(sum - 1.0) < 1e-4);
-        r = cli({"classify", tiny});
+        const QJsonArray all = QJsonDocument::fromJson(r.out.toUtf8()).array();
+        QCOMPARE(all.size(), 3);  // mlp, cnn, ensemble
+        QStringList models;
+        for (const QJsonValue& v : all) {
+            const QJsonObject o = v.toObject();
+            models << o.value("model").toString();
+            QCOMPARE(o.value("file").toString(), song);
+            const QJsonObject p = o.value("probabilities").toObject();
+            QCOMPARE(p.size(), 10);
+            double sum = 0, best = -1;
+            QString top;
+            for (auto it = p.begin(); it != p.end(); ++it) {
+                sum += it.value().toDouble();
+                if (it.value().toDouble() > best)
+                    best = it.value().toDouble(), top = it.key();
+            }
+            QVERIFY(std::abs(sum - 1.0) < 1e-4);
+            QCOMPARE(o.value("genre").toString(), top);
+            QCOMPARE(o.value("windows").toArray().size(), 1);
+            QCOMPARE(o.value("windows").toArray().first().toObject().value("probabilities").toObject().size(), 10);
+        }
+        QCOMPARE(models, (QStringList{"mlp", "cnn", "ensemble"}));
+
+        // One model by name; the text output lists all ten genres.
+        r = cli({"classify", "--model", "cnn", "--timeline", song});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains(QStringLiteral("  cnn ")));
+        QVERIFY(!r.out.contains(QStringLiteral("  mlp ")));
+        for (const char* genre : {"blues", "classical", "country", "disco", "hiphop", "jazz", "metal", "pop", "reggae", "rock"})
+            QVERIFY2(r.out.contains(QLatin1String(genre)), genre);
+        QVERIFY(r.out.contains(QStringLiteral("0-12 s")));
+
+        // A folder is a batch with progress; the short file fails alone (exit 2), the other is classified.
+        r = cli({"classify", "--json", "--jobs", "2", "--model", "mlp", dir_.path()});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(QStringLiteral("at least 10 s")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("files failed")), qPrintable(r.err));
+        bool sawSong = false, sawTinyError = false;
+        for (const QJsonValue& v : QJsonDocument::fromJson(r.out.toUtf8()).array()) {
+            sawSong |= v.toObject().value("file").toString() == song && v.toObject().value("model").toString() == "mlp";
+            sawTinyError |= v.toObject().value("file").toString() == tiny && v.toObject().contains("error");
+        }
+        QVERIFY(sawSong && sawTinyError);
+
+        // A model file given by path, and a damaged one refused.
+        r = cli({"classify", "--model", "/nonexistent/model.gsm", song});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("no such model")), qPrintable(r.err));
+    }
+
+    void evaluateShippedEnsembleOnValid()
+    {
+        // The Done-when figures of the shipped models, measured on the fault-filtered valid songs.
+        const QString data = testaudio::gtzanDir();
+        if (data.isEmpty())
+            QSKIP("GTZAN data not found (set GENRESCOPE_GTZAN or put it at ../shared/data/gtzan)");
+        const QString csv = data + QStringLiteral("/features_30_sec.csv"), images = data + QStringLiteral("/images");
+        const QString valid = data + QStringLiteral("/splits/valid.txt");
+        Run r = cli({"evaluate", "--model", "mlp", "--data", csv, "--list", valid, "--json"});
+        if (r.exitCode == 2 && r.err.contains(QStringLiteral("no embedded")))
+            QSKIP("this build has no default models in models/");
+        QCOMPARE(r.exitCode, 0);
+        const double mlp = QJsonDocument::fromJson(r.out.toUtf8()).object().value("songAccuracy").toDouble();
+        r = cli({"evaluate", "--model", "ensemble", "--data", csv, "--images", images, "--list", valid, "--json"});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject e = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(e.value("songs").toInt(), 197);
+        long total = 0;
+        for (const QJsonValue& row : e.value("songReport").toObject().value("confusion").toArray())
+            for (const QJsonValue& cell : row.toArray())
+                total += cell.toInt();
+        QCOMPARE(total, 197L);
+        qInfo("valid.txt song accuracy: MLP %.1f %%, ensemble %.1f %%", 100 * mlp, 100 * e.value("songAccuracy").toDouble());
+        QVERIFY(mlp >= 0.50);
+        QVERIFY(e.value("songAccuracy").toDouble() >= 0.62);
     }
 
     void trainRejectsBadData_data()

@@ -2,10 +2,13 @@
 #include "ui_MainWindow.h"
 
 #include "FeatureTableModel.h"
+#include "GenrePanel.h"
+#include "GenreTimelineView.h"
 #include "PlaybackController.h"
 #include "SongLibraryModel.h"
 #include "TimeAxis.h"
 #include "audio/AudioFormats.h"
+#include "common/Error.h"
 
 #include <QCloseEvent>
 
@@ -16,6 +19,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QSettings>
@@ -43,6 +47,13 @@ MainWindow::MainWindow(QWidget* parent)
       features_(new FeatureTableModel(this))
 {
     ui_->setupUi(this);
+    genreTimeline_ = new GenreTimelineView(this);
+    genreTimeline_->setTimeAxis(axis_);
+    ui_->songLayout->insertWidget(ui_->songLayout->indexOf(ui_->spectrogramView) + 1, genreTimeline_);
+    genrePanel_ = new GenrePanel(this);
+    ui_->featureLayout->insertWidget(0, genrePanel_, 2);
+    ui_->featureLayout->setStretchFactor(ui_->featureTable, 1);
+    buildModelsMenu();
     ui_->featureTable->setModel(features_);
     ui_->featureTable->horizontalHeader()->setStretchLastSection(true);
     ui_->featureTable->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
@@ -74,7 +85,7 @@ MainWindow::MainWindow(QWidget* parent)
     });
 
     for (TimelineView* view : {static_cast<TimelineView*>(ui_->waveformView),
-                               static_cast<TimelineView*>(ui_->spectrogramView)})
+                               static_cast<TimelineView*>(ui_->spectrogramView), static_cast<TimelineView*>(genreTimeline_)})
         connect(view, &TimelineView::seekRequested, playback_, &PlaybackController::seek);
     connect(axis_, &TimeAxis::playheadChanged, this, &MainWindow::updatePosition);
     connect(axis_, &TimeAxis::viewChanged, this, &MainWindow::updatePosition);
@@ -133,6 +144,8 @@ void MainWindow::refreshSelected()
     const int row = currentRow();
     ui_->messageBanner->hide();
     features_->setFeatures(nullptr);
+    genrePanel_->setPrediction(nullptr);
+    genreTimeline_->setPrediction(nullptr);
     if (row < 0) {
         shownSong_ = nullptr;
         ui_->songTitle->setText(tr("No song loaded"));
@@ -185,9 +198,14 @@ void MainWindow::refreshSelected()
             details += tr("<br><b>Genre: %1</b> (features MLP: %2, image CNN: %3; %4 window(s) of 30 s)")
                            .arg(top(song->genres.ensemble), top(song->genres.mlp), top(song->genres.cnn))
                            .arg(song->genres.windows.size());
+            if (song->genres.unusual)
+                details += tr(" <b>· unusual audio</b>");
         } else if (!song->genreNote.isEmpty()) {
             details += tr("<br>No genre: %1").arg(song->genreNote.toHtmlEscaped());
         }
+        genrePanel_->setPrediction(song->hasGenres ? &song->genres : nullptr,
+                                   song->genreNote.isEmpty() && !currentClassifier() ? tr("no models are loaded.") : song->genreNote);
+        genreTimeline_->setPrediction(song->hasGenres ? &song->genres : nullptr);
         ui_->songDetails->setText(details);
         if (song.get() != shownSong_) {  // a newly shown song starts at full view, at 0 s
             shownSong_ = song.get();
@@ -213,6 +231,7 @@ void MainWindow::showMessage(const QString& message)
 void MainWindow::updatePosition()
 {
     ui_->positionLabel->setText(QStringLiteral("%1 / %2").arg(clock(axis_->playhead()), clock(axis_->duration())));
+    genrePanel_->setPlayhead(axis_->playhead());
     ui_->viewLabel->setText(axis_->duration() > 0
         ? tr("View %1 – %2").arg(clock(axis_->viewStart()), clock(axis_->viewEnd())) : QString());
 }
@@ -297,6 +316,56 @@ void MainWindow::about()
     QMessageBox::about(this, tr("About Genrescope"),
                        tr("<h3>Genrescope %1</h3><p>A music-genre explorer: waveform, mel spectrogram "
                           "and genre classifiers for your songs.</p>").arg(QStringLiteral(GENRESCOPE_VERSION)));
+}
+
+void MainWindow::buildModelsMenu()
+{
+    QMenu* menu = new QMenu(tr("&Models"), this);
+    menuBar()->insertMenu(ui_->menuHelp->menuAction(), menu);
+    menu->addAction(tr("Load &Feature Model (MLP)…"), this, [this] { chooseModel(true); });
+    menu->addAction(tr("Load &Image Model (CNN)…"), this, [this] { chooseModel(false); });
+    menu->addSeparator();
+    menu->addAction(tr("Use the &Built-in Models"), this, [this] {
+        if (const QString error = loadModels({}, {}); !error.isEmpty())
+            showMessage(error);
+    });
+}
+
+void MainWindow::chooseModel(bool features)
+{
+    const QString file = QFileDialog::getOpenFileName(this, features ? tr("Load a feature model") : tr("Load an image model"),
+                                                      {}, tr("Genrescope models (*.gsm);;All files (*)"));
+    if (file.isEmpty())
+        return;
+    const QString error = features ? loadModels(file, imageModelPath_) : loadModels(featureModelPath_, file);
+    if (!error.isEmpty())
+        showMessage(error);
+}
+
+QString MainWindow::loadModels(const QString& featureModel, const QString& imageModel)
+{
+    try {
+        auto classifier = classify::makeClassifier(featureModel, imageModel);
+        if (classifier && !featureModel.isEmpty() && !classifier->hasMlp())
+            return tr("%1 is not a feature model.").arg(featureModel);
+        featureModelPath_ = featureModel;
+        imageModelPath_ = imageModel;
+        const QString description = tr("Models: %1 and %2")
+            .arg(featureModel.isEmpty() ? tr("built-in MLP") : QFileInfo(featureModel).fileName(),
+                 imageModel.isEmpty() ? tr("built-in CNN") : QFileInfo(imageModel).fileName());
+        useClassifier(std::move(classifier), description);
+        return {};
+    } catch (const Error& e) {
+        return e.message();
+    }
+}
+
+void MainWindow::useClassifier(std::shared_ptr<const classify::GenreClassifier> classifier, const QString& description)
+{
+    setCurrentClassifier(std::move(classifier));
+    statusBar()->showMessage(description, 6000);
+    library_->reloadAll();
+    refreshSelected();
 }
 
 } // namespace genrescope::app

@@ -5,6 +5,8 @@
 
 #include <memory>
 
+namespace genrescope::classify { class GenreClassifier; }
+
 namespace Ui { class MainWindow; }
 
 namespace genrescope::app {
@@ -40,12 +42,25 @@ private:
     void chooseFiles();
     void chooseFolder();
     void about();
+    void buildModelsMenu();
+    void chooseModel(bool features);
+    void useClassifier(std::shared_ptr<const classify::GenreClassifier> classifier, const QString& description);
+
+public:
+    /// Loads model files for the feature and/or image slot (empty: the built-in model).
+    /// Returns an error message, or empty on success; songs are analysed again.
+    QString loadModels(const QString& featureModel, const QString& imageModel);
+
+private:
 
     std::unique_ptr<Ui::MainWindow> ui_;
     SongLibraryModel* library_;
     TimeAxis* axis_;
     PlaybackController* playback_;
     FeatureTableModel* features_;
+    class GenrePanel* genrePanel_ = nullptr;
+    class GenreTimelineView* genreTimeline_ = nullptr;
+    QString featureModelPath_, imageModelPath_;  // empty: built in
     const void* shownSong_ = nullptr;  // the analysis the views show now
 };
 

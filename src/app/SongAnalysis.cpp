@@ -7,6 +7,7 @@
 #include "features/Onset.h"
 #include "features/Tempo.h"
 
+#include <mutex>
 #include <cstring>
 
 namespace genrescope::app {
@@ -44,9 +45,9 @@ SongAnalysisPtr analyseSong(const QString& path, const TaskControl& control)
         song->features = extractFeatures(song->audio.samples.data(), long(song->audio.samples.size()), control);
         song->hasFeatures = true;
     }
-    if (const auto classifier = defaultClassifier()) {
+    if (const auto classifier = currentClassifier()) {
         try {
-            song->genres = classifier->classify(song->audio.samples, control);
+            song->genres = classifier->classify(song->audio.samples, control, 2);
             song->hasGenres = true;
         } catch (const Cancelled&) {
             throw;
@@ -58,20 +59,40 @@ SongAnalysisPtr analyseSong(const QString& path, const TaskControl& control)
     return song;
 }
 
-std::shared_ptr<const classify::GenreClassifier> defaultClassifier()
+namespace {
+struct ClassifierSlot {
+    std::mutex mutex;
+    bool initialised = false;
+    std::shared_ptr<const classify::GenreClassifier> classifier;
+};
+ClassifierSlot& slot()
 {
-    static const std::shared_ptr<const classify::GenreClassifier> classifier = []() -> std::shared_ptr<const classify::GenreClassifier> {
+    static ClassifierSlot s;
+    return s;
+}
+} // namespace
+
+std::shared_ptr<const classify::GenreClassifier> currentClassifier()
+{
+    ClassifierSlot& s = slot();
+    std::lock_guard lock(s.mutex);
+    if (!s.initialised) {
+        s.initialised = true;
         try {
-            const auto mlp = classify::loadModelOrEmbedded({}, QStringLiteral("mlp-features.gsm"));
-            const auto cnn = classify::loadModelOrEmbedded({}, QStringLiteral("cnn-melimage.gsm"));
-            if (!mlp && !cnn)
-                return nullptr;
-            return std::make_shared<classify::GenreClassifier>(mlp, cnn);
+            s.classifier = classify::makeClassifier();
         } catch (const Error&) {
-            return nullptr;
+            s.classifier = nullptr;
         }
-    }();
-    return classifier;
+    }
+    return s.classifier;
+}
+
+void setCurrentClassifier(std::shared_ptr<const classify::GenreClassifier> classifier)
+{
+    ClassifierSlot& s = slot();
+    std::lock_guard lock(s.mutex);
+    s.initialised = true;
+    s.classifier = std::move(classifier);
 }
 
 } // namespace genrescope::app

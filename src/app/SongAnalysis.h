@@ -44,7 +44,9 @@ using SongAnalysisPtr = std::shared_ptr<const SongAnalysis>;
 /// Throws genrescope::Error (including Cancelled).
 SongAnalysisPtr analyseSong(const QString& path, const TaskControl& control);
 
-/// The default classifier built from the embedded models, or null when the binary has none.
-std::shared_ptr<const classify::GenreClassifier> defaultClassifier();
+/// The classifier new analyses use: at first the embedded models (null when the
+/// binary has none). Thread-safe.
+std::shared_ptr<const classify::GenreClassifier> currentClassifier();
+void setCurrentClassifier(std::shared_ptr<const classify::GenreClassifier> classifier);
 
 } // namespace genrescope::app

@@ -152,6 +152,20 @@ void SongLibraryModel::finish(int row)
         Q_EMIT songFailed(row, e.message);
 }
 
+void SongLibraryModel::reloadAll()
+{
+    for (size_t row = 0; row < entries_.size(); ++row) {
+        Entry& e = entries_[row];
+        if (e.state == State::Loading)
+            continue;
+        e.state = State::Loading;
+        e.progress = 0.0;
+        e.message.clear();
+        changed(int(row));
+        start(int(row));
+    }
+}
+
 void SongLibraryModel::cancelAll()
 {
     for (Entry& e : entries_)

@@ -35,6 +35,8 @@ public:
     QString message(int row) const;
     SongAnalysisPtr analysis(int row) const;
 
+    /// Analyses every song again (e.g. after the models changed); songs still loading are left alone.
+    void reloadAll();
     /// Cancels all loads and waits for them to stop.
     void cancelAll();
 

@@ -33,14 +33,27 @@ int main(int argc, char** argv)
         QStringLiteral("FILE"));
     const QCommandLineOption seek(QStringLiteral("seek"), QStringLiteral("Put the playhead at SECONDS."),
                                   QStringLiteral("SECONDS"));
+    const QCommandLineOption featureModel(QStringLiteral("model-features"),
+        QStringLiteral("Use this MLP model file instead of the built-in one."), QStringLiteral("FILE"));
+    const QCommandLineOption imageModel(QStringLiteral("model-image"),
+        QStringLiteral("Use this CNN model file instead of the built-in one."), QStringLiteral("FILE"));
     parser.addOption(screenshot);
     parser.addOption(seek);
+    parser.addOption(featureModel);
+    parser.addOption(imageModel);
     parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Songs or folders to open."),
                                  QStringLiteral("[PATH...]"));
     parser.process(app);
 
     genrescope::app::MainWindow window;
     window.show();
+    if (parser.isSet(featureModel) || parser.isSet(imageModel)) {
+        const QString error = window.loadModels(parser.value(featureModel), parser.value(imageModel));
+        if (!error.isEmpty()) {
+            std::fprintf(stderr, "genrescope: %s\n", qPrintable(error));
+            return 2;
+        }
+    }
     if (!parser.positionalArguments().isEmpty())
         window.openPaths(parser.positionalArguments());
 

@@ -1,0 +1,109 @@
+#include "GenreTimelineView.h"
+
+#include "GenrePalette.h"
+#include "ViewStyle.h"
+
+#include <QMouseEvent>
+#include <QPainter>
+#include <QToolTip>
+
+#include <algorithm>
+#include <numeric>
+
+namespace genrescope::app {
+
+QString describeProbabilities(const std::vector<float>& p, const QStringList& classes, int count)
+{
+    std::vector<int> order(p.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](int a, int b) { return p[size_t(a)] > p[size_t(b)]; });
+    QStringList parts;
+    for (int i = 0; i < std::min<int>(count, int(order.size())); ++i)
+        parts << QStringLiteral("%1 %2 %").arg(classes[order[size_t(i)]]).arg(std::lround(100.0 * p[size_t(order[size_t(i)])]));
+    return parts.join(QStringLiteral(", "));
+}
+
+GenreTimelineView::GenreTimelineView(QWidget* parent) : TimelineView(parent)
+{
+    setMouseTracking(true);
+    setMinimumHeight(22);
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    setToolTip(tr("Genre timeline: the ensemble's genre for each 30 s window"));
+}
+
+void GenreTimelineView::setPrediction(const classify::SongPrediction* prediction)
+{
+    prediction_ = prediction ? *prediction : classify::SongPrediction{};
+    update();
+}
+
+int GenreTimelineView::windowAt(double seconds) const
+{
+    const auto& w = prediction_.windows;
+    for (size_t i = 0; i < w.size(); ++i) {
+        const double end = i + 1 < w.size() ? w[i + 1].start : w[i].end;
+        if (seconds >= w[i].start && seconds < end)
+            return int(i);
+    }
+    return -1;
+}
+
+QRect GenreTimelineView::plotRect() const
+{
+    const QRect a = viewstyle::plotArea(rect());  // aligned with the waveform and spectrogram
+    return {a.left(), 0, a.width(), height()};
+}
+
+void GenreTimelineView::paintEvent(QPaintEvent*)
+{
+    QPainter painter(this);
+    painter.fillRect(rect(), viewstyle::background());
+    painter.fillRect(plotRect(), viewstyle::plotBackground());
+    TimeAxis* axis = timeAxis();
+    const auto& w = prediction_.windows;
+    if (axis && !w.empty()) {
+        const QRect r = plotRect();
+        for (size_t i = 0; i < w.size(); ++i) {
+            const double end = i + 1 < w.size() ? w[i + 1].start : w[i].end;
+            const auto [c, p] = classify::topClass(w[i].ensemble);
+            if (c < 0)
+                continue;
+            const int x0 = int(axis->xOf(w[i].start, r.width())), x1 = int(axis->xOf(end, r.width()));
+            QColor colour = genreColor(prediction_.classes[c]);
+            colour.setAlphaF(0.35 + 0.65 * std::clamp(double(p), 0.0, 1.0));
+            const QRect block(r.left() + x0, r.top() + 2, std::max(1, x1 - x0 - 1), r.height() - 4);
+            painter.fillRect(block, colour);
+            if (block.width() > painter.fontMetrics().horizontalAdvance(prediction_.classes[c]) + 6) {
+                painter.setPen(Qt::black);
+                painter.drawText(block, Qt::AlignCenter, prediction_.classes[c]);
+            }
+        }
+    } else {
+        painter.setPen(viewstyle::text());
+        painter.drawText(plotRect(), Qt::AlignCenter, tr("genre timeline"));
+    }
+    drawPlayhead(painter);
+}
+
+void GenreTimelineView::mouseMoveEvent(QMouseEvent* event)
+{
+    TimelineView::mouseMoveEvent(event);
+    TimeAxis* axis = timeAxis();
+    if (!axis)
+        return;
+    const int i = windowAt(axis->timeAt(event->position().x() - plotRect().left(), plotRect().width()));
+    if (i < 0) {
+        QToolTip::hideText();
+        return;
+    }
+    const classify::WindowPrediction& w = prediction_.windows[size_t(i)];
+    QString text = tr("<b>%1–%2 s</b><br>ensemble: %3").arg(w.start, 0, 'f', 0).arg(w.end, 0, 'f', 0)
+                       .arg(describeProbabilities(w.ensemble, prediction_.classes, 10));
+    if (!w.mlp.empty())
+        text += tr("<br>MLP: %1").arg(describeProbabilities(w.mlp, prediction_.classes));
+    if (!w.cnn.empty())
+        text += tr("<br>CNN: %1").arg(describeProbabilities(w.cnn, prediction_.classes));
+    QToolTip::showText(event->globalPosition().toPoint(), text, this);
+}
+
+} // namespace genrescope::app

@@ -1,0 +1,34 @@
+#pragma once
+// The genre timeline strip under the waveform and spectrogram: one coloured
+// block per classification window (the ensemble's top genre; paler when less
+// sure), on the shared time axis. Hovering shows that window's probabilities.
+
+#include "TimelineView.h"
+
+#include "classify/GenreClassifier.h"
+
+namespace genrescope::app {
+
+class GenreTimelineView : public TimelineView {
+    Q_OBJECT
+public:
+    explicit GenreTimelineView(QWidget* parent = nullptr);
+    /// Null or empty clears the strip.
+    void setPrediction(const classify::SongPrediction* prediction);
+    /// The window whose hop contains `seconds` (-1 if none).
+    int windowAt(double seconds) const;
+    QSize sizeHint() const override { return {400, 26}; }
+
+protected:
+    QRect plotRect() const override;
+    void paintEvent(QPaintEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+
+private:
+    classify::SongPrediction prediction_;
+};
+
+/// "rock 61 %, metal 20 %, ..." for the top `count` classes.
+QString describeProbabilities(const std::vector<float>& p, const QStringList& classes, int count = 3);
+
+} // namespace genrescope::app

@@ -2,6 +2,7 @@
 // 0.8.1 takes ~1.4 s), and the mel spectrogram alone (goal <= 5 ms, librosa
 // ~14 ms). Uses blues.00000 from the shared data when present, else noise.
 
+#include "BenchClip.h"
 #include "audio/AudioDecoder.h"
 #include "common/Memory.h"
 #include "dsp/MelSpectrogram.h"
@@ -16,26 +17,7 @@
 
 using namespace genrescope;
 
-namespace {
-const std::vector<float>& clip()
-{
-    static const std::vector<float> y = [] {
-        QString dir = qEnvironmentVariable("GENRESCOPE_GTZAN");
-        if (dir.isEmpty())
-            dir = QStringLiteral(GENRESCOPE_SOURCE_DIR "/../shared/data/gtzan");
-        const QString path = dir + QStringLiteral("/audio/blues/blues.00000.wav");
-        if (QFileInfo::exists(path))
-            return decodeAudio(path).samples;
-        std::mt19937 gen(1);
-        std::uniform_real_distribution<float> d(-0.5f, 0.5f);
-        std::vector<float> noise(661794);
-        for (float& v : noise)
-            v = d(gen);
-        return noise;
-    }();
-    return y;
-}
-} // namespace
+using benchclip::clip;
 
 static void BM_Features57_30s(benchmark::State& state)
 {

@@ -128,15 +128,12 @@ void GenrePanel::setPlayhead(double seconds)
         now_->clear();
         return;
     }
-    for (size_t i = 0; i < prediction_.windows.size(); ++i) {
-        const auto& w = prediction_.windows[i];
-        const double end = i + 1 < prediction_.windows.size() ? prediction_.windows[i + 1].start : w.end;
-        if (seconds >= w.start && seconds < end) {
-            now_->setText(tr("<b>Now</b> (%1–%2 s): %3").arg(w.start, 0, 'f', 0).arg(w.end, 0, 'f', 0)
-                              .arg(describeProbabilities(w.ensemble, prediction_.classes)));
-            return;
-        }
-    }
+    const int i = classify::windowAt(prediction_, seconds);
+    if (i < 0)
+        return;
+    const auto& w = prediction_.windows[size_t(i)];
+    now_->setText(tr("<b>Now</b> (%1–%2 s): %3").arg(w.start, 0, 'f', 0).arg(w.end, 0, 'f', 0)
+                      .arg(describeProbabilities(w.ensemble, prediction_.classes)));
 }
 
 } // namespace genrescope::app

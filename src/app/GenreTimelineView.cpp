@@ -37,17 +37,6 @@ void GenreTimelineView::setPrediction(const classify::SongPrediction* prediction
     update();
 }
 
-int GenreTimelineView::windowAt(double seconds) const
-{
-    const auto& w = prediction_.windows;
-    for (size_t i = 0; i < w.size(); ++i) {
-        const double end = i + 1 < w.size() ? w[i + 1].start : w[i].end;
-        if (seconds >= w[i].start && seconds < end)
-            return int(i);
-    }
-    return -1;
-}
-
 QRect GenreTimelineView::plotRect() const
 {
     const QRect a = viewstyle::plotArea(rect());  // aligned with the waveform and spectrogram
@@ -64,11 +53,11 @@ void GenreTimelineView::paintEvent(QPaintEvent*)
     if (axis && !w.empty()) {
         const QRect r = plotRect();
         for (size_t i = 0; i < w.size(); ++i) {
-            const double end = i + 1 < w.size() ? w[i + 1].start : w[i].end;
+            const auto [start, end] = classify::timelineSpan(prediction_, i);
             const auto [c, p] = classify::topClass(w[i].ensemble);
             if (c < 0)
                 continue;
-            const int x0 = int(axis->xOf(w[i].start, r.width())), x1 = int(axis->xOf(end, r.width()));
+            const int x0 = int(axis->xOf(start, r.width())), x1 = int(axis->xOf(end, r.width()));
             QColor colour = genreColor(prediction_.classes[c]);
             colour.setAlphaF(0.35 + 0.65 * std::clamp(double(p), 0.0, 1.0));
             const QRect block(r.left() + x0, r.top() + 2, std::max(1, x1 - x0 - 1), r.height() - 4);
@@ -91,7 +80,7 @@ void GenreTimelineView::mouseMoveEvent(QMouseEvent* event)
     TimeAxis* axis = timeAxis();
     if (!axis)
         return;
-    const int i = windowAt(axis->timeAt(event->position().x() - plotRect().left(), plotRect().width()));
+    const int i = classify::windowAt(prediction_, axis->timeAt(event->position().x() - plotRect().left(), plotRect().width()));
     if (i < 0) {
         QToolTip::hideText();
         return;

@@ -15,8 +15,6 @@ public:
     explicit GenreTimelineView(QWidget* parent = nullptr);
     /// Null or empty clears the strip.
     void setPrediction(const classify::SongPrediction* prediction);
-    /// The window whose hop contains `seconds` (-1 if none).
-    int windowAt(double seconds) const;
     QSize sizeHint() const override { return {400, 26}; }
 
 protected:

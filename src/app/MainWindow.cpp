@@ -190,10 +190,7 @@ void MainWindow::refreshSelected()
             : tr(" · analysed as mono %1 Hz (downmixed/resampled)").arg(song->audio.sampleRate);
         if (song->hasGenres) {
             auto top = [&](const std::vector<float>& p) {
-                if (p.empty())
-                    return QStringLiteral("–");
-                const auto it = std::max_element(p.begin(), p.end());
-                return QStringLiteral("%1 %2 %").arg(song->genres.classes[int(it - p.begin())]).arg(std::lround(100.0 * *it));
+                return p.empty() ? QStringLiteral("–") : describeProbabilities(p, song->genres.classes, 1);
             };
             details += tr("<br><b>Genre: %1</b> (features MLP: %2, image CNN: %3; %4 window(s) of 30 s)")
                            .arg(top(song->genres.ensemble), top(song->genres.mlp), top(song->genres.cnn))
@@ -346,8 +343,6 @@ QString MainWindow::loadModels(const QString& featureModel, const QString& image
 {
     try {
         auto classifier = classify::makeClassifier(featureModel, imageModel);
-        if (classifier && !featureModel.isEmpty() && !classifier->hasMlp())
-            return tr("%1 is not a feature model.").arg(featureModel);
         featureModelPath_ = featureModel;
         imageModelPath_ = imageModel;
         const QString description = tr("Models: %1 and %2")

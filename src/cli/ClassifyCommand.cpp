@@ -89,19 +89,16 @@ int runClassify(const QStringList& args)
     };
     if (parser.positionalArguments().isEmpty())
         return usage(QStringLiteral("give at least one FILE or DIR (see 'genrescope-cli classify --help')."));
-    int jobs = QThread::idealThreadCount();
-    if (parser.isSet(QStringLiteral("jobs"))) {
-        bool ok = false;
-        jobs = parser.value(QStringLiteral("jobs")).toInt(&ok);
-        if (!ok || jobs < 1 || jobs > 64)
-            return usage(QStringLiteral("--jobs must be between 1 and 64."));
-    }
+    const int jobs = jobsOption(parser);
+    if (jobs < 1)
+        return usage(QStringLiteral("--jobs must be between 1 and 64."));
 
     // Which outputs, and which model fills each of the two slots.
     QStringList requested = parser.values(QStringLiteral("model"));
     if (requested.isEmpty())
         requested = {QStringLiteral("mlp"), QStringLiteral("cnn"), QStringLiteral("ensemble")};
     QString mlpPath, cnnPath;
+    std::shared_ptr<const ml::Model> mlp, cnn;  // the model files given, loaded once
     bool needMlp = false, needCnn = false;
     std::vector<Output> outputs;
     for (const QString& r : requested) {
@@ -115,23 +112,25 @@ int runClassify(const QStringList& args)
             outputs.push_back({r, Slot::Ensemble});
             needMlp = needCnn = true;
         } else {
-            const ml::Model probe = ml::loadModel(r);  // throws a clear error for missing or damaged files
-            const bool features = probe.inputKind == QLatin1String("features");
+            auto model = std::make_shared<const ml::Model>(ml::loadModel(r));  // throws a clear error for missing or damaged files
+            const bool features = model->inputKind == QLatin1String("features");
             QString& path = features ? mlpPath : cnnPath;
             if (!path.isEmpty())
-                return usage(QStringLiteral("two %1 models given; pass at most one of each kind.").arg(probe.inputKind));
+                return usage(QStringLiteral("two %1 models given; pass at most one of each kind.").arg(model->inputKind));
             path = r;
+            (features ? mlp : cnn) = std::move(model);
             (features ? needMlp : needCnn) = true;
             outputs.push_back({r, features ? Slot::Mlp : Slot::Cnn});
         }
     }
-    const auto mlp = needMlp ? classify::loadModelOrEmbedded(mlpPath, QLatin1String(classify::kDefaultMlpName)) : nullptr;
-    const auto cnn = needCnn ? classify::loadModelOrEmbedded(cnnPath, QLatin1String(classify::kDefaultCnnName)) : nullptr;
+    if (needMlp && !mlp)
+        mlp = classify::loadModelOrEmbedded({}, QLatin1String(classify::kDefaultMlpName));
+    if (needCnn && !cnn)
+        cnn = classify::loadModelOrEmbedded({}, QLatin1String(classify::kDefaultCnnName));
     if ((needMlp && !mlp) || (needCnn && !cnn))
         return usage(QStringLiteral("this build has no embedded %1 model; pass a model FILE with --model.")
                          .arg(needMlp && !mlp ? QStringLiteral("MLP") : QStringLiteral("CNN")));
-    const double weight = mlpPath.isEmpty() && cnnPath.isEmpty() ? classify::defaultMlpWeight() : 0.5;
-    const classify::GenreClassifier classifier(mlp, cnn, weight);
+    const classify::GenreClassifier classifier(mlp, cnn, classify::mlpWeightFor(mlpPath, cnnPath));
 
     const QStringList files = audioformats::collectAudioFiles(parser.positionalArguments());
     if (files.isEmpty())

@@ -2,6 +2,7 @@
 
 #include <QFileInfo>
 #include <QMutex>
+#include <QThread>
 
 #include <cstdio>
 
@@ -24,6 +25,15 @@ void printError(const QString& message)
     QString line = message;
     line.replace(QLatin1Char('\n'), QLatin1Char(' '));
     err() << "genrescope-cli: " << line << Qt::endl;
+}
+
+int jobsOption(const QCommandLineParser& parser)
+{
+    if (!parser.isSet(QStringLiteral("jobs")))
+        return QThread::idealThreadCount();
+    bool ok = false;
+    const int jobs = parser.value(QStringLiteral("jobs")).toInt(&ok);
+    return ok && jobs >= 1 && jobs <= 64 ? jobs : 0;
 }
 
 void reportFileDone(const QString& path, const QString& error, int n, qsizetype total, bool showProgress)

@@ -15,6 +15,9 @@ QTextStream& err();
 /// One line on stderr: "genrescope-cli: <message>".
 void printError(const QString& message);
 
+/// The --jobs option: the number given (1-64), the core count when absent, or 0 when invalid.
+int jobsOption(const QCommandLineParser& parser);
+
 /// After one file of a batch: prints its error, or "[n/total] name" when showing progress.
 /// Thread-safe.
 void reportFileDone(const QString& path, const QString& error, int n, qsizetype total, bool showProgress);

@@ -68,12 +68,9 @@ int runFeatures(const QStringList& args)
         if (!ok || !(hop > 0) || hop > 3600)
             return usage(QStringLiteral("--hop must be a positive number of seconds."));
     }
-    int jobs = QThread::idealThreadCount();
-    if (parser.isSet(QStringLiteral("jobs"))) {
-        jobs = parser.value(QStringLiteral("jobs")).toInt(&ok);
-        if (!ok || jobs < 1 || jobs > 64)
-            return usage(QStringLiteral("--jobs must be between 1 and 64."));
-    }
+    const int jobs = jobsOption(parser);
+    if (jobs < 1)
+        return usage(QStringLiteral("--jobs must be between 1 and 64."));
 
     WindowSpec spec;
     if (hop > 0)

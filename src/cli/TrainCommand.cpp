@@ -179,8 +179,7 @@ int evaluateEnsemble(const QCommandLineParser& parser)
     const auto valueOr = [&](const QString& option) { return parser.isSet(option) ? parser.value(option) : option; };
     const auto mlp = modelByName(valueOr(QStringLiteral("mlp")));
     const auto cnn = modelByName(valueOr(QStringLiteral("cnn")));
-    const bool defaults = !parser.isSet(QStringLiteral("mlp")) && !parser.isSet(QStringLiteral("cnn"));
-    double weight = defaults ? classify::defaultMlpWeight() : 0.5;
+    double weight = classify::mlpWeightFor(parser.value(QStringLiteral("mlp")), parser.value(QStringLiteral("cnn")));
     if (parser.isSet(QStringLiteral("mlp-weight"))) {
         bool ok = false;
         weight = parser.value(QStringLiteral("mlp-weight")).toDouble(&ok);

@@ -4,6 +4,7 @@
 #include "common/Parallel.h"
 #include "dsp/MelImage.h"
 #include "features/FeatureExtractor.h"
+#include "features/Statistics.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -21,45 +22,39 @@ namespace {
 
 constexpr double kSampleRate = 22050.0;
 
-double rmsDbfs(const std::vector<float>& y)
-{
-    double sum = 0;
-    for (float v : y)
-        sum += double(v) * double(v);
-    const double rms = std::sqrt(sum / double(std::max<size_t>(1, y.size())));
-    return 20.0 * std::log10(std::max(rms, 1e-10));
-}
-
-double gapFraction(const std::vector<float>& y)
+/// The song's overall level and the share of its 512-sample frames that are gaps, in one pass.
+void measureLevels(const std::vector<float>& y, SongPrediction& song)
 {
     constexpr size_t kFrame = 512;
-    std::vector<double> db;
-    for (size_t at = 0; at + kFrame <= y.size(); at += kFrame) {
+    double total = 0;
+    std::vector<float> frameDb;
+    for (size_t at = 0; at < y.size(); at += kFrame) {
+        const size_t end = std::min(y.size(), at + kFrame);
         double sum = 0;
-        for (size_t k = at; k < at + kFrame; ++k)
+        for (size_t k = at; k < end; ++k)
             sum += double(y[k]) * double(y[k]);
-        db.push_back(10.0 * std::log10(sum / double(kFrame) + 1e-20));
+        total += sum;
+        if (end - at == kFrame)
+            frameDb.push_back(float(10.0 * std::log10(sum / double(kFrame) + 1e-20)));
     }
-    if (db.empty())
-        return 0.0;
-    std::vector<double> sorted = db;
-    std::nth_element(sorted.begin(), sorted.begin() + long(sorted.size() / 2), sorted.end());
-    const double median = sorted[sorted.size() / 2];
-    const auto gaps = std::count_if(db.begin(), db.end(), [&](double v) { return v < median - kGapDb; });
-    return double(gaps) / double(db.size());
+    const double rms = std::sqrt(total / double(std::max<size_t>(1, y.size())));
+    song.rmsDbfs = 20.0 * std::log10(std::max(rms, 1e-10));
+    song.gapFraction = 0.0;
+    if (frameDb.empty())
+        return;
+    std::vector<float> scratch = frameDb;
+    const double median = medianInPlace(scratch);
+    const auto gaps = std::count_if(frameDb.begin(), frameDb.end(), [&](float v) { return v < median - kGapDb; });
+    song.gapFraction = double(gaps) / double(frameDb.size());
 }
 
 void flagUnusual(SongPrediction& song)
 {
-    std::vector<double> d;
+    std::vector<float> d;
     for (const WindowPrediction& w : song.windows)
         if (std::isfinite(w.distance))
-            d.push_back(w.distance);
-    song.distance = std::numeric_limits<double>::quiet_NaN();
-    if (!d.empty()) {
-        std::nth_element(d.begin(), d.begin() + long(d.size() / 2), d.end());
-        song.distance = d[d.size() / 2];
-    }
+            d.push_back(float(w.distance));
+    song.distance = d.empty() ? std::numeric_limits<double>::quiet_NaN() : double(medianInPlace(d));
     if (song.rmsDbfs < kSilenceDbfs) {
         song.unusual = true;
         song.unusualReason = QStringLiteral("The audio is silent or nearly so (%1 dBFS); the genre means nothing.")
@@ -85,6 +80,22 @@ std::pair<int, float> topClass(const std::vector<float>& p)
         return {-1, 0.0f};
     const auto it = std::max_element(p.begin(), p.end());
     return {int(it - p.begin()), *it};
+}
+
+std::pair<double, double> timelineSpan(const SongPrediction& p, size_t i)
+{
+    const auto& w = p.windows;
+    return {w[i].start, i + 1 < w.size() ? w[i + 1].start : w[i].end};
+}
+
+int windowAt(const SongPrediction& p, double seconds)
+{
+    for (size_t i = 0; i < p.windows.size(); ++i) {
+        const auto [start, end] = timelineSpan(p, i);
+        if (seconds >= start && seconds < end)
+            return int(i);
+    }
+    return -1;
 }
 
 GenreClassifier::GenreClassifier(std::shared_ptr<const ml::Model> mlp, std::shared_ptr<const ml::Model> cnn, double mlpWeight)
@@ -150,8 +161,7 @@ SongPrediction GenreClassifier::classify(const std::vector<float>& y, const Task
     song.classes = classes_;
     song.seconds = seconds;
     song.mlpWeight = mlpWeight_;
-    song.rmsDbfs = rmsDbfs(y);
-    song.gapFraction = gapFraction(y);
+    measureLevels(y, song);
     song.distanceThreshold = mlp_ && !mlp_->distribution.empty() ? mlp_->distribution.threshold
                                                                    : std::numeric_limits<double>::quiet_NaN();
     song.windows.resize(windows.size());
@@ -202,14 +212,18 @@ double defaultMlpWeight()
     return w >= 0.0 && w <= 1.0 ? w : 0.5;
 }
 
+double mlpWeightFor(const QString& mlpPath, const QString& cnnPath)
+{
+    return mlpPath.isEmpty() && cnnPath.isEmpty() ? defaultMlpWeight() : 0.5;
+}
+
 std::shared_ptr<const GenreClassifier> makeClassifier(const QString& mlpPath, const QString& cnnPath)
 {
     const auto mlp = loadModelOrEmbedded(mlpPath, QLatin1String(kDefaultMlpName));
     const auto cnn = loadModelOrEmbedded(cnnPath, QLatin1String(kDefaultCnnName));
     if (!mlp && !cnn)
         return nullptr;
-    const double weight = mlpPath.isEmpty() && cnnPath.isEmpty() ? defaultMlpWeight() : 0.5;
-    return std::make_shared<GenreClassifier>(mlp, cnn, weight);
+    return std::make_shared<GenreClassifier>(mlp, cnn, mlpWeightFor(mlpPath, cnnPath));
 }
 
 } // namespace genrescope::classify

@@ -50,6 +50,12 @@ struct SongPrediction {
 /// The top class of a probability vector and its probability (-1 for an empty vector).
 std::pair<int, float> topClass(const std::vector<float>& probabilities);
 
+/// The stretch of the song window i stands for on a timeline: from its start to the
+/// next window's start (windows overlap), the last one to its end.
+std::pair<double, double> timelineSpan(const SongPrediction& prediction, size_t i);
+/// The window whose timeline span holds `seconds`, or -1.
+int windowAt(const SongPrediction& prediction, double seconds);
+
 class GenreClassifier {
 public:
     /// Either model may be null. Both must share one class list when both are given.
@@ -84,6 +90,9 @@ inline constexpr auto kDefaultCnnName = "cnn-melimage.gsm";
 
 /// The ensemble weight chosen on valid.txt for the embedded defaults (":/models/ensemble.json"), else 0.5.
 double defaultMlpWeight();
+/// The MLP weight for a pair of model paths: defaultMlpWeight() when both are empty
+/// (the built-in pair), else 0.5.
+double mlpWeightFor(const QString& mlpPath, const QString& cnnPath);
 
 /// A classifier from model files; an empty path means the embedded default. Null when
 /// neither model is available. Throws Error for unreadable or incompatible files.

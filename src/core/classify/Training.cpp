@@ -23,19 +23,29 @@ QString defaultArchitecture(data::InputKind input)
 
 namespace {
 
-PartScores score(ml::Model& model, const data::Dataset& d, const std::vector<int>& rows)
+/// Row and song reports of probabilities p for the rows of `part`.
+PartScores scoresOf(const data::Dataset& part, const ml::Tensor& p)
 {
     PartScores s;
-    if (rows.empty())
-        return s;
-    const data::Dataset part = d.subset(rows);
-    ml::Tensor p = ml::predictWithCrops(*model.network, part.inputs, model.crop);  // already standardised
-    ml::applyTemperature(p, model.temperature);
     s.rows = part.size();
     s.songs = part.songCount();
     s.rowReport = ml::classificationReport(part.labels, ml::argmaxRows(p), int(part.classes.size()));
     s.songReport = ml::songLevelReport(p, part.labels, part.songIds, int(part.classes.size()));
     return s;
+}
+
+/// Scores a freshly trained model on some rows of already standardised data. With
+/// `calibrate`, the model's softmax temperature is first fitted on those rows.
+PartScores score(ml::Model& model, const data::Dataset& d, const std::vector<int>& rows, bool calibrate)
+{
+    if (rows.empty())
+        return {};
+    const data::Dataset part = d.subset(rows);
+    ml::Tensor p = ml::predictWithCrops(*model.network, part.inputs, model.crop);
+    if (calibrate)
+        model.temperature = ml::fitTemperature(p, part.labels);
+    ml::applyTemperature(p, model.temperature);
+    return scoresOf(part, p);
 }
 
 QJsonObject scoresJson(const PartScores& s, const QStringList& classes)
@@ -96,12 +106,8 @@ TrainingOutcome runTraining(const TrainingRequest& request, const ml::TrainCallb
     out.result = ml::train(*out.model.network, {&trainPart.inputs, &trainPart.labels},
                            {&validPart.inputs, &validPart.labels}, request.config, callbacks);
 
-    if (!out.split.valid.empty() && out.result.bestEpoch > 0) {
-        const data::Dataset part = d.subset(out.split.valid);
-        out.model.temperature = ml::fitTemperature(ml::predictWithCrops(*out.model.network, part.inputs, out.model.crop), part.labels);
-    }
-    out.valid = score(out.model, d, out.split.valid);
-    out.test = score(out.model, d, out.split.test);
+    out.valid = score(out.model, d, out.split.valid, out.result.bestEpoch > 0);  // calibrates on valid
+    out.test = score(out.model, d, out.split.test, false);
 
     const ml::OptimizerConfig& opt = request.config.optimizer;
     const QJsonObject hyper{{"epochs", request.config.epochs}, {"batch", request.config.batch},
@@ -143,14 +149,8 @@ PartScores evaluateModel(const ml::Model& model, data::Dataset d, const QString&
         throw Error(ErrorCode::InvalidArgument,
                     QStringLiteral("The model takes %1 input but the data is %2.").arg(model.inputKind, data::inputKindName(d.kind)));
     d.remapClasses(model.classes);
-    data::Dataset part = d.subset(rowsInList(d, listFile));
-    const ml::Tensor p = model.predict(part.inputs);
-    PartScores s;
-    s.rows = part.size();
-    s.songs = part.songCount();
-    s.rowReport = ml::classificationReport(part.labels, ml::argmaxRows(p), int(model.classes.size()));
-    s.songReport = ml::songLevelReport(p, part.labels, part.songIds, int(model.classes.size()));
-    return s;
+    const data::Dataset part = d.subset(rowsInList(d, listFile));
+    return scoresOf(part, model.predict(part.inputs));  // part.classes == model.classes after the remap
 }
 
 } // namespace genrescope::classify

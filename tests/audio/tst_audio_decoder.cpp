@@ -5,6 +5,7 @@
 
 #include "audio/AudioDecoder.h"
 #include "audio/AudioFormats.h"
+#include "audio/Decimator.h"
 #include "common/Error.h"
 
 #include <QTemporaryDir>
@@ -50,6 +51,46 @@ QByteArray wavHeader(quint16 channels, quint32 rate, quint16 bits, quint32 dataB
 class TestAudioDecoder : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void decimatesByTwoWithoutAliasing()
+    {
+        // 44.1 kHz -> 22.05 kHz: a 9 kHz tone keeps its level; a 12 kHz tone, which would
+        // fold to 10.05 kHz, is removed (below -80 dB).
+        const QString path = dir_.filePath(QStringLiteral("two-tones-44k.wav"));
+        const auto pass = testaudio::sine(9000.0, 3.0, 44100, 0.5f), stop = testaudio::sine(12000.0, 3.0, 44100, 0.5f);
+        std::vector<float> mix(pass.size());
+        for (size_t i = 0; i < mix.size(); ++i)
+            mix[i] = 0.5f * (pass[i] + stop[i]);
+        QVERIFY(testaudio::write(path, mix, 1, 44100, SF_FORMAT_WAV | SF_FORMAT_FLOAT));
+        const DecodedAudio audio = decodeAudio(path);
+        QCOMPARE(audio.samples.size(), (mix.size() + 1) / 2);
+        const double kept = toneAmplitude(audio.samples, 9000.0, kAnalysisRate);
+        const double folded = toneAmplitude(audio.samples, 22050.0 - 12000.0, kAnalysisRate);
+        QVERIFY2(std::abs(kept - 0.25) < 0.25 * 0.005, qPrintable(QString::number(kept)));
+        QVERIFY2(folded < 0.25e-4, qPrintable(QString::number(folded)));
+    }
+
+    void decimatorStreamsInAnyBlocks()
+    {
+        // Output does not depend on how the input is cut into blocks, and n inputs give ceil(n / M).
+        for (int factor : {2, 4}) {
+            const auto x = testaudio::noise(2.0, 44100, 11, 0.5f);
+            std::vector<float> whole, pieces;
+            Decimator a(factor), b(factor);
+            a.process(x.data(), long(x.size()) - 3, whole);
+            a.process(x.data() + x.size() - 3, 3, whole);
+            a.finish(whole);
+            size_t at = 0;
+            for (size_t len : {size_t(1), size_t(7), size_t(1000), size_t(65536), size_t(13)}) {
+                b.process(x.data() + at, long(len), pieces);
+                at += len;
+            }
+            b.process(x.data() + at, long(x.size() - at), pieces);
+            b.finish(pieces);
+            QCOMPARE(whole.size(), (x.size() + size_t(factor) - 1) / size_t(factor));
+            QVERIFY(whole == pieces);
+        }
+    }
+
     void initTestCase() { QVERIFY(dir_.isValid()); }
 
     void decodesFormat_data()

@@ -1,5 +1,6 @@
 #include "audio/Resampler.h"
 
+#include "audio/Decimator.h"
 #include "common/Error.h"
 
 #include <samplerate.h>
@@ -10,11 +11,16 @@ namespace genrescope {
 
 struct Resampler::State {
     SRC_STATE* src = nullptr;
+    std::unique_ptr<Decimator> decimator;  // for whole-number ratios such as 44100 -> 22050
 };
 
 Resampler::Resampler(int inputRate, int outputRate)
     : state_(std::make_unique<State>()), ratio_(double(outputRate) / double(inputRate))
 {
+    if (outputRate > 0 && inputRate % outputRate == 0 && inputRate / outputRate >= 2 && inputRate / outputRate <= 16) {
+        state_->decimator = std::make_unique<Decimator>(inputRate / outputRate);
+        return;
+    }
     int err = 0;
     state_->src = src_new(SRC_SINC_MEDIUM_QUALITY, 1, &err);
     if (!state_->src)
@@ -33,12 +39,18 @@ Resampler::~Resampler()
 
 void Resampler::process(const float* input, long count, std::vector<float>& out)
 {
-    run(input, count, false, out);
+    if (state_->decimator)
+        state_->decimator->process(input, count, out);
+    else
+        run(input, count, false, out);
 }
 
 void Resampler::finish(std::vector<float>& out)
 {
-    run(nullptr, 0, true, out);
+    if (state_->decimator)
+        state_->decimator->finish(out);
+    else
+        run(nullptr, 0, true, out);
 }
 
 void Resampler::run(const float* input, long count, bool last, std::vector<float>& out)

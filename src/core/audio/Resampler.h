@@ -1,6 +1,7 @@
 #pragma once
-// Streaming sample-rate conversion of a mono signal with libsamplerate's
-// best-quality sinc converter.
+// Streaming sample-rate conversion of a mono signal: whole-number ratios
+// (44.1 or 88.2 kHz to 22.05 kHz) by the Decimator's FIR filter, any other
+// ratio by libsamplerate's medium-quality sinc converter.
 
 #include <memory>
 #include <vector>

@@ -41,13 +41,20 @@ Tensor predictWithCrops(Network& net, const Tensor& inputs, const CropConfig& cr
     Tensor mean({N, net.classes()});
     mean.zero();
     const std::vector<int> offsets = evenCropOffsets(inputs.shape[3], width, crop.views);
-    Tensor view({N, netShape[0], netShape[1], width});
-    for (int offset : offsets) {
-        for (int n = 0; n < N; ++n)
-            copyCrop(inputs, n, offset, width, view.sample(n));
-        const Tensor p = net.predict(view);
-        for (long k = 0; k < mean.size(); ++k)
-            mean.data[size_t(k)] += p.data[size_t(k)] / float(offsets.size());
+    const int V = int(offsets.size()), K = net.classes();
+    // All crops of a chunk of samples go through the network as one batch (sample n, view v at n*V + v).
+    const int chunk = std::max(1, 128 / V);
+    for (int from = 0; from < N; from += chunk) {
+        const int count = std::min(chunk, N - from);
+        Tensor views({count * V, netShape[0], netShape[1], width});
+        for (int n = 0; n < count; ++n)
+            for (int v = 0; v < V; ++v)
+                copyCrop(inputs, from + n, offsets[size_t(v)], width, views.sample(n * V + v));
+        const Tensor p = net.predict(views);
+        for (int n = 0; n < count; ++n)
+            for (int v = 0; v < V; ++v)
+                for (int k = 0; k < K; ++k)
+                    mean.sample(from + n)[k] += p.sample(n * V + v)[k] / float(V);
     }
     return mean;
 }

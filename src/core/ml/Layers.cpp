@@ -382,7 +382,7 @@ void MaxPool2D::forward(const Tensor& in, Tensor& out, bool)
     const int N = in.batch(), C = inShape_[0], H = inShape_[1], W = inShape_[2], oh = os[1], ow = os[2];
     out.resize({N, C, oh, ow});
     argmax_.resize(size_t(out.size()));
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (N > 1)
     for (int n = 0; n < N; ++n)
         for (int c = 0; c < C; ++c) {
             const float* src = in.sample(n) + long(c) * H * W;

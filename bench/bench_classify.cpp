@@ -79,8 +79,8 @@ void classifyFile(benchmark::State& state, const QString& path, int threads)
         return;
     }
     for (auto _ : state) {
-        const DecodedAudio audio = decodeAudio(path);
-        benchmark::DoNotOptimize(classifier->classify(audio.samples, {}, threads));
+        DecodedAudio audio;
+        benchmark::DoNotOptimize(classifier->classifyFile(path, audio, {}, threads));
     }
 }
 

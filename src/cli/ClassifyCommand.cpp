@@ -145,8 +145,8 @@ int runClassify(const QStringList& args)
     const QList<FileResult> results = QtConcurrent::blockingMapped<QList<FileResult>>(&pool, files, [&](const QString& path) {
         FileResult r;
         try {
-            const DecodedAudio audio = decodeAudio(path);
-            r.prediction = classifier.classify(audio.samples, {}, windowThreads);
+            DecodedAudio audio;
+            r.prediction = classifier.classifyFile(path, audio, {}, windowThreads);
         } catch (const Error& e) {
             r.error = e.message();
             r.errorCode = errorCodeName(e.code());

@@ -19,6 +19,8 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <sndfile.h>
 #include <QtConcurrent>
 
 #include <numeric>
@@ -81,6 +83,63 @@ private Q_SLOTS:
                 mean += w.ensemble[size_t(c)] / double(p.windows.size());
             QVERIFY(std::abs(mean - p.ensemble[size_t(c)]) < 1e-5);
         }
+    }
+
+    void classifyingWhileDecodingMatchesDecodingFirst_data()
+    {
+        QTest::addColumn<double>("seconds");
+        QTest::addColumn<int>("threads");
+        QTest::newRow("75 s, 2 threads") << 75.0 << 2;
+        QTest::newRow("75 s, 1 thread") << 75.0 << 1;
+        QTest::newRow("12 s: one short window") << 12.0 << 2;
+    }
+
+    void classifyingWhileDecodingMatchesDecodingFirst()
+    {
+        QFETCH(double, seconds);
+        QFETCH(int, threads);
+        const GenreClassifier classifier(model(QStringLiteral("features")), model(QStringLiteral("image")), 0.3);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("song.wav"));
+        const auto left = testaudio::noise(seconds, 44100, 21, 0.3f), right = testaudio::noise(seconds, 44100, 22, 0.2f);
+        QVERIFY(testaudio::write(path, testaudio::interleave({left, right}), 2, 44100, SF_FORMAT_WAV | SF_FORMAT_PCM_16));
+        const DecodedAudio first = decodeAudio(path);
+        const SongPrediction expected = classifier.classify(first.samples, {}, threads);
+        DecodedAudio streamed;
+        std::vector<double> progress;
+        const TaskControl control{[&](double f) { progress.push_back(f); }, nullptr};
+        const SongPrediction p = classifier.classifyFile(path, streamed, control, threads);
+        QVERIFY(streamed.samples == first.samples);
+        QCOMPARE(p.windows.size(), expected.windows.size());
+        for (size_t w = 0; w < p.windows.size(); ++w) {
+            QCOMPARE(p.windows[w].start, expected.windows[w].start);
+            QCOMPARE(p.windows[w].end, expected.windows[w].end);
+            QVERIFY(p.windows[w].ensemble == expected.windows[w].ensemble);
+        }
+        QVERIFY(p.ensemble == expected.ensemble);
+        QVERIFY(!progress.empty() && progress.back() == 1.0);
+        QVERIFY(std::is_sorted(progress.begin(), progress.end()));
+    }
+
+    void classifyingWhileDecodingRefusesBadAndShortFiles()
+    {
+        const GenreClassifier classifier(model(QStringLiteral("features")), nullptr);
+        QTemporaryDir dir;
+        const QString shortSong = dir.filePath(QStringLiteral("short.wav"));
+        QVERIFY(testaudio::write(shortSong, testaudio::noise(5.0, 22050, 3), 1, 22050, SF_FORMAT_WAV | SF_FORMAT_PCM_16));
+        DecodedAudio audio;
+        try {
+            classifier.classifyFile(shortSong, audio, {}, 2);
+            QFAIL("accepted a 5 s song");
+        } catch (const Error& e) {
+            QVERIFY2(e.message().contains(QStringLiteral("at least 10 s")), qPrintable(e.message()));
+        }
+        const QString text = dir.filePath(QStringLiteral("text.wav"));
+        testaudio::writeBytes(text, "this is not audio at all");
+        QVERIFY_THROWS_EXCEPTION(Error, classifier.classifyFile(text, audio, {}, 2));
+        // Cancelled before it starts: nothing runs.
+        CancelFlag cancel{true};
+        QVERIFY_THROWS_EXCEPTION(Cancelled, classifier.classifyFile(shortSong, audio, {{}, &cancel}, 2));
     }
 
     void concurrentCallsAgreeWithSequentialOnes()

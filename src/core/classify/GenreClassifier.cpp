@@ -14,7 +14,9 @@
 #include <atomic>
 #include <cmath>
 #include <limits>
+#include <condition_variable>
 #include <mutex>
+#include <thread>
 
 namespace genrescope::classify {
 
@@ -148,34 +150,32 @@ WindowPrediction GenreClassifier::classifyWindow(const float* x, long n, const T
     return p;
 }
 
-SongPrediction GenreClassifier::classify(const std::vector<float>& y, const TaskControl& control, int threads) const
+namespace {
+
+[[noreturn]] void refuseShortSong(double seconds)
 {
-    const double seconds = double(y.size()) / kSampleRate;
-    if (seconds < kMinimumSeconds)
-        throw Error(ErrorCode::InvalidArgument,
-                    QStringLiteral("The song is %1 s long; genre classification needs at least %2 s.")
-                        .arg(seconds, 0, 'f', 1).arg(kMinimumSeconds));
-    const std::vector<FeatureWindow> windows =
-        featureWindows(long(y.size()), WindowSpec::sliding(kWindowSeconds, kHopSeconds));
+    throw Error(ErrorCode::InvalidArgument, QStringLiteral("The song is %1 s long; genre classification needs at least %2 s.")
+                                                .arg(seconds, 0, 'f', 1).arg(kMinimumSeconds));
+}
+
+const WindowSpec& windowSpec()
+{
+    static const WindowSpec spec = WindowSpec::sliding(kWindowSeconds, kHopSeconds);
+    return spec;
+}
+
+} // namespace
+
+SongPrediction GenreClassifier::songFrom(std::vector<WindowPrediction> windows, const std::vector<float>& y) const
+{
     SongPrediction song;
     song.classes = classes_;
-    song.seconds = seconds;
+    song.seconds = double(y.size()) / kSampleRate;
     song.mlpWeight = mlpWeight_;
+    song.windows = std::move(windows);
     measureLevels(y, song);
     song.distanceThreshold = mlp_ && !mlp_->distribution.empty() ? mlp_->distribution.threshold
                                                                    : std::numeric_limits<double>::quiet_NaN();
-    song.windows.resize(windows.size());
-    std::atomic<int> done{0};
-    std::mutex reportMutex;
-    parallelFor(int(windows.size()), threads, [&](int w) {
-        control.throwIfCancelled();
-        WindowPrediction p = classifyWindow(y.data() + windows[size_t(w)].start, windows[size_t(w)].length, control);
-        p.start = double(windows[size_t(w)].start) / kSampleRate;
-        p.end = double(windows[size_t(w)].start + windows[size_t(w)].length) / kSampleRate;
-        song.windows[size_t(w)] = std::move(p);
-        std::lock_guard lock(reportMutex);
-        control.report(double(++done) / double(windows.size()));
-    });
     const size_t K = size_t(classes_.size());
     song.mlp.assign(mlp_ ? K : 0, 0.0f);
     song.cnn.assign(cnn_ ? K : 0, 0.0f);
@@ -191,6 +191,134 @@ SongPrediction GenreClassifier::classify(const std::vector<float>& y, const Task
         }
     flagUnusual(song);
     return song;
+}
+
+SongPrediction GenreClassifier::classify(const std::vector<float>& y, const TaskControl& control, int threads) const
+{
+    const double seconds = double(y.size()) / kSampleRate;
+    if (seconds < kMinimumSeconds)
+        refuseShortSong(seconds);
+    const std::vector<FeatureWindow> windows = featureWindows(long(y.size()), windowSpec());
+    std::vector<WindowPrediction> predictions(windows.size());
+    std::atomic<int> done{0};
+    std::mutex reportMutex;
+    parallelFor(int(windows.size()), threads, [&](int w) {
+        control.throwIfCancelled();
+        const FeatureWindow& fw = windows[size_t(w)];
+        WindowPrediction p = classifyWindow(y.data() + fw.start, fw.length, control);
+        p.start = double(fw.start) / kSampleRate;
+        p.end = double(fw.start + fw.length) / kSampleRate;
+        predictions[size_t(w)] = std::move(p);
+        std::lock_guard lock(reportMutex);
+        control.report(double(++done) / double(windows.size()));
+    });
+    return songFrom(std::move(predictions), y);
+}
+
+SongPrediction GenreClassifier::classifyFile(const QString& path, DecodedAudio& audio, const TaskControl& control,
+                                             int threads) const
+{
+    control.throwIfCancelled();
+    AudioDecoder decoder(path);
+    audio = DecodedAudio{};
+    audio.source = decoder.info();
+    audio.sampleRate = decoder.outputRate();
+    const double expectedSamples = double(decoder.info().frames) * kSampleRate / std::max(1, decoder.info().sampleRate);
+    audio.samples.reserve(size_t(std::min(expectedSamples + 8192.0, 64.0 * 1024 * 1024)));
+    const long W = windowSpec().windowSamples, hop = windowSpec().hopSamples;
+    // Full windows start at 0, hop, 2 hop, ...: window k exists once k*hop + W samples are decoded.
+    const double expectedWindows = std::max(1.0, std::floor((expectedSamples - double(W)) / double(hop)) + 1.0);
+
+    std::mutex mutex;
+    std::condition_variable ready;
+    std::vector<WindowPrediction> predictions;
+    long decoded = 0;
+    double decodeFraction = 0;  // the decoder's progress, as last seen by the decoding thread
+    int nextWindow = 0, finished = 0;
+    bool decodingDone = false, failed = false;
+    std::exception_ptr error;
+    auto report = [&] {  // call with the mutex held
+        control.report(0.5 * decodeFraction + 0.5 * std::min(1.0, finished / expectedWindows));
+    };
+    auto work = [&] {
+        const OpenMpLimitedToOneThread limit(threads > 1);
+        std::vector<float> window;
+        for (;;) {
+            int k;
+            {
+                std::unique_lock lock(mutex);
+                ready.wait(lock, [&] { return failed || decodingDone || long(nextWindow) * hop + W <= decoded; });
+                if (failed || long(nextWindow) * hop + W > decoded)
+                    return;  // stopped, or decoding is over and no full window is left
+                k = nextWindow++;
+                window.assign(audio.samples.begin() + long(k) * hop, audio.samples.begin() + long(k) * hop + W);
+            }
+            try {
+                control.throwIfCancelled();
+                WindowPrediction p = classifyWindow(window.data(), W, control);
+                p.start = double(long(k) * hop) / kSampleRate;
+                p.end = double(long(k) * hop + W) / kSampleRate;
+                std::lock_guard lock(mutex);
+                if (predictions.size() <= size_t(k))
+                    predictions.resize(size_t(k) + 1);
+                predictions[size_t(k)] = std::move(p);
+                ++finished;
+                report();
+            } catch (...) {
+                std::lock_guard lock(mutex);
+                if (!error)
+                    error = std::current_exception();
+                failed = true;
+                ready.notify_all();
+                return;
+            }
+        }
+    };
+    std::vector<std::jthread> helpers;
+    for (int t = 1; t < std::max(1, threads); ++t)
+        helpers.emplace_back(work);
+    try {
+        const OpenMpLimitedToOneThread limit(threads > 1);
+        std::vector<float> block;
+        for (bool more = true; more;) {
+            control.throwIfCancelled();
+            block.clear();
+            more = decoder.readBlock(block);
+            std::lock_guard lock(mutex);
+            if (failed)
+                break;
+            audio.samples.insert(audio.samples.end(), block.begin(), block.end());
+            decoded = long(audio.samples.size());
+            decodeFraction = more ? decoder.progress() : 1.0;
+            report();
+            ready.notify_all();
+        }
+    } catch (...) {
+        std::lock_guard lock(mutex);
+        if (!error)
+            error = std::current_exception();
+        failed = true;
+    }
+    {
+        std::lock_guard lock(mutex);
+        decodingDone = true;
+        ready.notify_all();
+    }
+    work();  // the decoding thread helps with the last windows
+    helpers.clear();  // joins
+    if (error)
+        std::rethrow_exception(error);
+
+    const double seconds = double(audio.samples.size()) / kSampleRate;
+    if (seconds < kMinimumSeconds)
+        refuseShortSong(seconds);
+    if (predictions.empty()) {  // shorter than one window: the whole song is the window
+        WindowPrediction p = classifyWindow(audio.samples.data(), long(audio.samples.size()), control);
+        p.end = seconds;
+        predictions.push_back(std::move(p));
+    }
+    control.report(1.0);
+    return songFrom(std::move(predictions), audio.samples);
 }
 
 std::shared_ptr<const ml::Model> loadModelOrEmbedded(const QString& path, const QString& embeddedName)

@@ -7,6 +7,7 @@
 // timeline. Songs unlike the training music (silence, speech, noise, tones)
 // are flagged from their features' distance to the MLP's training rows.
 
+#include "audio/AudioDecoder.h"
 #include "common/Progress.h"
 #include "ml/ModelFile.h"
 
@@ -73,8 +74,16 @@ public:
     /// Throws Error for songs shorter than kMinimumSeconds, Cancelled when cancelled.
     SongPrediction classify(const std::vector<float>& y, const TaskControl& control = {}, int threads = 1) const;
 
+    /// Decodes a file (as decodeAudio) and classifies it at once: each window starts on
+    /// one of `threads` threads as soon as its samples are decoded. The decoded signal
+    /// is left in `audio`. Throws as decodeAudio and classify do.
+    SongPrediction classifyFile(const QString& path, DecodedAudio& audio, const TaskControl& control = {},
+                                int threads = 1) const;
+
 private:
     WindowPrediction classifyWindow(const float* x, long n, const TaskControl& control) const;
+    /// The song from its window predictions (in time order) and its signal.
+    SongPrediction songFrom(std::vector<WindowPrediction> windows, const std::vector<float>& y) const;
 
     std::shared_ptr<const ml::Model> mlp_, cnn_;
     double mlpWeight_;

@@ -2,7 +2,8 @@
 // A bounded parallel loop: body(i) for i in [0, count) on at most `threads`
 // threads (the caller's included). The first exception thrown by any body is
 // rethrown in the caller once every thread has stopped; after it no new
-// indices start.
+// indices start. With more than one thread, each body runs with OpenMP
+// limited to one thread, so nested parallel regions do not oversubscribe.
 
 #include <algorithm>
 #include <atomic>
@@ -11,7 +12,39 @@
 #include <thread>
 #include <vector>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 namespace genrescope {
+
+/// While alive, OpenMP regions started by this thread use one thread (when `active`).
+class OpenMpLimitedToOneThread {
+public:
+    explicit OpenMpLimitedToOneThread(bool active = true)
+    {
+#ifdef _OPENMP
+        if (active) {
+            previous_ = omp_get_max_threads();
+            omp_set_num_threads(1);
+        }
+#else
+        (void)active;
+#endif
+    }
+    ~OpenMpLimitedToOneThread()
+    {
+#ifdef _OPENMP
+        if (previous_ > 0)
+            omp_set_num_threads(previous_);
+#endif
+    }
+    OpenMpLimitedToOneThread(const OpenMpLimitedToOneThread&) = delete;
+    OpenMpLimitedToOneThread& operator=(const OpenMpLimitedToOneThread&) = delete;
+
+private:
+    int previous_ = 0;
+};
 
 template <typename Body>
 void parallelFor(int count, int threads, Body&& body)
@@ -20,7 +53,9 @@ void parallelFor(int count, int threads, Body&& body)
     std::atomic<bool> failed{false};
     std::exception_ptr error;
     std::mutex errorMutex;
+    const int helpers = std::clamp(threads, 1, std::max(1, count)) - 1;
     auto work = [&] {
+        const OpenMpLimitedToOneThread limit(helpers > 0);
         for (int i = next++; i < count && !failed.load(); i = next++) {
             try {
                 body(i);
@@ -32,7 +67,6 @@ void parallelFor(int count, int threads, Body&& body)
             }
         }
     };
-    const int helpers = std::clamp(threads, 1, std::max(1, count)) - 1;
     std::vector<std::jthread> pool;
     for (int t = 0; t < helpers; ++t)
         pool.emplace_back(work);

@@ -1,9 +1,14 @@
 #pragma once
-// The 57 features of the selected song as a two-column table (name, value).
+// The 57 features of the selected song as a table: name, value, and the
+// z-score against the feature model's training songs (after its log scaling),
+// so unusual values stand out. Features the model ignores say so.
 
 #include "features/FeatureVector.h"
+#include "ml/ModelFile.h"
 
 #include <QAbstractTableModel>
+
+#include <optional>
 
 namespace genrescope::app {
 
@@ -12,7 +17,8 @@ class FeatureTableModel : public QAbstractTableModel {
 public:
     using QAbstractTableModel::QAbstractTableModel;
 
-    void setFeatures(const FeatureValues* values);  // null clears
+    /// Null clears. With a feature model, z-scores are shown too.
+    void setFeatures(const FeatureValues* values, const ml::Model* featureModel = nullptr);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -22,6 +28,7 @@ public:
 private:
     bool valid_ = false;
     FeatureValues values_{};
+    std::optional<std::array<double, kFeatureCount>> z_;  // NaN: ignored by the model
 };
 
 } // namespace genrescope::app

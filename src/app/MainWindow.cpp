@@ -23,12 +23,14 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QSettings>
+#include <QSortFilterProxyModel>
 #include <QStyle>
 
 namespace genrescope::app {
 namespace {
 constexpr int kMaxRecent = 10;
 const char* kRecentKey = "recentFiles";
+const char* kLibraryKey = "library/paths";
 
 QString clock(double seconds)
 {
@@ -60,9 +62,21 @@ MainWindow::MainWindow(QWidget* parent)
     ui_->featureTable->verticalHeader()->hide();
     ui_->featureTable->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 4);
     setWindowIcon(QIcon(QStringLiteral(":/icons/genrescope.svg")));
-    ui_->songList->setModel(library_);
+    proxy_ = new QSortFilterProxyModel(this);
+    proxy_->setSourceModel(library_);
+    proxy_->setSortRole(SongLibraryModel::SortRole);
+    proxy_->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    proxy_->setFilterKeyColumn(-1);  // name and genres
+    ui_->songList->setModel(proxy_);
+    ui_->songList->verticalHeader()->hide();
+    ui_->songList->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    ui_->songList->horizontalHeader()->setSectionResizeMode(SongLibraryModel::NameColumn, QHeaderView::Stretch);
+    for (int c = SongLibraryModel::DurationColumn; c < SongLibraryModel::ColumnCount; ++c)
+        ui_->songList->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    ui_->songList->sortByColumn(-1, Qt::AscendingOrder);  // the order songs were added until a header is clicked
+    connect(ui_->libraryFilter, &QLineEdit::textChanged, proxy_, &QSortFilterProxyModel::setFilterFixedString);
     ui_->splitter->setStretchFactor(1, 1);
-    ui_->splitter->setSizes({220, 680, 300});
+    ui_->splitter->setSizes({430, 560, 490});
     ui_->waveformView->setTimeAxis(axis_);
     ui_->spectrogramView->setTimeAxis(axis_);
     ui_->playButton->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
@@ -120,7 +134,7 @@ MainWindow::~MainWindow()
 
 int MainWindow::currentRow() const
 {
-    const QModelIndex i = ui_->songList->currentIndex();
+    const QModelIndex i = proxy_->mapToSource(ui_->songList->currentIndex());
     return i.isValid() ? i.row() : -1;
 }
 
@@ -135,7 +149,7 @@ void MainWindow::openPaths(const QStringList& paths)
     const int first = library_->addFiles(files);
     const int row = first >= 0 ? first : library_->rowOf(QFileInfo(files.front()).absoluteFilePath());
     if (row >= 0)
-        ui_->songList->setCurrentIndex(library_->index(row));
+        selectSong(row);
     statusBar()->showMessage(files.size() == 1 ? tr("Opened 1 file") : tr("Opened %1 files").arg(files.size()), 4000);
 }
 
@@ -212,7 +226,7 @@ void MainWindow::refreshSelected()
         ui_->waveformView->setSong(song);
         ui_->spectrogramView->setSong(song);
         if (song->hasFeatures)
-            features_->setFeatures(&song->features);
+            features_->setFeatures(&song->features, currentClassifier() ? currentClassifier()->mlp() : nullptr);
         break;
     }
     }
@@ -251,8 +265,24 @@ void MainWindow::dropEvent(QDropEvent* event)
     openPaths(paths);
 }
 
+void MainWindow::selectSong(int row)
+{
+    ui_->songList->setCurrentIndex(proxy_->mapFromSource(library_->index(row, 0)));
+}
+
+void MainWindow::restoreLibrary()
+{
+    QStringList existing;
+    for (const QString& path : QSettings().value(kLibraryKey).toStringList())
+        if (QFileInfo(path).isFile())
+            existing << path;
+    if (!existing.isEmpty())
+        library_->addFiles(existing);
+}
+
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    QSettings().setValue(kLibraryKey, library_->paths());
     playback_->stop();
     library_->cancelAll();
     event->accept();

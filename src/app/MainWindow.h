@@ -7,6 +7,7 @@
 
 namespace genrescope::classify { class GenreClassifier; }
 
+class QSortFilterProxyModel;
 namespace Ui { class MainWindow; }
 
 namespace genrescope::app {
@@ -23,6 +24,10 @@ public:
 
     /// Adds files and folders (searched recursively for audio) and selects the first new song.
     void openPaths(const QStringList& paths);
+    /// Selects a song by its row in library() (the list may be sorted and filtered).
+    void selectSong(int row);
+    /// Reopens the songs of the last session (those still on disk).
+    void restoreLibrary();
 
     SongLibraryModel* library() const { return library_; }
     TimeAxis* timeAxis() const { return axis_; }
@@ -58,6 +63,7 @@ private:
     TimeAxis* axis_;
     PlaybackController* playback_;
     FeatureTableModel* features_;
+    QSortFilterProxyModel* proxy_ = nullptr;
     class GenrePanel* genrePanel_ = nullptr;
     class GenreTimelineView* genreTimeline_ = nullptr;
     QString featureModelPath_, imageModelPath_;  // empty: built in

@@ -9,7 +9,7 @@
 
 namespace genrescope::app {
 
-SongLibraryModel::SongLibraryModel(QObject* parent) : QAbstractListModel(parent) {}
+SongLibraryModel::SongLibraryModel(QObject* parent) : QAbstractTableModel(parent) {}
 
 SongLibraryModel::~SongLibraryModel()
 {
@@ -21,35 +21,103 @@ int SongLibraryModel::rowCount(const QModelIndex& parent) const
     return parent.isValid() ? 0 : int(entries_.size());
 }
 
+int SongLibraryModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant SongLibraryModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case NameColumn: return tr("Name");
+    case DurationColumn: return tr("Length");
+    case MlpColumn: return tr("MLP");
+    case CnnColumn: return tr("CNN");
+    case AgreementColumn: return tr("Agree");
+    default: return {};
+    }
+}
+
+namespace {
+
+/// "rock 61 %" for one model's song-level probabilities, with its sort key (the confidence).
+std::pair<QString, double> genreCell(const SongAnalysis& a, bool mlp)
+{
+    const std::vector<float>& p = mlp ? a.genres.mlp : a.genres.cnn;
+    const auto [c, prob] = classify::topClass(p);
+    if (!a.hasGenres || c < 0)
+        return {QStringLiteral("–"), -1.0};
+    return {QStringLiteral("%1 %2 %").arg(a.genres.classes[c]).arg(std::lround(100.0 * prob)), double(prob)};
+}
+
+} // namespace
+
 QVariant SongLibraryModel::data(const QModelIndex& index, int role) const
 {
     if (!index.isValid() || index.row() >= int(entries_.size()))
         return {};
     const Entry& e = entries_[size_t(index.row())];
-    switch (role) {
-    case Qt::DisplayRole: {
-        const QString name = QFileInfo(e.path).fileName();
-        if (e.state == State::Loading)
-            return QStringLiteral("%1  (%2 %)").arg(name).arg(int(e.progress * 100));
-        if (e.state == State::Ready)
-            return QStringLiteral("%1  %2:%3").arg(name)
-                .arg(int(e.analysis->audio.durationSeconds()) / 60)
-                .arg(int(e.analysis->audio.durationSeconds()) % 60, 2, 10, QLatin1Char('0'));
-        return name;
+    const bool ready = e.state == State::Ready;
+    if (role == Qt::DisplayRole || role == SortRole) {
+        const bool sort = role == SortRole;
+        switch (index.column()) {
+        case NameColumn: {
+            const QString name = QFileInfo(e.path).fileName();
+            if (!sort && e.state == State::Loading)
+                return QStringLiteral("%1  (%2 %)").arg(name).arg(int(e.progress * 100));
+            return sort ? QVariant(name.toLower()) : QVariant(name);
+        }
+        case DurationColumn: {
+            if (!ready)
+                return sort ? QVariant(-1.0) : QVariant();
+            const double s = e.analysis->audio.durationSeconds();
+            return sort ? QVariant(s)
+                        : QVariant(QStringLiteral("%1:%2").arg(int(s) / 60).arg(int(s) % 60, 2, 10, QLatin1Char('0')));
+        }
+        case MlpColumn:
+        case CnnColumn: {
+            if (!ready)
+                return sort ? QVariant(-1.0) : QVariant();
+            const auto [text, key] = genreCell(*e.analysis, index.column() == MlpColumn);
+            return sort ? QVariant(key) : QVariant(text);
+        }
+        case AgreementColumn: {
+            if (!ready || !e.analysis->hasGenres || e.analysis->genres.mlp.empty() || e.analysis->genres.cnn.empty())
+                return sort ? QVariant(-1) : QVariant();
+            const bool agree = classify::topClass(e.analysis->genres.mlp).first == classify::topClass(e.analysis->genres.cnn).first;
+            if (sort)
+                return agree ? 1 : 0;
+            return agree ? tr("yes") : tr("no");
+        }
+        default: return {};
+        }
     }
+    switch (role) {
     case Qt::ToolTipRole:
-        return e.state == State::Failed ? e.message : e.path;
+        if (e.state == State::Failed)
+            return e.message;
+        if (ready && e.analysis->hasGenres && e.analysis->genres.unusual)
+            return QStringLiteral("%1\n%2").arg(e.path, e.analysis->genres.unusualReason);
+        return e.path;
     case Qt::DecorationRole: {
+        if (index.column() != NameColumn)
+            return {};
         QStyle* style = QApplication::style();
         if (e.state == State::Failed)
             return style->standardIcon(QStyle::SP_MessageBoxCritical);
         if (e.state == State::Loading)
             return style->standardIcon(QStyle::SP_BrowserReload);
+        if (e.analysis->hasGenres && e.analysis->genres.unusual)
+            return style->standardIcon(QStyle::SP_MessageBoxWarning);
         return style->standardIcon(QStyle::SP_MediaVolume);
     }
     case Qt::ForegroundRole:
         if (e.state == State::Failed)
             return QColor(200, 40, 40);
+        if (index.column() == AgreementColumn && ready && data(index, SortRole).toInt() == 0)
+            return QColor(210, 120, 30);
         return {};
     case PathRole: return e.path;
     case StateRole: return int(e.state);
@@ -178,8 +246,15 @@ void SongLibraryModel::cancelAll()
 
 void SongLibraryModel::changed(int row)
 {
-    const QModelIndex i = index(row);
-    Q_EMIT dataChanged(i, i);
+    Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+}
+
+QStringList SongLibraryModel::paths() const
+{
+    QStringList all;
+    for (const Entry& e : entries_)
+        all << e.path;
+    return all;
 }
 
 } // namespace genrescope::app

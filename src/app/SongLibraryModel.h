@@ -1,10 +1,11 @@
 #pragma once
 // The songs the user has opened: one row each, with load state, progress and
-// the analysis once ready. Loading runs on the global thread pool.
+// the analysis once ready, shown as a table (name, duration, each classifier's
+// genre and confidence, agreement). Loading runs on the global thread pool.
 
 #include "SongAnalysis.h"
 
-#include <QAbstractListModel>
+#include <QAbstractTableModel>
 #include <QFutureWatcher>
 
 #include <atomic>
@@ -13,21 +14,25 @@
 
 namespace genrescope::app {
 
-class SongLibraryModel : public QAbstractListModel {
+class SongLibraryModel : public QAbstractTableModel {
     Q_OBJECT
 public:
     enum class State { Loading, Ready, Failed };
-    enum Role { PathRole = Qt::UserRole + 1, StateRole, ProgressRole, MessageRole };
+    enum Role { PathRole = Qt::UserRole + 1, StateRole, ProgressRole, MessageRole, SortRole };
+    enum Column { NameColumn, DurationColumn, MlpColumn, CnnColumn, AgreementColumn, ColumnCount };
 
     explicit SongLibraryModel(QObject* parent = nullptr);
     ~SongLibraryModel() override;
 
     int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
     /// Adds files (not already present) and starts loading them. Returns the first new row, or -1.
     int addFiles(const QStringList& paths);
     int rowOf(const QString& path) const;
+    QStringList paths() const;
 
     QString path(int row) const;
     State state(int row) const;

@@ -47,6 +47,8 @@ int main(int argc, char** argv)
 
     genrescope::app::MainWindow window;
     window.show();
+    if (!parser.isSet(screenshot))  // screenshots show exactly the files given
+        window.restoreLibrary();
     if (parser.isSet(featureModel) || parser.isSet(imageModel)) {
         const QString error = window.loadModels(parser.value(featureModel), parser.value(imageModel));
         if (!error.isEmpty()) {

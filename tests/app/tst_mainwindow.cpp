@@ -12,7 +12,7 @@
 
 #include <QApplication>
 #include <QLabel>
-#include <QListView>
+#include <QTableView>
 #include <QTableView>
 #include <QMimeData>
 #include <QSet>
@@ -82,6 +82,18 @@ private Q_SLOTS:
         QVERIFY(table && table->model());
         QCOMPARE(table->model()->rowCount(), 57);
         QCOMPARE(table->model()->index(16, 0).data().toString(), QStringLiteral("tempo"));
+        // With the built-in MLP, the third column is the z-score against its training songs.
+        if (const auto classifier = genrescope::app::currentClassifier(); classifier && classifier->mlp()) {
+            const genrescope::ml::Model& mlp = *classifier->mlp();
+            const int tempo = genrescope::featureIndex(QStringLiteral("tempo"));
+            const double value = table->model()->index(tempo, 1).data(Qt::UserRole).toDouble();
+            const double logged = std::count(mlp.logInputs.begin(), mlp.logInputs.end(), tempo) ? std::log(value) : value;
+            const double expected = (logged - mlp.mean[size_t(tempo)]) * mlp.scale[size_t(tempo)];
+            QVERIFY(std::abs(table->model()->index(tempo, 2).data(Qt::UserRole).toDouble() - expected) < 1e-3);
+            const int rms = genrescope::featureIndex(QStringLiteral("rms_mean"));
+            if (mlp.scale[size_t(rms)] == 0.0f)
+                QCOMPARE(table->model()->index(rms, 2).data().toString(), QStringLiteral("ignored"));
+        }
 
         auto* wave = w.findChild<WaveformView*>(QStringLiteral("waveformView"));
         auto* spec = w.findChild<SpectrogramView*>(QStringLiteral("spectrogramView"));
@@ -107,7 +119,8 @@ private Q_SLOTS:
         auto* playPause = w.findChild<QAction*>(QStringLiteral("actionPlayPause"));
         QVERIFY(playPause);
         QSignalSpy toggled(playPause, &QAction::triggered);
-        auto* list = w.findChild<QListView*>(QStringLiteral("songList"));
+        auto* list = w.findChild<QTableView*>(QStringLiteral("songList"));
+        QVERIFY(list);
         list->setFocus();
         QTest::keyClick(list, Qt::Key_Space);
         QCOMPARE(toggled.count(), 1);
@@ -157,18 +170,17 @@ private Q_SLOTS:
         QVERIFY(broken >= 0);
         QCOMPARE(library->state(broken), SongLibraryModel::State::Failed);
         QVERIFY(!library->message(broken).isEmpty());
-        QCOMPARE(library->data(library->index(broken), Qt::ToolTipRole).toString(), library->message(broken));
+        QCOMPARE(library->data(library->index(broken, 0), Qt::ToolTipRole).toString(), library->message(broken));
 
         // Selecting the failed song shows its message in the window, not in a dialog.
-        auto* list = w.findChild<QListView*>(QStringLiteral("songList"));
-        list->setCurrentIndex(library->index(broken));
+        w.selectSong(broken);
         auto* banner = w.findChild<QLabel*>(QStringLiteral("messageBanner"));
         QVERIFY(banner->isVisible());
         QVERIFY2(banner->text().contains(QStringLiteral("broken.wav")), qPrintable(banner->text()));
         QVERIFY(QApplication::activeModalWidget() == nullptr);
 
         const int good = library->rowOf(song_);
-        list->setCurrentIndex(library->index(good));
+        w.selectSong(good);
         QVERIFY(!banner->isVisible());
         QVERIFY(std::abs(w.timeAxis()->duration() - 4.0) < 0.01);
     }

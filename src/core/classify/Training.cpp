@@ -30,7 +30,7 @@ PartScores scoresOf(const data::Dataset& part, const ml::Tensor& p)
     s.rows = part.size();
     s.songs = part.songCount();
     s.rowReport = ml::classificationReport(part.labels, ml::argmaxRows(p), int(part.classes.size()));
-    s.songReport = ml::songLevelReport(p, part.labels, part.songIds, int(part.classes.size()));
+    s.songReport = ml::songLevelReport(p, part.labels, part.songIds, int(part.classes.size()), &s.songPredictions);
     return s;
 }
 

@@ -30,6 +30,7 @@ QString defaultArchitecture(data::InputKind input);
 struct PartScores {
     int rows = 0, songs = 0;
     ml::ClassificationReport rowReport, songReport;
+    ml::SongPredictions songPredictions;  // each song's truth and prediction (for listing a confusion cell)
     bool empty() const { return rows == 0; }
 };
 

@@ -47,7 +47,7 @@ ClassificationReport classificationReport(const std::vector<int>& truth, const s
 }
 
 ClassificationReport songLevelReport(const Tensor& p, const std::vector<int>& truth, const QStringList& songIds,
-                                     int classes)
+                                     int classes, SongPredictions* perSong)
 {
     QHash<QString, int> index;
     std::vector<std::vector<double>> sums;
@@ -59,6 +59,8 @@ ClassificationReport songLevelReport(const Tensor& p, const std::vector<int>& tr
             it = index.insert(id, int(sums.size()));
             sums.emplace_back(size_t(classes), 0.0);
             songTruth.push_back(truth[size_t(n)]);
+            if (perSong)
+                perSong->songs << id;
         }
         for (int c = 0; c < classes; ++c)
             sums[size_t(*it)][size_t(c)] += p.sample(n)[c];
@@ -66,6 +68,10 @@ ClassificationReport songLevelReport(const Tensor& p, const std::vector<int>& tr
     std::vector<int> predicted(sums.size());
     for (size_t s = 0; s < sums.size(); ++s)
         predicted[s] = int(std::max_element(sums[s].begin(), sums[s].end()) - sums[s].begin());
+    if (perSong) {
+        perSong->truth = songTruth;
+        perSong->predicted = predicted;
+    }
     return classificationReport(songTruth, predicted, classes);
 }
 

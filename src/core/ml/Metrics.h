@@ -28,9 +28,16 @@ struct ClassificationReport {
 
 ClassificationReport classificationReport(const std::vector<int>& truth, const std::vector<int>& predicted, int classes);
 
+/// One prediction per song, in the order songs first appear.
+struct SongPredictions {
+    QStringList songs;
+    std::vector<int> truth, predicted;
+};
+
 /// Averages probabilities of rows that share a song id, then scores one prediction per song.
-/// Returns the report over songs (truth: the label of the song's rows).
+/// Returns the report over songs (truth: the label of the song's rows); perSong, when
+/// given, receives each song's truth and prediction.
 ClassificationReport songLevelReport(const Tensor& probabilities, const std::vector<int>& truth,
-                                     const QStringList& songIds, int classes);
+                                     const QStringList& songIds, int classes, SongPredictions* perSong = nullptr);
 
 } // namespace genrescope::ml

@@ -4,6 +4,7 @@
 #include "FeatureTableModel.h"
 #include "GenrePanel.h"
 #include "GenreTimelineView.h"
+#include "TrainPanel.h"
 #include "PlaybackController.h"
 #include "SongLibraryModel.h"
 #include "TimeAxis.h"
@@ -25,6 +26,7 @@
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QStyle>
+#include <QTabWidget>
 
 namespace genrescope::app {
 namespace {
@@ -56,6 +58,26 @@ MainWindow::MainWindow(QWidget* parent)
     ui_->featureLayout->insertWidget(0, genrePanel_, 2);
     ui_->featureLayout->setStretchFactor(ui_->featureTable, 1);
     buildModelsMenu();
+    // Tabs: the Explore view built by the form, and Train.
+    tabs_ = new QTabWidget(this);
+    tabs_->setObjectName(QStringLiteral("tabs"));
+    tabs_->setDocumentMode(true);
+    tabs_->addTab(takeCentralWidget(), tr("&Explore"));
+    train_ = new TrainPanel(this);
+    train_->setObjectName(QStringLiteral("trainPanel"));
+    tabs_->addTab(train_, tr("&Train"));
+    setCentralWidget(tabs_);
+    connect(train_, &TrainPanel::useModelRequested, this, [this](const QString& path, bool featureModel) {
+        const QString error = featureModel ? loadModels(path, imageModelPath_) : loadModels(featureModelPath_, path);
+        if (!error.isEmpty())
+            return statusBar()->showMessage(error, 10000);
+        tabs_->setCurrentIndex(0);
+    });
+    connect(train_, &TrainPanel::playRequested, this, [this](const QString& path) {
+        tabs_->setCurrentIndex(0);
+        openPaths({path});
+        playback_->togglePlay();
+    });
     ui_->featureTable->setModel(features_);
     ui_->featureTable->horizontalHeader()->setStretchLastSection(true);
     ui_->featureTable->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
@@ -263,6 +285,11 @@ void MainWindow::dropEvent(QDropEvent* event)
         return;
     event->acceptProposedAction();
     openPaths(paths);
+}
+
+void MainWindow::showTab(int index)
+{
+    tabs_->setCurrentIndex(index);
 }
 
 void MainWindow::selectSong(int row)

@@ -32,6 +32,9 @@ public:
     SongLibraryModel* library() const { return library_; }
     TimeAxis* timeAxis() const { return axis_; }
     int currentRow() const;
+    class TrainPanel* trainPanel() const { return train_; }
+    /// Shows the Explore (0) or Train (1) tab.
+    void showTab(int index);
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -64,6 +67,8 @@ private:
     PlaybackController* playback_;
     FeatureTableModel* features_;
     QSortFilterProxyModel* proxy_ = nullptr;
+    class QTabWidget* tabs_ = nullptr;
+    class TrainPanel* train_ = nullptr;
     class GenrePanel* genrePanel_ = nullptr;
     class GenreTimelineView* genreTimeline_ = nullptr;
     QString featureModelPath_, imageModelPath_;  // empty: built in

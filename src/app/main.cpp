@@ -4,6 +4,7 @@
 #include "common/Memory.h"
 #include "SongLibraryModel.h"
 #include "TimeAxis.h"
+#include "TrainPanel.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -39,8 +40,18 @@ int main(int argc, char** argv)
         QStringLiteral("Use this CNN model file instead of the built-in one."), QStringLiteral("FILE"));
     parser.addOption(screenshot);
     parser.addOption(seek);
+    const QCommandLineOption train(QStringLiteral("train"),
+        QStringLiteral("Open the Train tab on DATA and start a run (with --screenshot: shot when it ends)."), QStringLiteral("DATA"));
+    const QCommandLineOption trainPreset(QStringLiteral("train-preset"), QStringLiteral("Preset number for --train (0-4)."),
+                                         QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption trainLists(QStringLiteral("train-lists"), QStringLiteral("Split --train by the list files in DIR."),
+                                        QStringLiteral("DIR"));
+    const QCommandLineOption trainEpochs(QStringLiteral("train-epochs"), QStringLiteral("Epochs for --train."), QStringLiteral("N"));
+    const QCommandLineOption shotAfter(QStringLiteral("screenshot-after"),
+        QStringLiteral("With --train: take the screenshot after SECONDS, mid-run."), QStringLiteral("SECONDS"));
     parser.addOption(featureModel);
     parser.addOption(imageModel);
+    parser.addOptions({train, trainPreset, trainLists, trainEpochs, shotAfter});
     parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Songs or folders to open."),
                                  QStringLiteral("[PATH...]"));
     parser.process(app);
@@ -59,8 +70,33 @@ int main(int argc, char** argv)
     if (!parser.positionalArguments().isEmpty())
         window.openPaths(parser.positionalArguments());
 
-    // When all songs are analysed: optionally seek, then optionally save a screenshot and quit.
     const QString shotPath = parser.value(screenshot);
+    auto saveShot = [&window, shotPath] {
+        const bool ok = window.grab().save(shotPath);
+        std::fprintf(stderr, ok ? "genrescope: saved %s\n" : "genrescope: cannot write %s\n", qPrintable(shotPath));
+        QApplication::exit(ok ? 0 : 2);
+    };
+    if (parser.isSet(train)) {
+        genrescope::app::TrainPanel* panel = window.trainPanel();
+        window.showTab(1);
+        panel->setPreset(parser.value(trainPreset).toInt());
+        panel->setDataPath(parser.value(train));
+        if (parser.isSet(trainLists))
+            panel->setListSplit(parser.value(trainLists));
+        if (parser.isSet(trainEpochs))
+            panel->setEpochs(parser.value(trainEpochs).toInt());
+        panel->start();
+        if (!shotPath.isEmpty()) {
+            if (parser.isSet(shotAfter))
+                QTimer::singleShot(int(1000 * parser.value(shotAfter).toDouble()), &window, saveShot);
+            else
+                QObject::connect(panel, &genrescope::app::TrainPanel::runFinished, &window,
+                                 [&] { QTimer::singleShot(400, &window, saveShot); });
+        }
+        return app.exec();
+    }
+
+    // When all songs are analysed: optionally seek, then optionally save a screenshot and quit.
     const double seekTo = parser.value(seek).toDouble();
     QTimer idle;
     idle.setInterval(100);
@@ -74,11 +110,7 @@ int main(int argc, char** argv)
             window.timeAxis()->setPlayhead(seekTo);
         if (shotPath.isEmpty())
             return;
-        QTimer::singleShot(400, &window, [&] {
-            const bool ok = window.grab().save(shotPath);
-            std::fprintf(stderr, ok ? "genrescope: saved %s\n" : "genrescope: cannot write %s\n", qPrintable(shotPath));
-            QApplication::exit(ok ? 0 : 2);
-        });
+        QTimer::singleShot(400, &window, saveShot);
     });
     idle.start();
     return app.exec();

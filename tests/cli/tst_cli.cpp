@@ -226,20 +226,7 @@ private Q_SLOTS:
     {
         // Three separable classes of 30 songs each.
         const QString csv = dir_.filePath(QStringLiteral("train.csv"));
-        {
-            QByteArray text = genrescope::kagglecsv::header().toUtf8() + "\r\n";
-            std::mt19937 rng(1);
-            std::normal_distribution<double> noise(0.0, 0.3);
-            const char* genres[] = {"blues", "jazz", "rock"};
-            for (int i = 0; i < 90; ++i) {
-                const int c = i % 3;
-                QByteArray row = QStringLiteral("%1.%2.wav,661794").arg(QLatin1String(genres[c])).arg(i, 5, 10, QLatin1Char('0')).toUtf8();
-                for (int f = 0; f < genrescope::kFeatureCount; ++f)
-                    row += "," + QByteArray::number((f % 3 == c ? 1.0 : 0.0) + noise(rng));
-                text += row + "," + genres[c] + "\r\n";
-            }
-            testaudio::writeBytes(csv, text);
-        }
+        testaudio::writeSeparableFeaturesCsv(csv, 90);
         const QString model = dir_.filePath(QStringLiteral("m.gsm"));
         const QString log = dir_.filePath(QStringLiteral("log.json"));
         Run r = cli({"train", "--data", csv, "--arch", "dense:16:relu", "--epochs", "20", "--batch", "16",

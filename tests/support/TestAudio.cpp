@@ -1,5 +1,7 @@
 #include "TestAudio.h"
 
+#include "features/FeatureVector.h"
+
 #include <QDir>
 #include <QFile>
 #include <QTest>
@@ -140,6 +142,22 @@ CsvTable readCsvTable(const QString& path)
         first = false;
     }
     return t;
+}
+
+void writeSeparableFeaturesCsv(const QString& path, int songs, unsigned seed)
+{
+    QByteArray text = genrescope::kagglecsv::header().toUtf8() + "\r\n";
+    std::mt19937 rng(seed);
+    std::normal_distribution<double> noise(0.0, 0.3);
+    const char* genres[] = {"blues", "jazz", "rock"};
+    for (int i = 0; i < songs; ++i) {
+        const int c = i % 3;
+        QByteArray row = QStringLiteral("%1.%2.wav,661794").arg(QLatin1String(genres[c])).arg(i, 5, 10, QLatin1Char('0')).toUtf8();
+        for (int f = 0; f < genrescope::kFeatureCount; ++f)
+            row += "," + QByteArray::number((f % 3 == c ? 1.0 : 0.0) + noise(rng));
+        text += row + "," + genres[c] + "\r\n";
+    }
+    writeBytes(path, text);
 }
 
 } // namespace testaudio

@@ -26,6 +26,10 @@ QString gtzanDir();
 /// A numeric CSV as rows of doubles.
 std::vector<std::vector<double>> readCsvMatrix(const QString& path);
 
+/// A Kaggle features CSV of `songs` songs in three separable classes (blues, jazz, rock,
+/// in turn): feature f is near 1 for class f % 3 and near 0 otherwise.
+void writeSeparableFeaturesCsv(const QString& path, int songs, unsigned seed = 1);
+
 /// Writes bytes to a file (for hand-made broken inputs).
 void writeBytes(const QString& path, const QByteArray& bytes);
 

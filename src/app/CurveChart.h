@@ -1,0 +1,37 @@
+#pragma once
+// A live training curve (QtCharts): one line for training and one for
+// validation, per epoch, with exponential smoothing and an optional
+// logarithmic value axis. Points arrive while a run goes on.
+
+#include <QChartView>
+
+class QLineSeries;
+class QValueAxis;
+class QLogValueAxis;
+
+namespace genrescope::app {
+
+class CurveChart : public QChartView {
+    Q_OBJECT
+public:
+    CurveChart(const QString& title, const QString& unit, QWidget* parent = nullptr);
+
+    void clear();
+    void addPoint(int epoch, double train, double valid);  // valid may be NaN
+    /// 0: raw values; up to 0.95: heavier exponential smoothing.
+    void setSmoothing(double factor);
+    void setLogScale(bool on);
+    int pointCount() const { return int(raw_.size()); }
+
+private:
+    struct Point { int epoch; double train, valid; };
+    void rebuild();
+
+    QString unit_;
+    std::vector<Point> raw_;
+    double smoothing_ = 0.0;
+    bool log_ = false;
+    QLineSeries *train_, *valid_;
+};
+
+} // namespace genrescope::app

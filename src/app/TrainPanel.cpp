@@ -1,0 +1,562 @@
+#include "TrainPanel.h"
+
+#include "ConfusionMatrixView.h"
+#include "CurveChart.h"
+#include "audio/AudioFormats.h"
+#include "common/Error.h"
+#include "data/Dataset.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDir>
+#include <QDirIterator>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPointer>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSet>
+#include <QSlider>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QVBoxLayout>
+#include <QUnhandledException>
+#include <QtConcurrent>
+
+#include <cmath>
+
+namespace genrescope::app {
+
+namespace {
+
+struct Preset {
+    const char* name;
+    const char* input;  // "features" | "image"
+    const char* architecture;
+    const char* optimizer;
+    double learningRate;
+    int batch, epochs, patience, crop;
+};
+
+const Preset kPresets[] = {
+    {QT_TR_NOOP("Shipped MLP (dense 1024, dropout 0.6)"), "features", "dense:1024:relu,dropout:0.6", "adam", 0.001, 32, 400, 60, 0},
+    {QT_TR_NOOP("Report MLP (dense 50 tanh, SGD)"), "features", "dense:50:tanh", "sgd", 0.01, 100, 5000, 0, 0},
+    {QT_TR_NOOP("Shipped CNN (4 conv, 128-column crops)"), "image",
+     "conv:16:3x3:p1:relu,batchnorm,maxpool:2x2,conv:32:3x3:p1:relu,batchnorm,maxpool:2x2,conv:64:3x3:p1:relu,batchnorm,"
+     "maxpool:2x2,conv:64:3x3:p1:relu,gap,dropout:0.3", "adam", 0.001, 32, 40, 12, 128},
+    {QT_TR_NOOP("Report CNN (2 conv 40x10)"), "image", "conv:50:40x10:s10x5:p17x3,conv:50:40x10:s10x5:p19x4", "adam", 0.005, 128, 15, 0, 0},
+    {QT_TR_NOOP("Linear on the image (no conv)"), "image", "none", "adam", 0.005, 128, 50, 0, 0},
+};
+
+QString percent(double v)
+{
+    return std::isfinite(v) ? QStringLiteral("%1 %").arg(100.0 * v, 0, 'f', 1) : QStringLiteral("–");
+}
+
+} // namespace
+
+TrainPanel::TrainPanel(QWidget* parent)
+    : QWidget(parent),
+      dataPath_(new QLineEdit(this)), dataSummary_(new QLabel(this)), input_(new QComboBox(this)),
+      split_(new QComboBox(this)), listDir_(new QLineEdit(this)), seed_(new QSpinBox(this)), preset_(new QComboBox(this)),
+      architecture_(new QLineEdit(this)), optimizer_(new QComboBox(this)), learningRate_(new QDoubleSpinBox(this)),
+      batch_(new QSpinBox(this)), epochs_(new QSpinBox(this)), patience_(new QSpinBox(this)), crop_(new QSpinBox(this)),
+      startButton_(new QPushButton(tr("&Start"), this)), stopButton_(new QPushButton(tr("S&top"), this)),
+      saveButton_(new QPushButton(tr("Save &Model…"), this)), useButton_(new QPushButton(tr("&Use in Explore"), this)),
+      progress_(new QProgressBar(this)), status_(new QLabel(this)),
+      loss_(new CurveChart(tr("Loss"), tr("cross-entropy"), this)),
+      accuracy_(new CurveChart(tr("Accuracy"), tr("accuracy"), this)),
+      smoothing_(new QSlider(Qt::Horizontal, this)), logScale_(new QCheckBox(tr("&Log scale (loss)"), this)),
+      confusion_(new ConfusionMatrixView(this)), normalised_(new QCheckBox(tr("&Normalised"), this)),
+      scores_(new QTableWidget(this)), cellSongs_(new QListWidget(this)), historyTable_(new QTableWidget(this))
+{
+    // Settings column.
+    auto* browse = new QPushButton(tr("&Browse…"), this);
+    auto* dataRow = new QHBoxLayout;
+    dataRow->addWidget(dataPath_, 1);
+    dataRow->addWidget(browse);
+    dataPath_->setPlaceholderText(tr("features CSV, images_original folder or genres_original folder"));
+    dataSummary_->setWordWrap(true);
+    input_->addItem(tr("MLP on features"), QStringLiteral("features"));
+    input_->addItem(tr("CNN on mel images"), QStringLiteral("image"));
+    split_->addItem(tr("Random rows (80/10/10)"), QStringLiteral("random"));
+    split_->addItem(tr("By song (80/10/10)"), QStringLiteral("song"));
+    split_->addItem(tr("From list files"), QStringLiteral("lists"));
+    listDir_->setPlaceholderText(tr("folder with train.txt, valid.txt, test.txt"));
+    seed_->setRange(0, 1000000);
+    seed_->setValue(7);
+    for (const Preset& p : kPresets)
+        preset_->addItem(tr(p.name));
+    architecture_->setToolTip(tr("Comma-separated layers, e.g. dense:100:relu,dropout:0.3 or "
+                                 "conv:16:3x3:p1:relu,maxpool:2x2,gap; an output layer is added."));
+    optimizer_->addItem(QStringLiteral("adam"));
+    optimizer_->addItem(QStringLiteral("sgd"));
+    learningRate_->setDecimals(5);
+    learningRate_->setRange(0.00001, 1.0);
+    learningRate_->setSingleStep(0.0005);
+    batch_->setRange(1, 4096);
+    epochs_->setRange(1, 100000);
+    patience_->setRange(0, 10000);
+    patience_->setSpecialValueText(tr("off"));
+    crop_->setRange(0, 334);
+    crop_->setSpecialValueText(tr("off"));
+
+    auto* form = new QFormLayout;
+    form->addRow(tr("Data:"), dataRow);
+    form->addRow(QString(), dataSummary_);
+    form->addRow(tr("&Network:"), input_);
+    form->addRow(tr("&Preset:"), preset_);
+    form->addRow(tr("&Layers:"), architecture_);
+    form->addRow(tr("S&plit:"), split_);
+    form->addRow(tr("List &folder:"), listDir_);
+    form->addRow(tr("S&eed:"), seed_);
+    form->addRow(tr("&Optimizer:"), optimizer_);
+    form->addRow(tr("Learning &rate:"), learningRate_);
+    form->addRow(tr("&Batch:"), batch_);
+    form->addRow(tr("E&pochs:"), epochs_);
+    form->addRow(tr("Early s&topping:"), patience_);
+    form->addRow(tr("&Time crops:"), crop_);
+    auto* buttons = new QHBoxLayout;
+    for (QPushButton* b : {startButton_, stopButton_, saveButton_, useButton_})
+        buttons->addWidget(b);
+    auto* settings = new QGroupBox(tr("Run"), this);
+    auto* settingsLayout = new QVBoxLayout(settings);
+    settingsLayout->addLayout(form);
+    settingsLayout->addLayout(buttons);
+    settingsLayout->addWidget(progress_);
+    settingsLayout->addWidget(status_);
+    settingsLayout->addStretch(1);
+    status_->setWordWrap(true);
+    stopButton_->setEnabled(false);
+    saveButton_->setEnabled(false);
+    useButton_->setEnabled(false);
+
+    // Curves and results.
+    smoothing_->setRange(0, 95);
+    smoothing_->setToolTip(tr("Smoothing of the curves"));
+    auto* curveControls = new QHBoxLayout;
+    curveControls->addWidget(new QLabel(tr("Smoothing:"), this));
+    curveControls->addWidget(smoothing_, 1);
+    curveControls->addWidget(logScale_);
+    auto* curves = new QHBoxLayout;
+    curves->addWidget(loss_);
+    curves->addWidget(accuracy_);
+    scores_->setColumnCount(4);
+    scores_->setHorizontalHeaderLabels({tr("Genre"), tr("Precision"), tr("Recall"), tr("F1")});
+    scores_->verticalHeader()->hide();
+    scores_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    scores_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    cellSongs_->setToolTip(tr("Songs in the chosen cell; double-click plays one when the data is audio."));
+    auto* matrixBox = new QVBoxLayout;
+    matrixBox->addWidget(normalised_);
+    matrixBox->addWidget(confusion_, 1);
+    auto* results = new QHBoxLayout;
+    results->addLayout(matrixBox, 3);
+    auto* side = new QVBoxLayout;
+    side->addWidget(scores_, 2);
+    side->addWidget(new QLabel(tr("Songs in the cell:"), this));
+    side->addWidget(cellSongs_, 1);
+    results->addLayout(side, 2);
+    historyTable_->setColumnCount(8);
+    historyTable_->setHorizontalHeaderLabels({tr("Date"), tr("Network"), tr("Layers"), tr("Split"), tr("Best valid"),
+                                              tr("Test"), tr("Seconds"), tr("Model")});
+    historyTable_->verticalHeader()->hide();
+    historyTable_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    historyTable_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    historyTable_->setSortingEnabled(true);
+    historyTable_->horizontalHeader()->setStretchLastSection(true);
+
+    auto* right = new QWidget(this);
+    auto* rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    rightLayout->addLayout(curveControls);
+    rightLayout->addLayout(curves, 3);
+    rightLayout->addLayout(results, 3);
+    rightLayout->addWidget(new QLabel(tr("<b>Run history</b>"), this));
+    rightLayout->addWidget(historyTable_, 2);
+    auto* splitter = new QSplitter(this);
+    splitter->addWidget(settings);
+    splitter->addWidget(right);
+    splitter->setStretchFactor(1, 1);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(splitter);
+
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const QString file = QFileDialog::getOpenFileName(this, tr("Features CSV (cancel to pick a folder)"), {},
+                                                          tr("CSV files (*.csv)"));
+        const QString path = !file.isEmpty() ? file : QFileDialog::getExistingDirectory(this, tr("Image or audio folder"));
+        if (!path.isEmpty())
+            setDataPath(path);
+    });
+    connect(dataPath_, &QLineEdit::editingFinished, this, &TrainPanel::detectData);
+    connect(preset_, &QComboBox::currentIndexChanged, this, &TrainPanel::applyPreset);
+    connect(split_, &QComboBox::currentIndexChanged, this,
+            [this] { listDir_->setEnabled(split_->currentData().toString() == QLatin1String("lists")); });
+    connect(startButton_, &QPushButton::clicked, this, &TrainPanel::start);
+    connect(stopButton_, &QPushButton::clicked, this, &TrainPanel::stop);
+    connect(saveButton_, &QPushButton::clicked, this, &TrainPanel::saveModel);
+    connect(useButton_, &QPushButton::clicked, this, [this] {
+        if (!savedModelPath_.isEmpty())
+            Q_EMIT useModelRequested(savedModelPath_, outcome_ && outcome_->model.inputKind == QLatin1String("features"));
+    });
+    connect(smoothing_, &QSlider::valueChanged, this, [this](int v) {
+        loss_->setSmoothing(v / 100.0);
+        accuracy_->setSmoothing(v / 100.0);
+    });
+    connect(logScale_, &QCheckBox::toggled, loss_, &CurveChart::setLogScale);
+    connect(normalised_, &QCheckBox::toggled, confusion_, &ConfusionMatrixView::setNormalised);
+    connect(confusion_, &ConfusionMatrixView::cellActivated, this, &TrainPanel::listCell);
+    connect(cellSongs_, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) {
+        const QString audio = item->data(Qt::UserRole).toString();
+        if (!audio.isEmpty())
+            Q_EMIT playRequested(audio);
+    });
+
+    listDir_->setEnabled(false);
+    applyPreset(0);
+    history_.load();
+    if (!history_.error().isEmpty())
+        status_->setText(history_.error());
+    refreshHistoryTable();
+}
+
+TrainPanel::~TrainPanel()
+{
+    if (cancel_)
+        cancel_->store(true);
+    if (watcher_)
+        watcher_->waitForFinished();
+}
+
+void TrainPanel::setDataPath(const QString& path)
+{
+    dataPath_->setText(path);
+    detectData();
+}
+
+void TrainPanel::setPreset(int index)
+{
+    preset_->setCurrentIndex(index);
+}
+
+void TrainPanel::setListSplit(const QString& folder)
+{
+    split_->setCurrentIndex(split_->findData(QStringLiteral("lists")));
+    listDir_->setText(folder);
+}
+
+void TrainPanel::setEpochs(int epochs)
+{
+    epochs_->setValue(epochs);
+}
+
+bool TrainPanel::isRunning() const
+{
+    return watcher_ != nullptr;
+}
+
+void TrainPanel::applyPreset(int index)
+{
+    const Preset& p = kPresets[std::clamp(index, 0, int(std::size(kPresets)) - 1)];
+    input_->setCurrentIndex(input_->findData(QString::fromLatin1(p.input)));
+    architecture_->setText(QString::fromLatin1(p.architecture));
+    optimizer_->setCurrentText(QString::fromLatin1(p.optimizer));
+    learningRate_->setValue(p.learningRate);
+    batch_->setValue(p.batch);
+    epochs_->setValue(p.epochs);
+    patience_->setValue(p.patience);
+    crop_->setValue(p.crop);
+}
+
+void TrainPanel::detectData()
+{
+    const QString path = dataPath_->text().trimmed();
+    const QFileInfo info(path);
+    if (path.isEmpty())
+        return dataSummary_->clear();
+    if (!info.exists())
+        return dataSummary_->setText(tr("<span style='color:#c33'>%1: no such file or folder.</span>").arg(path.toHtmlEscaped()));
+    if (info.isFile()) {
+        input_->setCurrentIndex(input_->findData(QStringLiteral("features")));
+        try {
+            const data::Dataset d = data::loadFeaturesCsv(path);
+            dataSummary_->setText(tr("Kaggle features CSV: %1 rows, %2 songs, %3 classes (%4).")
+                                      .arg(d.size()).arg(d.songCount()).arg(d.classes.size()).arg(d.classes.join(QStringLiteral(", "))));
+        } catch (const Error& e) {
+            dataSummary_->setText(tr("<span style='color:#c33'>%1</span>").arg(e.message().toHtmlEscaped()));
+        }
+        return;
+    }
+    // Folders: count PNGs or audio files per genre folder without decoding anything.
+    const QStringList audio = audioformats::collectAudioFiles({path});
+    const QStringList pngs = [&] {
+        QStringList all;
+        QDirIterator it(path, {QStringLiteral("*.png")}, QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext())
+            all << it.next();
+        return all;
+    }();
+    const QStringList& files = pngs.isEmpty() ? audio : pngs;
+    QSet<QString> classes;
+    for (const QString& f : files)
+        classes.insert(QFileInfo(f).dir().dirName());
+    if (!pngs.isEmpty())
+        input_->setCurrentIndex(input_->findData(QStringLiteral("image")));
+    dataSummary_->setText((pngs.isEmpty() ? tr("genres_original-style audio folder: %1 songs in %2 classes (features or "
+                                                "images are computed once and cached).")
+                                          : tr("images_original-style folder: %1 images (one per song) in %2 classes."))
+                              .arg(files.size()).arg(classes.size()));
+}
+
+classify::TrainingRequest TrainPanel::request() const
+{
+    classify::TrainingRequest r;
+    r.dataPath = dataPath_->text().trimmed();
+    r.input = data::parseInputKind(input_->currentData().toString());
+    r.architecture = architecture_->text().trimmed();
+    const QString split = split_->currentData().toString();
+    r.split = split == QLatin1String("lists") ? QStringLiteral("lists:") + listDir_->text().trimmed() : split;
+    r.config.seed = unsigned(seed_->value());
+    r.config.epochs = epochs_->value();
+    r.config.batch = batch_->value();
+    r.config.patience = patience_->value();
+    r.config.optimizer.kind = ml::OptimizerConfig::parseKind(optimizer_->currentText());
+    r.config.optimizer.learningRate = learningRate_->value();
+    r.config.crop.columns = r.input == data::InputKind::Image ? crop_->value() : 0;
+    if (r.input == data::InputKind::Features && preset_->currentIndex() == 0) {  // the shipped MLP's inputs
+        r.logFeatures = true;
+        r.ignoredFeatures = {"rms_mean", "rms_var", "harmony_mean", "harmony_var", "perceptr_mean", "perceptr_var", "mfcc1_mean"};
+        r.config.inputNoise = 0.3f;
+        r.config.optimizer.weightDecay = 0.003;
+    }
+    return r;
+}
+
+void TrainPanel::start()
+{
+    if (watcher_)
+        return;
+    classify::TrainingRequest r;
+    try {
+        r = request();
+    } catch (const Error& e) {
+        status_->setText(e.message());
+        return;
+    }
+    if (r.dataPath.isEmpty()) {
+        status_->setText(tr("Choose the data to train on first."));
+        return;
+    }
+    loss_->clear();
+    accuracy_->clear();
+    confusion_->setMatrix({}, {});
+    scores_->setRowCount(0);
+    cellSongs_->clear();
+    outcome_.reset();
+    savedModelPath_.clear();
+    saveButton_->setEnabled(false);
+    useButton_->setEnabled(false);
+    startButton_->setEnabled(false);
+    stopButton_->setEnabled(true);
+    progress_->setRange(0, 1000);
+    progress_->setValue(0);
+    status_->setText(tr("Loading the data…"));
+    clock_.start();
+
+    cancel_ = std::make_shared<std::atomic<bool>>(false);
+    auto cancel = cancel_;
+    const QPointer<TrainPanel> self(this);
+    const int epochs = r.config.epochs;
+    watcher_ = new QFutureWatcher<std::shared_ptr<classify::TrainingOutcome>>(this);
+    connect(watcher_, &QFutureWatcherBase::finished, this, &TrainPanel::finished);
+    watcher_->setFuture(QtConcurrent::run([r, cancel, self, epochs] {
+        ml::TrainCallbacks callbacks;
+        callbacks.cancel = cancel.get();
+        auto lastReport = std::make_shared<QElapsedTimer>();
+        lastReport->start();
+        callbacks.onBatch = [self, epochs, lastReport](int epoch, int batch, int batches, double) {
+            if (lastReport->elapsed() < 100 && batch < batches)
+                return;
+            lastReport->restart();
+            const double fraction = (double(epoch - 1) + double(batch) / batches) / epochs;
+            QMetaObject::invokeMethod(self, [self, fraction] {
+                if (!self)
+                    return;
+                self->progress_->setValue(int(fraction * 1000));
+                const double elapsed = self->clock_.elapsed() / 1000.0;
+                self->status_->setText(fraction > 0.001
+                    ? tr("Training… %1 s elapsed, about %2 s left").arg(elapsed, 0, 'f', 0).arg(elapsed * (1 - fraction) / fraction, 0, 'f', 0)
+                    : tr("Training…"));
+            }, Qt::QueuedConnection);
+        };
+        callbacks.onEpoch = [self](const ml::EpochStats& e) {
+            QMetaObject::invokeMethod(self, [self, e] {
+                if (!self)
+                    return;
+                self->loss_->addPoint(e.epoch, e.trainLoss, e.validLoss);
+                self->accuracy_->addPoint(e.epoch, e.trainAccuracy, e.validAccuracy);
+            }, Qt::QueuedConnection);
+        };
+        return std::make_shared<classify::TrainingOutcome>(classify::runTraining(r, callbacks));
+    }));
+}
+
+void TrainPanel::stop()
+{
+    if (cancel_)
+        cancel_->store(true);
+    status_->setText(tr("Stopping after the current batch…"));
+}
+
+void TrainPanel::finished()
+{
+    auto* watcher = watcher_;
+    watcher_ = nullptr;
+    watcher->deleteLater();
+    startButton_->setEnabled(true);
+    stopButton_->setEnabled(false);
+    QString error;
+    try {
+        outcome_ = watcher->result();  // rethrows what the worker threw, wrapped by QtConcurrent
+    } catch (const QUnhandledException& wrapped) {
+        try {
+            std::rethrow_exception(wrapped.exception());
+        } catch (const Error& e) {
+            error = e.message();
+        } catch (const std::exception& e) {
+            error = tr("Internal error: %1").arg(QString::fromUtf8(e.what()));
+        } catch (...) {
+            error = tr("Training failed.");
+        }
+    }
+    if (!error.isEmpty()) {
+        progress_->setValue(0);
+        status_->setText(tr("<span style='color:#c33'>%1</span>").arg(error.toHtmlEscaped()));
+        Q_EMIT runFinished();
+        return;
+    }
+    progress_->setValue(1000);
+    showOutcome(*outcome_);
+    Q_EMIT runFinished();
+}
+
+void TrainPanel::showOutcome(const classify::TrainingOutcome& o)
+{
+    QString text = o.result.message;
+    const classify::PartScores& scored = o.valid.empty() ? o.test : o.valid;
+    lastValidRows_ = o.valid.songs;
+    if (!o.valid.empty())
+        text += tr("<br>Validation: %1 per row, %2 per song (%3 songs).").arg(percent(o.valid.rowReport.accuracy),
+                                                                            percent(o.valid.songReport.accuracy)).arg(o.valid.songs);
+    if (!o.test.empty())
+        text += tr("<br>Test: %1 per song.").arg(percent(o.test.songReport.accuracy));
+    if (!scored.empty()) {
+        confusion_->setMatrix(scored.songReport.confusion, o.model.classes);
+        scores_->setRowCount(int(o.model.classes.size()));
+        for (int c = 0; c < o.model.classes.size(); ++c) {
+            scores_->setItem(c, 0, new QTableWidgetItem(o.model.classes[c]));
+            scores_->setItem(c, 1, new QTableWidgetItem(QString::number(scored.songReport.precision[size_t(c)], 'f', 3)));
+            scores_->setItem(c, 2, new QTableWidgetItem(QString::number(scored.songReport.recall[size_t(c)], 'f', 3)));
+            scores_->setItem(c, 3, new QTableWidgetItem(QString::number(scored.songReport.f1[size_t(c)], 'f', 3)));
+        }
+    }
+    // Keep the model in the data folder so the history can point at it.
+    if (o.result.bestEpoch > 0) {
+        const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/models");
+        QDir().mkpath(dir);
+        const QString path = dir + QStringLiteral("/%1-%2.gsm")
+                                       .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz")),
+                                            o.model.inputKind);
+        try {
+            ml::saveModel(o.model, path, false);
+            savedModelPath_ = path;
+            saveButton_->setEnabled(true);
+            useButton_->setEnabled(true);
+        } catch (const Error& e) {
+            text += QStringLiteral("<br>") + e.message().toHtmlEscaped();
+        }
+    }
+    QJsonObject run = o.log;
+    run.insert(QStringLiteral("date"), QDateTime::currentDateTime().toString(Qt::ISODate));
+    run.insert(QStringLiteral("modelPath"), savedModelPath_);
+    run.insert(QStringLiteral("bestValidAccuracy"), o.result.bestValidAccuracy);
+    if (!o.test.empty())
+        run.insert(QStringLiteral("testAccuracy"), o.test.songReport.accuracy);
+    if (!history_.append(run))
+        text += QStringLiteral("<br>") + history_.error().toHtmlEscaped();
+    refreshHistoryTable();
+    status_->setText(text);
+}
+
+void TrainPanel::listCell(int trueClass, int predictedClass)
+{
+    cellSongs_->clear();
+    if (!outcome_)
+        return;
+    const classify::PartScores& s = outcome_->valid.empty() ? outcome_->test : outcome_->valid;
+    const ml::SongPredictions& p = s.songPredictions;
+    const QFileInfo data(dataPath_->text().trimmed());
+    for (qsizetype i = 0; i < p.songs.size(); ++i) {
+        if (p.truth[size_t(i)] != trueClass || p.predicted[size_t(i)] != predictedClass)
+            continue;
+        auto* item = new QListWidgetItem(p.songs[i], cellSongs_);
+        if (data.isDir()) {  // a genres_original folder: <genre>/<song>.wav
+            const QString genre = p.songs[i].section(QLatin1Char('.'), 0, 0);
+            const QString audio = data.filePath() + QStringLiteral("/%1/%2.wav").arg(genre, p.songs[i]);
+            if (QFileInfo::exists(audio))
+                item->setData(Qt::UserRole, audio);
+        }
+    }
+    if (cellSongs_->count() == 0)
+        new QListWidgetItem(tr("(no songs)"), cellSongs_);
+}
+
+void TrainPanel::saveModel()
+{
+    if (!outcome_ || savedModelPath_.isEmpty())
+        return;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save the model"), QFileInfo(savedModelPath_).fileName(),
+                                                      tr("Genrescope models (*.gsm)"));
+    if (path.isEmpty())
+        return;
+    try {
+        ml::saveModel(outcome_->model, path, true);  // the dialog has asked before replacing a file
+        status_->setText(tr("Saved %1").arg(path.toHtmlEscaped()));
+    } catch (const Error& e) {
+        status_->setText(tr("<span style='color:#c33'>%1</span>").arg(e.message().toHtmlEscaped()));
+    }
+}
+
+void TrainPanel::refreshHistoryTable()
+{
+    historyTable_->setSortingEnabled(false);
+    historyTable_->setRowCount(int(history_.runs().size()));
+    int row = 0;
+    for (const QJsonObject& run : history_.runs()) {
+        const QJsonObject training = run.value("training").toObject();
+        const QJsonObject valid = run.value("metrics").toObject().value("valid").toObject();
+        const QStringList cells{run.value("date").toString(), training.value("input").toString(),
+                                run.value("architecture").toString(), training.value("split").toString(),
+                                valid.isEmpty() ? QStringLiteral("–") : percent(valid.value("songAccuracy").toDouble()),
+                                run.contains("testAccuracy") ? percent(run.value("testAccuracy").toDouble()) : QStringLiteral("–"),
+                                QString::number(training.value("seconds").toDouble(), 'f', 1), run.value("modelPath").toString()};
+        for (int c = 0; c < cells.size(); ++c)
+            historyTable_->setItem(row, c, new QTableWidgetItem(cells[c]));
+        ++row;
+    }
+    historyTable_->setSortingEnabled(true);
+}
+
+} // namespace genrescope::app

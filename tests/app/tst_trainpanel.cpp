@@ -1,0 +1,143 @@
+// The Train tab driven through its real widgets, offscreen: a generated
+// features CSV is detected and summarised, a run started with the Start button
+// fills the loss and accuracy curves live, Stop cancels a long run and keeps the
+// best model, a finished run's confusion matrix counts every validation song, its
+// cells list their songs, and every run lands in the run history file.
+
+#include "TestAudio.h"
+
+#include "ConfusionMatrixView.h"
+#include "CurveChart.h"
+#include "MainWindow.h"
+#include "TrainPanel.h"
+
+#include <QComboBox>
+#include <QFile>
+#include <QLabel>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace genrescope::app;
+
+class TestTrainPanel : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);  // history and models go to a test data folder
+        QFile::remove(RunHistory::defaultPath());
+        csv_ = dir_.filePath(QStringLiteral("features.csv"));
+        testaudio::writeSeparableFeaturesCsv(csv_, 150);
+    }
+
+    void trainsStopsAndRecords()
+    {
+        MainWindow w;
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto* tabs = w.findChild<QTabWidget*>(QStringLiteral("tabs"));
+        QVERIFY(tabs);
+        TrainPanel* panel = w.trainPanel();
+        tabs->setCurrentWidget(panel);
+
+        // The data is detected and summarised.
+        panel->setDataPath(csv_);
+        QStringList labels;
+        for (QLabel* l : panel->findChildren<QLabel*>())
+            labels << l->text();
+        QVERIFY2(labels.join('\n').contains(QStringLiteral("150 rows, 150 songs, 3 classes")), qPrintable(labels.join('\n')));
+
+        // A short run: report MLP preset, song split, 40 epochs.
+        auto combos = panel->findChildren<QComboBox*>();
+        QComboBox* preset = nullptr;
+        QComboBox* split = nullptr;
+        for (QComboBox* c : combos) {
+            if (c->count() == 5)
+                preset = c;
+            if (c->findData(QStringLiteral("song")) >= 0)
+                split = c;
+        }
+        QVERIFY(preset && split);
+        preset->setCurrentIndex(1);
+        split->setCurrentIndex(split->findData(QStringLiteral("song")));
+        QSpinBox* epochs = nullptr;
+        for (QSpinBox* s : panel->findChildren<QSpinBox*>())
+            if (s->maximum() == 100000)
+                epochs = s;
+        QVERIFY(epochs);
+        epochs->setValue(40);
+        QPushButton* start = nullptr;
+        QPushButton* stop = nullptr;
+        for (QPushButton* b : panel->findChildren<QPushButton*>()) {
+            if (b->text().contains(QStringLiteral("Start")))
+                start = b;
+            if (b->text().contains(QStringLiteral("Stop")) || b->text().contains(QStringLiteral("top")))
+                stop = b == start ? stop : b;
+        }
+        QVERIFY(start && stop);
+        QTest::mouseClick(start, Qt::LeftButton);
+        QVERIFY(panel->isRunning());
+        QTRY_VERIFY_WITH_TIMEOUT(panel->lossChart()->pointCount() >= 2, 20000);  // points arrive live
+        QTRY_VERIFY_WITH_TIMEOUT(!panel->isRunning(), 60000);
+        QCOMPARE(panel->lossChart()->pointCount(), 40);
+        QCOMPARE(panel->accuracyChart()->pointCount(), 40);
+        QVERIFY(panel->lastValidationRows() > 0);
+        QCOMPARE(panel->confusionView()->total(), long(panel->lastValidationRows()));
+        QCOMPARE(panel->history().runs().size(), 1);
+        QVERIFY(QFile::exists(RunHistory::defaultPath()));
+        const QString model = panel->history().runs().first().value("modelPath").toString();
+        QVERIFY2(QFile::exists(model), qPrintable(model));
+
+        // A diagonal cell lists its songs.
+        emit panel->confusionView()->cellActivated(0, 0);
+        auto* songs = panel->findChild<QListWidget*>();
+        QVERIFY(songs && songs->count() > 0);
+        QVERIFY(songs->item(0)->text().startsWith(QStringLiteral("blues.")));
+
+        // A long run is stopped from the UI; the curves have points and the run is still recorded.
+        epochs->setValue(100000);
+        QTest::mouseClick(start, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(panel->lossChart()->pointCount() >= 3, 20000);
+        QTest::mouseClick(stop, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel->isRunning(), 10000);
+        QVERIFY(panel->lossChart()->pointCount() < 100000);
+        QCOMPARE(panel->history().runs().size(), 2);
+        QVERIFY(panel->history().runs().last().value("training").toObject().value("stopped").toString().contains(
+            QStringLiteral("cancelled")));
+
+        // The history survives a restart.
+        RunHistory reread;
+        reread.load();
+        QCOMPARE(reread.runs().size(), 2);
+        QVERIFY(reread.error().isEmpty());
+    }
+
+    void badDataGivesAMessage()
+    {
+        TrainPanel panel;
+        const QString broken = dir_.filePath(QStringLiteral("broken.csv"));
+        testaudio::writeBytes(broken, "filename,length,label\na.wav,1,rock\n");
+        panel.setDataPath(broken);
+        QSignalSpy done(&panel, &TrainPanel::runFinished);
+        panel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 10000);
+        QStringList labels;
+        for (QLabel* l : panel.findChildren<QLabel*>())
+            labels << l->text();
+        QVERIFY2(labels.join('\n').contains(QStringLiteral("missing")), qPrintable(labels.join('\n')));
+    }
+
+private:
+    QTemporaryDir dir_;
+    QString csv_;
+};
+
+QTEST_MAIN(TestTrainPanel)
+#include "tst_trainpanel.moc"

@@ -4,6 +4,7 @@
 #include "FeatureTableModel.h"
 #include "GenrePanel.h"
 #include "GenreTimelineView.h"
+#include "ComparePanel.h"
 #include "TrainPanel.h"
 #include "PlaybackController.h"
 #include "SongLibraryModel.h"
@@ -66,6 +67,9 @@ MainWindow::MainWindow(QWidget* parent)
     train_ = new TrainPanel(this);
     train_->setObjectName(QStringLiteral("trainPanel"));
     tabs_->addTab(train_, tr("&Train"));
+    compare_ = new ComparePanel(this);
+    compare_->setObjectName(QStringLiteral("comparePanel"));
+    tabs_->addTab(compare_, tr("&Compare"));
     setCentralWidget(tabs_);
     connect(train_, &TrainPanel::useModelRequested, this, [this](const QString& path, bool featureModel) {
         const QString error = featureModel ? loadModels(path, imageModelPath_) : loadModels(featureModelPath_, path);
@@ -73,11 +77,8 @@ MainWindow::MainWindow(QWidget* parent)
             return statusBar()->showMessage(error, 10000);
         tabs_->setCurrentIndex(0);
     });
-    connect(train_, &TrainPanel::playRequested, this, [this](const QString& path) {
-        tabs_->setCurrentIndex(0);
-        openPaths({path});
-        playback_->togglePlay();
-    });
+    connect(compare_, &ComparePanel::playRequested, this, &MainWindow::playInExplore);
+    connect(train_, &TrainPanel::playRequested, this, &MainWindow::playInExplore);
     ui_->featureTable->setModel(features_);
     ui_->featureTable->horizontalHeader()->setStretchLastSection(true);
     ui_->featureTable->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
@@ -285,6 +286,13 @@ void MainWindow::dropEvent(QDropEvent* event)
         return;
     event->acceptProposedAction();
     openPaths(paths);
+}
+
+void MainWindow::playInExplore(const QString& path)
+{
+    tabs_->setCurrentIndex(0);
+    openPaths({path});
+    playback_->togglePlay();
 }
 
 void MainWindow::showTab(int index)

@@ -33,6 +33,7 @@ public:
     TimeAxis* timeAxis() const { return axis_; }
     int currentRow() const;
     class TrainPanel* trainPanel() const { return train_; }
+    class ComparePanel* comparePanel() const { return compare_; }
     /// Shows the Explore (0) or Train (1) tab.
     void showTab(int index);
 
@@ -51,6 +52,7 @@ private:
     void chooseFolder();
     void about();
     void buildModelsMenu();
+    void playInExplore(const QString& path);
     void chooseModel(bool features);
     void useClassifier(std::shared_ptr<const classify::GenreClassifier> classifier, const QString& description);
 
@@ -69,6 +71,7 @@ private:
     QSortFilterProxyModel* proxy_ = nullptr;
     class QTabWidget* tabs_ = nullptr;
     class TrainPanel* train_ = nullptr;
+    class ComparePanel* compare_ = nullptr;
     class GenrePanel* genrePanel_ = nullptr;
     class GenreTimelineView* genreTimeline_ = nullptr;
     QString featureModelPath_, imageModelPath_;  // empty: built in

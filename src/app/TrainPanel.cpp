@@ -2,6 +2,7 @@
 
 #include "ConfusionMatrixView.h"
 #include "CurveChart.h"
+#include "WorkerError.h"
 #include "audio/AudioFormats.h"
 #include "common/Error.h"
 #include "data/Dataset.h"
@@ -431,15 +432,7 @@ void TrainPanel::finished()
     try {
         outcome_ = watcher->result();  // rethrows what the worker threw, wrapped by QtConcurrent
     } catch (const QUnhandledException& wrapped) {
-        try {
-            std::rethrow_exception(wrapped.exception());
-        } catch (const Error& e) {
-            error = e.message();
-        } catch (const std::exception& e) {
-            error = tr("Internal error: %1").arg(QString::fromUtf8(e.what()));
-        } catch (...) {
-            error = tr("Training failed.");
-        }
+        error = workerErrorMessage(wrapped);
     }
     if (!error.isEmpty()) {
         progress_->setValue(0);

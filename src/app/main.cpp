@@ -4,6 +4,7 @@
 #include "common/Memory.h"
 #include "SongLibraryModel.h"
 #include "TimeAxis.h"
+#include "ComparePanel.h"
 #include "TrainPanel.h"
 
 #include <QApplication>
@@ -51,7 +52,14 @@ int main(int argc, char** argv)
         QStringLiteral("With --train: take the screenshot after SECONDS, mid-run."), QStringLiteral("SECONDS"));
     parser.addOption(featureModel);
     parser.addOption(imageModel);
-    parser.addOptions({train, trainPreset, trainLists, trainEpochs, shotAfter});
+    const QCommandLineOption compare(QStringLiteral("compare"),
+        QStringLiteral("Open the Compare tab on a features CSV and run it (with --compare-images; --screenshot: shot when done)."),
+        QStringLiteral("CSV"));
+    const QCommandLineOption compareImages(QStringLiteral("compare-images"), QStringLiteral("The images folder for --compare."),
+                                           QStringLiteral("DIR"));
+    const QCommandLineOption compareList(QStringLiteral("compare-list"), QStringLiteral("Only the songs of this list for --compare."),
+                                         QStringLiteral("FILE"));
+    parser.addOptions({train, trainPreset, trainLists, trainEpochs, shotAfter, compare, compareImages, compareList});
     parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Songs or folders to open."),
                                  QStringLiteral("[PATH...]"));
     parser.process(app);
@@ -93,6 +101,17 @@ int main(int argc, char** argv)
                 QObject::connect(panel, &genrescope::app::TrainPanel::runFinished, &window,
                                  [&] { QTimer::singleShot(400, &window, saveShot); });
         }
+        return app.exec();
+    }
+
+    if (parser.isSet(compare)) {
+        genrescope::app::ComparePanel* panel = window.comparePanel();
+        window.showTab(2);
+        panel->setInputs(parser.value(compare), parser.value(compareImages), parser.value(compareList));
+        if (!shotPath.isEmpty())
+            QObject::connect(panel, &genrescope::app::ComparePanel::compared, &window,
+                             [&] { QTimer::singleShot(400, &window, saveShot); });
+        panel->compare();
         return app.exec();
     }
 

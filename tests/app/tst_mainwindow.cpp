@@ -3,6 +3,8 @@
 
 #include "TestAudio.h"
 
+#include "ComparePanel.h"
+#include "ConfusionMatrixView.h"
 #include "MainWindow.h"
 #include "SongAnalysis.h"
 #include "SongLibraryModel.h"
@@ -185,6 +187,28 @@ private Q_SLOTS:
         QVERIFY(std::abs(w.timeAxis()->duration() - 4.0) < 0.01);
     }
 
+
+    void compareShippedModelsOnValid()
+    {
+        const QString data = testaudio::gtzanDir();
+        if (data.isEmpty())
+            QSKIP("GTZAN data not found (set GENRESCOPE_GTZAN or put it at ../shared/data/gtzan)");
+        if (!genrescope::app::currentClassifier())
+            QSKIP("this build has no default models in models/");
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        ComparePanel* compare = w.comparePanel();
+        compare->setInputs(data + QStringLiteral("/features_30_sec.csv"), data + QStringLiteral("/images"),
+                           data + QStringLiteral("/splits/valid.txt"));
+        QSignalSpy done(compare, &ComparePanel::compared);
+        compare->compare();
+        QVERIFY(compare->isRunning());
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 120000);
+        QCOMPARE(compare->mlpMatrix()->total(), 197L);
+        QCOMPARE(compare->cnnMatrix()->total(), 197L);
+        QVERIFY(compare->disagreements() > 0 && compare->disagreements() < 197);
+    }
 private:
     QTemporaryDir dir_;
     QString song_;

@@ -11,6 +11,8 @@
 #include "TimeAxis.h"
 #include "audio/AudioFormats.h"
 #include "common/Error.h"
+#include "common/Versions.h"
+#include "Export.h"
 
 #include <QCloseEvent>
 
@@ -21,7 +23,9 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QActionGroup>
 #include <QMenuBar>
+#include <QToolBar>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QSettings>
@@ -34,6 +38,10 @@ namespace {
 constexpr int kMaxRecent = 10;
 const char* kRecentKey = "recentFiles";
 const char* kLibraryKey = "library/paths";
+const char* kGeometryKey = "window/geometry";
+const char* kStateKey = "window/state";
+const char* kSplitterKey = "window/exploreSplitter";
+const char* kThemeKey = "view/theme";
 
 QString clock(double seconds)
 {
@@ -71,6 +79,8 @@ MainWindow::MainWindow(QWidget* parent)
     compare_->setObjectName(QStringLiteral("comparePanel"));
     tabs_->addTab(compare_, tr("&Compare"));
     setCentralWidget(tabs_);
+    buildDesktopActions();
+    installExportMenus(this);
     connect(train_, &TrainPanel::useModelRequested, this, [this](const QString& path, bool featureModel) {
         const QString error = featureModel ? loadModels(path, imageModelPath_) : loadModels(featureModelPath_, path);
         if (!error.isEmpty())
@@ -100,6 +110,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(ui_->libraryFilter, &QLineEdit::textChanged, proxy_, &QSortFilterProxyModel::setFilterFixedString);
     ui_->splitter->setStretchFactor(1, 1);
     ui_->splitter->setSizes({430, 560, 490});
+    restoreWindowState();
     ui_->waveformView->setTimeAxis(axis_);
     ui_->spectrogramView->setTimeAxis(axis_);
     ui_->playButton->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
@@ -300,6 +311,20 @@ void MainWindow::showTab(int index)
     tabs_->setCurrentIndex(index);
 }
 
+void MainWindow::restoreWindowState()
+{
+    QSettings settings;
+    bool damaged = false;
+    if (settings.contains(kGeometryKey))
+        damaged |= !restoreGeometry(settings.value(kGeometryKey).toByteArray());
+    if (settings.contains(kStateKey))
+        damaged |= !restoreState(settings.value(kStateKey).toByteArray());
+    if (settings.contains(kSplitterKey))
+        damaged |= !ui_->splitter->restoreState(settings.value(kSplitterKey).toByteArray());
+    if (damaged)
+        statusBar()->showMessage(tr("The saved window layout could not be read; the default layout is used."), 10000);
+}
+
 void MainWindow::selectSong(int row)
 {
     ui_->songList->setCurrentIndex(proxy_->mapFromSource(library_->index(row, 0)));
@@ -317,7 +342,11 @@ void MainWindow::restoreLibrary()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    QSettings().setValue(kLibraryKey, library_->paths());
+    QSettings settings;
+    settings.setValue(kLibraryKey, library_->paths());
+    settings.setValue(kGeometryKey, saveGeometry());
+    settings.setValue(kStateKey, saveState());
+    settings.setValue(kSplitterKey, ui_->splitter->saveState());
     playback_->stop();
     library_->cancelAll();
     event->accept();
@@ -375,9 +404,124 @@ void MainWindow::chooseFolder()
 
 void MainWindow::about()
 {
+    QStringList lines = versionLines();
+    const QString title = lines.takeFirst();
     QMessageBox::about(this, tr("About Genrescope"),
-                       tr("<h3>Genrescope %1</h3><p>A music-genre explorer: waveform, mel spectrogram "
-                          "and genre classifiers for your songs.</p>").arg(QStringLiteral(GENRESCOPE_VERSION)));
+                       tr("<h3>%1</h3><p>A music-genre explorer: waveform, mel spectrogram and two genre classifiers "
+                          "(an MLP on 57 features and a CNN on mel images) for your songs, and a workbench to train "
+                          "and compare your own.</p><p>%2</p>").arg(title, lines.join(QStringLiteral("<br>"))));
+}
+
+void MainWindow::help()
+{
+    QMessageBox::information(this, tr("Genrescope Help"), tr(
+        "<h3>Genrescope</h3>"
+        "<p><b>Explore</b>: drop songs or folders into the window (or Ctrl+O). Each song gets its waveform, mel "
+        "spectrogram, a genre timeline (one block per 30 s window, hover for its probabilities) and the MLP, CNN and "
+        "ensemble probabilities; the feature table shows each feature's z-score against the training songs. "
+        "Songs unlike music (silence, speech, noise, tones) are flagged.</p>"
+        "<p><b>Train</b>: choose a features CSV, an images_original folder or a genres_original folder, a split and "
+        "a network, then Start; curves fill in live, and the confusion matrix lists the songs of any cell.</p>"
+        "<p><b>Compare</b>: two models on one labelled dataset, side by side.</p>"
+        "<p><b>Keys</b>: Space play/pause · Ctrl+O open · Ctrl+W close song · Ctrl+S save model · Ctrl+E export the "
+        "view as PNG/SVG · Ctrl+Shift+E export a table as CSV · Ctrl+Plus/Minus/0 zoom · F1 this help. Right-click a "
+        "chart or table to export it.</p>"));
+}
+
+void MainWindow::buildDesktopActions()
+{
+    auto* closeSong = new QAction(tr("&Close Song"), this);
+    closeSong->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_W));
+    connect(closeSong, &QAction::triggered, this, [this] {
+        const int row = currentRow();
+        if (row < 0)
+            return;
+        if (library_->path(row) == playback_->file())
+            playback_->setFile({});
+        library_->removeSong(row);
+        refreshSelected();
+    });
+    auto* saveModel = new QAction(tr("&Save Model…"), this);
+    saveModel->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_S));
+    connect(saveModel, &QAction::triggered, this, [this] {
+        if (train_->hasModel())
+            train_->saveModel();
+        else
+            statusBar()->showMessage(tr("Train a model first (Train tab), then save it."), 6000);
+    });
+    auto* exportView = new QAction(tr("&Export View as PNG or SVG…"), this);
+    exportView->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    connect(exportView, &QAction::triggered, this, [this] {
+        statusBar()->showMessage(exportImageInteractively(tabs_->currentWidget(), QStringLiteral("genrescope-view")), 8000);
+    });
+    auto* exportTable = new QAction(tr("Export &Table as CSV…"), this);
+    exportTable->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    connect(exportTable, &QAction::triggered, this, [this] {
+        auto* view = qobject_cast<QAbstractItemView*>(QApplication::focusWidget());
+        if (!view && tabs_->currentIndex() == 0)
+            view = ui_->songList;
+        if (!view || !view->model())
+            return statusBar()->showMessage(tr("Click the table to export first."), 6000);
+        statusBar()->showMessage(exportCsvInteractively(this, view->model(), QStringLiteral("genrescope-table")), 8000);
+    });
+    ui_->menuFile->insertActions(ui_->actionQuit, {closeSong, saveModel, exportView, exportTable});
+    ui_->menuFile->insertSeparator(ui_->actionQuit);
+
+    auto* helpAction = new QAction(tr("Genrescope &Help"), this);
+    helpAction->setShortcut(QKeySequence(Qt::Key_F1));
+    connect(helpAction, &QAction::triggered, this, &MainWindow::help);
+    ui_->menuHelp->insertAction(ui_->actionAbout, helpAction);
+
+    QMenu* theme = ui_->menuView->addMenu(tr("&Theme"));
+    auto* group = new QActionGroup(this);
+    const QString current = QSettings().value(kThemeKey, QStringLiteral("system")).toString();
+    for (const auto& [key, label] : {std::pair{QStringLiteral("system"), tr("&System")}, std::pair{QStringLiteral("light"), tr("&Light")},
+                                     std::pair{QStringLiteral("dark"), tr("&Dark")}}) {
+        QAction* a = theme->addAction(label);
+        a->setCheckable(true);
+        a->setChecked(key == current);
+        group->addAction(a);
+        connect(a, &QAction::triggered, this, [key] {
+            QSettings().setValue(kThemeKey, key);
+            applyTheme(key);
+        });
+    }
+
+    QToolBar* bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    ui_->actionOpen->setIcon(style()->standardIcon(QStyle::SP_DialogOpenButton));
+    ui_->actionOpenFolder->setIcon(style()->standardIcon(QStyle::SP_DirOpenIcon));
+    ui_->actionPlayPause->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+    exportView->setIcon(style()->standardIcon(QStyle::SP_DialogSaveButton));
+    bar->addActions({ui_->actionOpen, ui_->actionOpenFolder, ui_->actionPlayPause, exportView});
+}
+
+void applyTheme(const QString& name)
+{
+    static const QPalette systemPalette = QApplication::palette();
+    if (name == QLatin1String("dark")) {
+        QApplication::setStyle(QStringLiteral("Fusion"));
+        QPalette p;
+        p.setColor(QPalette::Window, QColor(37, 39, 45));
+        p.setColor(QPalette::WindowText, QColor(220, 222, 228));
+        p.setColor(QPalette::Base, QColor(26, 27, 32));
+        p.setColor(QPalette::AlternateBase, QColor(40, 42, 48));
+        p.setColor(QPalette::Text, QColor(220, 222, 228));
+        p.setColor(QPalette::Button, QColor(45, 47, 54));
+        p.setColor(QPalette::ButtonText, QColor(220, 222, 228));
+        p.setColor(QPalette::Highlight, QColor(60, 120, 200));
+        p.setColor(QPalette::HighlightedText, Qt::white);
+        p.setColor(QPalette::ToolTipBase, QColor(45, 47, 54));
+        p.setColor(QPalette::ToolTipText, QColor(220, 222, 228));
+        p.setColor(QPalette::PlaceholderText, QColor(140, 142, 150));
+        QApplication::setPalette(p);
+    } else if (name == QLatin1String("light")) {
+        QApplication::setStyle(QStringLiteral("Fusion"));
+        QApplication::setPalette(QApplication::style()->standardPalette());
+    } else {
+        QApplication::setPalette(systemPalette);
+    }
 }
 
 void MainWindow::buildModelsMenu()

@@ -52,6 +52,9 @@ private:
     void chooseFolder();
     void about();
     void buildModelsMenu();
+    void buildDesktopActions();
+    void restoreWindowState();
+    void help();
     void playInExplore(const QString& path);
     void chooseModel(bool features);
     void useClassifier(std::shared_ptr<const classify::GenreClassifier> classifier, const QString& description);
@@ -77,5 +80,8 @@ private:
     QString featureModelPath_, imageModelPath_;  // empty: built in
     const void* shownSong_ = nullptr;  // the analysis the views show now
 };
+
+/// "system", "light" or "dark" (Fusion style with a dark palette).
+void applyTheme(const QString& name);
 
 } // namespace genrescope::app

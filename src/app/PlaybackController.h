@@ -18,6 +18,7 @@ public:
     PlaybackController(TimeAxis* axis, QObject* parent = nullptr);
 
     void setFile(const QString& path);  // stops playback; empty path clears
+    const QString& file() const { return path_; }
     bool isPlaying() const;
     bool hasFile() const { return !path_.isEmpty(); }
 

@@ -137,6 +137,7 @@ int SongLibraryModel::addFiles(const QStringList& paths)
         const int row = int(entries_.size());
         beginInsertRows({}, row, row);
         Entry e;
+        e.id = nextId_++;
         e.path = path;
         entries_.push_back(std::move(e));
         endInsertRows();
@@ -165,16 +166,18 @@ void SongLibraryModel::start(int row)
 {
     Entry& e = entries_[size_t(row)];
     e.cancel = std::make_shared<std::atomic<bool>>(false);
-    e.watcher = new QFutureWatcher<SongAnalysisPtr>(this);
-    connect(e.watcher, &QFutureWatcherBase::progressValueChanged, this, [this, row](int value) {
-        Entry& entry = entries_[size_t(row)];
-        if (entry.state != State::Loading)
+    auto* watcher = e.watcher = new QFutureWatcher<SongAnalysisPtr>(this);
+    // Rows move when songs are closed: the callbacks find their song by id.
+    const quint64 id = e.id;
+    connect(watcher, &QFutureWatcherBase::progressValueChanged, this, [this, id](int value) {
+        const int at = rowOfId(id);
+        if (at < 0 || entries_[size_t(at)].state != State::Loading)
             return;
-        entry.progress = value / 1000.0;
-        changed(row);
-        Q_EMIT songProgress(row, entry.progress);
+        entries_[size_t(at)].progress = value / 1000.0;
+        changed(at);
+        Q_EMIT songProgress(at, entries_[size_t(at)].progress);
     });
-    connect(e.watcher, &QFutureWatcherBase::finished, this, [this, row] { finish(row); });
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, id, watcher] { finish(id, watcher); });
 
     const QString path = e.path;
     auto cancel = e.cancel;
@@ -193,11 +196,34 @@ void SongLibraryModel::start(int row)
     e.watcher->setFuture(future);
 }
 
-void SongLibraryModel::finish(int row)
+int SongLibraryModel::rowOfId(quint64 id) const
 {
+    for (size_t i = 0; i < entries_.size(); ++i)
+        if (entries_[i].id == id)
+            return int(i);
+    return -1;
+}
+
+bool SongLibraryModel::removeSong(int row)
+{
+    if (row < 0 || row >= int(entries_.size()))
+        return false;
+    if (entries_[size_t(row)].cancel)
+        entries_[size_t(row)].cancel->store(true);  // a load still running stops; its result is dropped
+    beginRemoveRows({}, row, row);
+    entries_.erase(entries_.begin() + row);
+    endRemoveRows();
+    return true;
+}
+
+void SongLibraryModel::finish(quint64 id, QFutureWatcher<SongAnalysisPtr>* watcher)
+{
+    watcher->deleteLater();
+    const int row = rowOfId(id);
+    if (row < 0 || entries_[size_t(row)].watcher != watcher)
+        return;  // the song was closed meanwhile
     Entry& e = entries_[size_t(row)];
-    QFuture<SongAnalysisPtr> future = e.watcher->future();
-    e.watcher->deleteLater();
+    QFuture<SongAnalysisPtr> future = watcher->future();
     e.watcher = nullptr;
     try {
         future.waitForFinished();  // rethrows the worker's genrescope::Error

@@ -40,6 +40,8 @@ public:
     QString message(int row) const;
     SongAnalysisPtr analysis(int row) const;
 
+    /// Closes a song (a load still running is cancelled). Returns false for a bad row.
+    bool removeSong(int row);
     /// Analyses every song again (e.g. after the models changed); songs still loading are left alone.
     void reloadAll();
     /// Cancels all loads and waits for them to stop.
@@ -52,6 +54,7 @@ Q_SIGNALS:
 
 private:
     struct Entry {
+        quint64 id = 0;  // stable while rows move
         QString path;
         State state = State::Loading;
         double progress = 0.0;
@@ -61,10 +64,12 @@ private:
         QFutureWatcher<SongAnalysisPtr>* watcher = nullptr;
     };
     void start(int row);
-    void finish(int row);
+    void finish(quint64 id, QFutureWatcher<SongAnalysisPtr>* watcher);
+    int rowOfId(quint64 id) const;
     void changed(int row);
 
     std::vector<Entry> entries_;
+    quint64 nextId_ = 1;
 };
 
 } // namespace genrescope::app

@@ -53,9 +53,13 @@ public:
     /// Rows in the last finished run's validation part (0 before any).
     int lastValidationRows() const { return lastValidRows_; }
 
+    /// A finished run's model is there to save.
+    bool hasModel() const { return !savedModelPath_.isEmpty(); }
+
 public Q_SLOTS:
     void start();
     void stop();
+    void saveModel();
 
 Q_SIGNALS:
     void runFinished();
@@ -70,7 +74,6 @@ private:
     void finished();
     void showOutcome(const classify::TrainingOutcome& outcome);
     void listCell(int trueClass, int predictedClass);
-    void saveModel();
     void refreshHistoryTable();
     classify::TrainingRequest request() const;
 

@@ -9,6 +9,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QSettings>
 #include <QTimer>
 
 #include <cstdio>
@@ -64,6 +65,7 @@ int main(int argc, char** argv)
                                  QStringLiteral("[PATH...]"));
     parser.process(app);
 
+    genrescope::app::applyTheme(QSettings().value(QStringLiteral("view/theme"), QStringLiteral("system")).toString());
     genrescope::app::MainWindow window;
     window.show();
     if (!parser.isSet(screenshot))  // screenshots show exactly the files given

@@ -5,6 +5,7 @@
 
 #include "ComparePanel.h"
 #include "ConfusionMatrixView.h"
+#include "Export.h"
 #include "MainWindow.h"
 #include "SongAnalysis.h"
 #include "SongLibraryModel.h"
@@ -21,6 +22,8 @@
 #include <QSignalSpy>
 #include <QAction>
 #include <QTemporaryDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QTest>
 #include <QUrl>
 
@@ -209,6 +212,44 @@ private Q_SLOTS:
         QCOMPARE(compare->cnnMatrix()->total(), 197L);
         QVERIFY(compare->disagreements() > 0 && compare->disagreements() < 197);
     }
+    void exportsTablesAndViewsAndClosesSongs()
+    {
+        MainWindow w;
+        w.resize(1200, 800);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.openPaths({song_});
+        SongLibraryModel* library = w.library();
+        QTRY_VERIFY_WITH_TIMEOUT(library->state(0) != SongLibraryModel::State::Loading, 30000);
+        // A table as CSV: the header and one row per song, written atomically.
+        const QString csv = dir_.filePath(QStringLiteral("library.csv"));
+        QVERIFY(genrescope::app::exportCsv(library, csv).isEmpty());
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 2);
+        QVERIFY(lines[0].startsWith(QStringLiteral("Name,Length,MLP,CNN,Agree")));
+        QVERIFY(lines[1].startsWith(QFileInfo(song_).fileName()));
+        // Any view as PNG or SVG.
+        for (const char* suffix : {"png", "svg"}) {
+            const QString path = dir_.filePath(QStringLiteral("view.") + QLatin1String(suffix));
+            QVERIFY(genrescope::app::exportImage(&w, path).isEmpty());
+            QFile image(path);
+            QVERIFY(image.open(QIODevice::ReadOnly));
+            const QByteArray head = image.read(8);
+            QVERIFY2(QLatin1String(suffix) == QLatin1String("png") ? head.startsWith("\x89PNG") : head.startsWith("<?xml"), head.constData());
+        }
+        QVERIFY(!genrescope::app::exportCsv(library, QStringLiteral("/nonexistent/dir/x.csv")).isEmpty());
+        // Ctrl+W closes the selected song.
+        w.selectSong(0);
+        w.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        auto* list = w.findChild<QTableView*>(QStringLiteral("songList"));
+        list->setFocus();
+        QTest::keyClick(list, Qt::Key_W, Qt::ControlModifier);
+        QCOMPARE(library->rowCount(), 0);
+    }
+
 private:
     QTemporaryDir dir_;
     QString song_;

@@ -1,0 +1,119 @@
+#include "Export.h"
+
+#include "ConfusionMatrixView.h"
+
+#include <QAbstractItemModel>
+#include <QAbstractItemView>
+#include <QBuffer>
+#include <QChartView>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenu>
+#include <QPainter>
+#include <QSaveFile>
+#include <QSvgGenerator>
+
+namespace genrescope::app {
+
+namespace {
+
+QString writeAtomically(const QString& path, const QByteArray& bytes)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+        return QObject::tr("Cannot write %1: %2").arg(path, file.errorString());
+    return {};
+}
+
+QString csvCell(QString text)
+{
+    if (text.contains(QLatin1Char(',')) || text.contains(QLatin1Char('"')) || text.contains(QLatin1Char('\n')))
+        text = QLatin1Char('"') + text.replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
+    return text;
+}
+
+} // namespace
+
+QString exportImage(QWidget* widget, const QString& path)
+{
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    if (QFileInfo(path).suffix().compare(QLatin1String("svg"), Qt::CaseInsensitive) == 0) {
+        QSvgGenerator svg;
+        svg.setOutputDevice(&buffer);
+        svg.setSize(widget->size());
+        svg.setViewBox(widget->rect());
+        svg.setTitle(widget->windowTitle());
+        QPainter painter(&svg);
+        widget->render(&painter);
+    } else if (!widget->grab().save(&buffer, "PNG")) {
+        return QObject::tr("Cannot render the view as PNG.");
+    }
+    return writeAtomically(path, bytes);
+}
+
+QString exportCsv(const QAbstractItemModel* model, const QString& path)
+{
+    QStringList lines, cells;
+    for (int c = 0; c < model->columnCount(); ++c)
+        cells << csvCell(model->headerData(c, Qt::Horizontal).toString());
+    lines << cells.join(QLatin1Char(','));
+    for (int r = 0; r < model->rowCount(); ++r) {
+        cells.clear();
+        for (int c = 0; c < model->columnCount(); ++c)
+            cells << csvCell(model->index(r, c).data().toString());
+        lines << cells.join(QLatin1Char(','));
+    }
+    return writeAtomically(path, (lines.join(QLatin1Char('\n')) + QLatin1Char('\n')).toUtf8());
+}
+
+QString exportImageInteractively(QWidget* widget, const QString& suggestedName)
+{
+    const QString path = QFileDialog::getSaveFileName(widget, QObject::tr("Export as image"), suggestedName + QStringLiteral(".png"),
+                                                      QObject::tr("PNG image (*.png);;SVG drawing (*.svg)"));
+    if (path.isEmpty())
+        return {};
+    const QString error = exportImage(widget, path);
+    return error.isEmpty() ? QObject::tr("Exported %1").arg(path) : error;
+}
+
+QString exportCsvInteractively(QWidget* parent, const QAbstractItemModel* model, const QString& suggestedName)
+{
+    const QString path = QFileDialog::getSaveFileName(parent, QObject::tr("Export as CSV"), suggestedName + QStringLiteral(".csv"),
+                                                      QObject::tr("CSV table (*.csv)"));
+    if (path.isEmpty())
+        return {};
+    const QString error = exportCsv(model, path);
+    return error.isEmpty() ? QObject::tr("Exported %1").arg(path) : error;
+}
+
+void installExportMenus(QWidget* root)
+{
+    QList<QWidget*> images;
+    for (QChartView* chart : root->findChildren<QChartView*>())
+        images << chart;
+    for (ConfusionMatrixView* matrix : root->findChildren<ConfusionMatrixView*>())
+        images << matrix;
+    for (QWidget* w : images) {
+        w->setContextMenuPolicy(Qt::CustomContextMenu);
+        QObject::connect(w, &QWidget::customContextMenuRequested, w, [w](const QPoint& at) {
+            QMenu menu;
+            menu.addAction(QObject::tr("Export as PNG or SVG…"), w, [w] { exportImageInteractively(w, QStringLiteral("genrescope-chart")); });
+            menu.exec(w->mapToGlobal(at));
+        });
+    }
+    for (QAbstractItemView* view : root->findChildren<QAbstractItemView*>()) {
+        if (!view->model() || view->inherits("QListView") || view->inherits("QComboBoxListView"))
+            continue;
+        view->setContextMenuPolicy(Qt::CustomContextMenu);
+        QObject::connect(view, &QWidget::customContextMenuRequested, view, [view](const QPoint& at) {
+            QMenu menu;
+            menu.addAction(QObject::tr("Export as CSV…"), view,
+                           [view] { exportCsvInteractively(view, view->model(), QStringLiteral("genrescope-table")); });
+            menu.exec(view->viewport()->mapToGlobal(at));
+        });
+    }
+}
+
+} // namespace genrescope::app

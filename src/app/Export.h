@@ -1,0 +1,25 @@
+#pragma once
+// Exporting what the app shows: any view or chart as PNG or SVG, any table as
+// CSV. Files are written atomically (QSaveFile). Right-clicking a chart or a
+// table under a widget offers the export (installExportMenus).
+
+#include <QString>
+
+class QAbstractItemModel;
+class QWidget;
+
+namespace genrescope::app {
+
+/// PNG (at the screen's pixel ratio) or SVG, chosen by the file suffix. Empty on success, else the reason.
+QString exportImage(QWidget* widget, const QString& path);
+/// The model's display text with its horizontal header, RFC 4180 quoting. Empty on success, else the reason.
+QString exportCsv(const QAbstractItemModel* model, const QString& path);
+
+/// Asks for a file and exports; returns a status message for people.
+QString exportImageInteractively(QWidget* widget, const QString& suggestedName);
+QString exportCsvInteractively(QWidget* parent, const QAbstractItemModel* model, const QString& suggestedName);
+
+/// Adds "Export as PNG/SVG…" to every chart and confusion matrix and "Export as CSV…" to every table under root.
+void installExportMenus(QWidget* root);
+
+} // namespace genrescope::app

@@ -1,0 +1,103 @@
+// The UI thread never runs heavy work: the event loop keeps turning (no gap
+// over 100 ms between 5 ms timer ticks) while a 10-minute file is decoded and
+// analysed, and while a training run goes on in the Train tab.
+
+#include "TestAudio.h"
+
+#include "CurveChart.h"
+#include "MainWindow.h"
+#include "SongLibraryModel.h"
+#include "TrainPanel.h"
+
+#include <QElapsedTimer>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include <sndfile.h>
+
+using namespace genrescope::app;
+
+namespace {
+
+/// Largest gap between ticks of a 5 ms timer while `busy` returns true, and for 300 ms
+/// after (so the work done when it ends, such as showing the loaded song, counts too).
+template <typename Busy>
+qint64 largestGapWhile(Busy busy, int timeoutMs)
+{
+    QElapsedTimer clock, total;
+    clock.start();
+    total.start();
+    qint64 worst = 0;
+    QTimer tick;
+    tick.setInterval(5);
+    QObject::connect(&tick, &QTimer::timeout, [&] {
+        worst = std::max(worst, clock.restart());
+    });
+    tick.start();
+    while (busy() && total.elapsed() < timeoutMs)
+        QTest::qWait(5);
+    QTest::qWait(300);
+    return worst;
+}
+
+} // namespace
+
+class TestResponsiveness : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+#ifdef GENRESCOPE_SANITIZED
+        QSKIP("latency is not meaningful under sanitizers; the release suite measures it");
+#endif
+        QStandardPaths::setTestModeEnabled(true);
+    }
+
+    void loadingATenMinuteSong()
+    {
+        const QString path = dir_.filePath(QStringLiteral("ten-minutes.wav"));
+        QVERIFY(testaudio::write(path, testaudio::noise(600.0, 44100, 5, 0.3f), 1, 44100, SF_FORMAT_WAV | SF_FORMAT_PCM_16));
+        MainWindow w;
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.openPaths({path});
+        SongLibraryModel* library = w.library();
+        const qint64 worst = largestGapWhile([&] { return library->state(0) == SongLibraryModel::State::Loading; }, 240000);
+        QCOMPARE(library->state(0), SongLibraryModel::State::Ready);
+        qInfo("largest event-loop gap while a 10-minute song loads: %lld ms", worst);
+        QVERIFY2(worst < 100, qPrintable(QString::number(worst)));
+    }
+
+    void trainingARun()
+    {
+        const QString csv = dir_.filePath(QStringLiteral("features.csv"));
+        testaudio::writeSeparableFeaturesCsv(csv, 3000);
+        MainWindow w;
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.showTab(1);
+        TrainPanel* panel = w.trainPanel();
+        panel->setPreset(1);  // the report's small MLP: many fast epochs, so many live chart updates
+        panel->setDataPath(csv);
+        panel->setEpochs(100000);
+        panel->start();
+        QElapsedTimer running;
+        running.start();
+        const qint64 worst = largestGapWhile([&] { return running.elapsed() < 4000; }, 10000);
+        QVERIFY(panel->lossChart()->pointCount() >= 3);  // epochs really ran meanwhile
+        panel->stop();
+        QTRY_VERIFY_WITH_TIMEOUT(!panel->isRunning(), 10000);
+        qInfo("largest event-loop gap while training (%d epochs): %lld ms", panel->lossChart()->pointCount(), worst);
+        QVERIFY2(worst < 100, qPrintable(QString::number(worst)));
+    }
+
+private:
+    QTemporaryDir dir_;
+};
+
+QTEST_MAIN(TestResponsiveness)
+#include "tst_responsiveness.moc"

@@ -5,6 +5,7 @@
 #include "GenrePanel.h"
 #include "GenreTimelineView.h"
 #include "ComparePanel.h"
+#include "LivePanel.h"
 #include "TrainPanel.h"
 #include "PlaybackController.h"
 #include "SongLibraryModel.h"
@@ -78,6 +79,9 @@ MainWindow::MainWindow(QWidget* parent)
     compare_ = new ComparePanel(this);
     compare_->setObjectName(QStringLiteral("comparePanel"));
     tabs_->addTab(compare_, tr("&Compare"));
+    live_ = new LivePanel(this);
+    live_->setObjectName(QStringLiteral("livePanel"));
+    tabs_->addTab(live_, tr("&Live"));
     setCentralWidget(tabs_);
     buildDesktopActions();
     installExportMenus(this);

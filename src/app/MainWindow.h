@@ -34,6 +34,7 @@ public:
     int currentRow() const;
     class TrainPanel* trainPanel() const { return train_; }
     class ComparePanel* comparePanel() const { return compare_; }
+    class LivePanel* livePanel() const { return live_; }
     /// Shows the Explore (0) or Train (1) tab.
     void showTab(int index);
 
@@ -75,6 +76,7 @@ private:
     class QTabWidget* tabs_ = nullptr;
     class TrainPanel* train_ = nullptr;
     class ComparePanel* compare_ = nullptr;
+    class LivePanel* live_ = nullptr;
     class GenrePanel* genrePanel_ = nullptr;
     class GenreTimelineView* genreTimeline_ = nullptr;
     QString featureModelPath_, imageModelPath_;  // empty: built in

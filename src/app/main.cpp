@@ -60,7 +60,9 @@ int main(int argc, char** argv)
                                            QStringLiteral("DIR"));
     const QCommandLineOption compareList(QStringLiteral("compare-list"), QStringLiteral("Only the songs of this list for --compare."),
                                          QStringLiteral("FILE"));
-    parser.addOptions({train, trainPreset, trainLists, trainEpochs, shotAfter, compare, compareImages, compareList});
+    const QCommandLineOption tab(QStringLiteral("tab"), QStringLiteral("Start on this tab: explore, train, compare or live."),
+                                 QStringLiteral("NAME"));
+    parser.addOptions({train, trainPreset, trainLists, trainEpochs, shotAfter, compare, compareImages, compareList, tab});
     parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Songs or folders to open."),
                                  QStringLiteral("[PATH...]"));
     parser.process(app);
@@ -86,6 +88,15 @@ int main(int argc, char** argv)
         std::fprintf(stderr, ok ? "genrescope: saved %s\n" : "genrescope: cannot write %s\n", qPrintable(shotPath));
         QApplication::exit(ok ? 0 : 2);
     };
+    if (parser.isSet(tab)) {
+        const int index = QStringList{QStringLiteral("explore"), QStringLiteral("train"), QStringLiteral("compare"),
+                                      QStringLiteral("live")}.indexOf(parser.value(tab));
+        if (index < 0) {
+            std::fprintf(stderr, "genrescope: --tab takes explore, train, compare or live\n");
+            return 2;
+        }
+        window.showTab(index);
+    }
     if (parser.isSet(train)) {
         genrescope::app::TrainPanel* panel = window.trainPanel();
         window.showTab(1);

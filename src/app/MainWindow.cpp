@@ -65,6 +65,7 @@ MainWindow::MainWindow(QWidget* parent)
     genreTimeline_->setTimeAxis(axis_);
     ui_->songLayout->insertWidget(ui_->songLayout->indexOf(ui_->spectrogramView) + 1, genreTimeline_);
     genrePanel_ = new GenrePanel(this);
+    genrePanel_->setObjectName(QStringLiteral("genrePanel"));
     ui_->featureLayout->insertWidget(0, genrePanel_, 2);
     ui_->featureLayout->setStretchFactor(ui_->featureTable, 1);
     buildModelsMenu();

@@ -6,6 +6,7 @@
 #include "ComparePanel.h"
 #include "ConfusionMatrixView.h"
 #include "Export.h"
+#include "GenrePanel.h"
 #include "MainWindow.h"
 #include "SongAnalysis.h"
 #include "SongLibraryModel.h"
@@ -24,6 +25,7 @@
 #include <QTemporaryDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QChartView>
 #include <QTest>
 #include <QUrl>
 
@@ -251,6 +253,38 @@ private Q_SLOTS:
         list->setFocus();
         QTest::keyClick(list, Qt::Key_W, Qt::ControlModifier);
         QCOMPARE(library->rowCount(), 0);
+    }
+
+    void probabilitiesAppearForADroppedSong()
+    {
+        if (!genrescope::app::currentClassifier())
+            QSKIP("this build has no default models in models/");
+        // 45 s: two windows (0-30 s and 15-45 s), so the timeline has two blocks.
+        const QString path = dir_.filePath(QStringLiteral("forty-five.wav"));
+        QVERIFY(testaudio::write(path, testaudio::noise(45.0, 22050, 12, 0.2f), 1, 22050, SF_FORMAT_WAV | SF_FORMAT_PCM_16));
+        MainWindow w;
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(path)});
+        QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&w, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&w, &drop);
+        QCOMPARE(w.library()->rowCount(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(w.library()->state(0), SongLibraryModel::State::Ready, 60000);
+        const QString mlp = w.library()->index(0, SongLibraryModel::MlpColumn).data().toString();
+        const QString cnn = w.library()->index(0, SongLibraryModel::CnnColumn).data().toString();
+        QVERIFY2(mlp.endsWith(QStringLiteral(" %")) && cnn.endsWith(QStringLiteral(" %")), qPrintable(mlp + " | " + cnn));
+        QStringList titles;
+        for (QChartView* chart : w.findChild<GenrePanel*>(QStringLiteral("genrePanel"))->findChildren<QChartView*>())
+            titles << chart->chart()->title();
+        QCOMPARE(titles.size(), 3);
+        for (const QString& t : titles)
+            QVERIFY2(t.contains(QStringLiteral(" %")), qPrintable(titles.join(" | ")));
+        QCOMPARE(w.library()->analysis(0)->genres.windows.size(), size_t(2));
     }
 
 private:

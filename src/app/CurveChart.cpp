@@ -43,6 +43,12 @@ void CurveChart::setSmoothing(double factor)
     rebuild();
 }
 
+void CurveChart::setSeriesNames(const QString& first, const QString& second)
+{
+    train_->setName(first);
+    valid_->setName(second);
+}
+
 void CurveChart::setLogScale(bool on)
 {
     log_ = on;
@@ -54,9 +60,11 @@ void CurveChart::rebuild()
     QList<QPointF> t, v;
     double st = NAN, sv = NAN, lo = INFINITY, hi = -INFINITY;
     for (const Point& p : raw_) {
-        st = std::isnan(st) ? p.train : smoothing_ * st + (1.0 - smoothing_) * p.train;
-        t.append(QPointF(p.epoch, st));
-        lo = std::min(lo, st), hi = std::max(hi, st);
+        if (std::isfinite(p.train)) {
+            st = std::isnan(st) ? p.train : smoothing_ * st + (1.0 - smoothing_) * p.train;
+            t.append(QPointF(p.epoch, st));
+            lo = std::min(lo, st), hi = std::max(hi, st);
+        }
         if (std::isfinite(p.valid)) {
             sv = std::isnan(sv) ? p.valid : smoothing_ * sv + (1.0 - smoothing_) * p.valid;
             v.append(QPointF(p.epoch, sv));

@@ -17,10 +17,12 @@ public:
     CurveChart(const QString& title, const QString& unit, QWidget* parent = nullptr);
 
     void clear();
-    void addPoint(int epoch, double train, double valid);  // valid may be NaN
+    void addPoint(int epoch, double train, double valid);  // either may be NaN (no point)
     /// 0: raw values; up to 0.95: heavier exponential smoothing.
     void setSmoothing(double factor);
     void setLogScale(bool on);
+    /// Names of the two lines (default "train" and "validation"), e.g. two runs overlaid.
+    void setSeriesNames(const QString& first, const QString& second);
     int pointCount() const { return int(raw_.size()); }
 
 private:

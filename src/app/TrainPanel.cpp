@@ -12,7 +12,9 @@
 #include <QDateTime>
 #include <QDir>
 #include <QDirIterator>
+#include <QDialog>
 #include <QDoubleSpinBox>
+#include <QGridLayout>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -81,7 +83,8 @@ TrainPanel::TrainPanel(QWidget* parent)
       accuracy_(new CurveChart(tr("Accuracy"), tr("accuracy"), this)),
       smoothing_(new QSlider(Qt::Horizontal, this)), logScale_(new QCheckBox(tr("&Log scale (loss)"), this)),
       confusion_(new ConfusionMatrixView(this)), normalised_(new QCheckBox(tr("&Normalised"), this)),
-      scores_(new QTableWidget(this)), cellSongs_(new QListWidget(this)), historyTable_(new QTableWidget(this))
+      scores_(new QTableWidget(this)), cellSongs_(new QListWidget(this)), historyTable_(new QTableWidget(this)),
+      compareRunsButton_(new QPushButton(tr("Compare &Runs"), this))
 {
     // Settings column.
     auto* browse = new QPushButton(tr("&Browse…"), this);
@@ -177,7 +180,9 @@ TrainPanel::TrainPanel(QWidget* parent)
     historyTable_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     historyTable_->setSelectionBehavior(QAbstractItemView::SelectRows);
     historyTable_->setSortingEnabled(true);
+    historyTable_->setSelectionMode(QAbstractItemView::ExtendedSelection);
     historyTable_->horizontalHeader()->setStretchLastSection(true);
+    historyTable_->setToolTip(tr("Select two runs (Ctrl+click) and press Compare Runs to overlay their curves."));
 
     auto* right = new QWidget(this);
     auto* rightLayout = new QVBoxLayout(right);
@@ -185,7 +190,11 @@ TrainPanel::TrainPanel(QWidget* parent)
     rightLayout->addLayout(curveControls);
     rightLayout->addLayout(curves, 3);
     rightLayout->addLayout(results, 3);
-    rightLayout->addWidget(new QLabel(tr("<b>Run history</b>"), this));
+    auto* historyHeader = new QHBoxLayout;
+    historyHeader->addWidget(new QLabel(tr("<b>Run history</b>"), this));
+    historyHeader->addStretch(1);
+    historyHeader->addWidget(compareRunsButton_);
+    rightLayout->addLayout(historyHeader);
     rightLayout->addWidget(historyTable_, 2);
     auto* splitter = new QSplitter(this);
     splitter->addWidget(settings);
@@ -219,6 +228,14 @@ TrainPanel::TrainPanel(QWidget* parent)
     connect(logScale_, &QCheckBox::toggled, loss_, &CurveChart::setLogScale);
     connect(normalised_, &QCheckBox::toggled, confusion_, &ConfusionMatrixView::setNormalised);
     connect(confusion_, &ConfusionMatrixView::cellActivated, this, &TrainPanel::listCell);
+    compareRunsButton_->setEnabled(false);
+    connect(historyTable_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            [this] { compareRunsButton_->setEnabled(selectedRuns().size() == 2); });
+    connect(compareRunsButton_, &QPushButton::clicked, this, [this] {
+        const QList<int> runs = selectedRuns();
+        if (runs.size() == 2)
+            showRunComparison(runs[0], runs[1]);
+    });
     connect(cellSongs_, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) {
         const QString audio = item->data(Qt::UserRole).toString();
         if (!audio.isEmpty())
@@ -532,6 +549,63 @@ void TrainPanel::saveModel()
     }
 }
 
+QList<int> TrainPanel::selectedRuns() const
+{
+    QList<int> runs;
+    for (const QModelIndex& index : historyTable_->selectionModel()->selectedRows())
+        runs << historyTable_->item(index.row(), 0)->data(Qt::UserRole).toInt();
+    std::sort(runs.begin(), runs.end());
+    return runs;
+}
+
+QDialog* TrainPanel::showRunComparison(int first, int second)
+{
+    const QJsonObject runs[2] = {history_.runs().value(first), history_.runs().value(second)};
+    auto* dialog = new QDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Runs %1 and %2").arg(first + 1).arg(second + 1));
+    auto* accuracy = new CurveChart(tr("Validation accuracy"), tr("accuracy"), dialog);
+    auto* loss = new CurveChart(tr("Validation loss"), tr("cross-entropy"), dialog);
+    const QString names[2] = {tr("run %1 (%2)").arg(first + 1).arg(runs[0].value("architecture").toString().left(24)),
+                              tr("run %1 (%2)").arg(second + 1).arg(runs[1].value("architecture").toString().left(24))};
+    for (CurveChart* chart : {accuracy, loss})
+        chart->setSeriesNames(names[0], names[1]);
+    const QJsonArray curves[2] = {runs[0].value("history").toArray(), runs[1].value("history").toArray()};
+    for (qsizetype e = 0; e < std::max(curves[0].size(), curves[1].size()); ++e) {
+        auto value = [&](int run, const char* key) {
+            const QJsonValue v = curves[run].at(e).toObject().value(QLatin1String(key));
+            return e < curves[run].size() && v.isDouble() ? v.toDouble() : std::numeric_limits<double>::quiet_NaN();
+        };
+        accuracy->addPoint(int(e + 1), value(0, "validAccuracy"), value(1, "validAccuracy"));
+        loss->addPoint(int(e + 1), value(0, "validLoss"), value(1, "validLoss"));
+    }
+    auto* layout = new QGridLayout(dialog);
+    layout->addWidget(accuracy, 0, 0);
+    layout->addWidget(loss, 0, 1);
+    for (int r = 0; r < 2; ++r) {
+        const QJsonObject report = runs[r].value("metrics").toObject().value("valid").toObject().value("songReport").toObject();
+        std::vector<std::vector<long>> confusion;
+        QStringList classes;
+        for (const QJsonValue& row : report.value("confusion").toArray()) {
+            confusion.emplace_back();
+            for (const QJsonValue& cell : row.toArray())
+                confusion.back().push_back(long(cell.toDouble()));
+        }
+        for (const QJsonValue& c : report.value("perClass").toArray())
+            classes << c.toObject().value("class").toString();
+        auto* box = new QVBoxLayout;
+        box->addWidget(new QLabel(QStringLiteral("<b>%1</b>").arg(names[r].toHtmlEscaped()), dialog));
+        auto* matrix = new ConfusionMatrixView(dialog);
+        matrix->setObjectName(QStringLiteral("runMatrix%1").arg(r));
+        matrix->setMatrix(confusion, classes);
+        box->addWidget(matrix, 1);
+        layout->addLayout(box, 1, r);
+    }
+    dialog->resize(1100, 800);
+    dialog->show();
+    return dialog;
+}
+
 void TrainPanel::refreshHistoryTable()
 {
     historyTable_->setSortingEnabled(false);
@@ -547,6 +621,7 @@ void TrainPanel::refreshHistoryTable()
                                 QString::number(training.value("seconds").toDouble(), 'f', 1), run.value("modelPath").toString()};
         for (int c = 0; c < cells.size(); ++c)
             historyTable_->setItem(row, c, new QTableWidgetItem(cells[c]));
+        historyTable_->item(row, 0)->setData(Qt::UserRole, row);  // the run's index in the history
         ++row;
     }
     historyTable_->setSortingEnabled(true);

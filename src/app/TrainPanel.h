@@ -52,6 +52,8 @@ public:
     const RunHistory& history() const { return history_; }
     /// Rows in the last finished run's validation part (0 before any).
     int lastValidationRows() const { return lastValidRows_; }
+    /// Opens a window overlaying two history runs' validation curves, with their confusion matrices side by side.
+    class QDialog* showRunComparison(int first, int second);
 
     /// A finished run's model is there to save.
     bool hasModel() const { return !savedModelPath_.isEmpty(); }
@@ -75,6 +77,8 @@ private:
     void showOutcome(const classify::TrainingOutcome& outcome);
     void listCell(int trueClass, int predictedClass);
     void refreshHistoryTable();
+    /// History indices of the selected rows, ascending.
+    QList<int> selectedRuns() const;
     classify::TrainingRequest request() const;
 
     QLineEdit* dataPath_;
@@ -102,6 +106,7 @@ private:
     QTableWidget* scores_;
     QListWidget* cellSongs_;
     QTableWidget* historyTable_;
+    QPushButton* compareRunsButton_;
 
     RunHistory history_;
     std::shared_ptr<std::atomic<bool>> cancel_;

@@ -12,6 +12,7 @@
 #include "TrainPanel.h"
 
 #include <QComboBox>
+#include <QDialog>
 #include <QFile>
 #include <QLabel>
 #include <QListWidget>
@@ -111,6 +112,21 @@ private Q_SLOTS:
         QCOMPARE(panel->history().runs().size(), 2);
         QVERIFY(panel->history().runs().last().value("training").toObject().value("stopped").toString().contains(
             QStringLiteral("cancelled")));
+
+        // Two runs overlaid: both curves, both confusion matrices.
+        const int firstRunValid = int(panel->history().runs().first().value("metrics").toObject().value("valid").toObject()
+                                          .value("songs").toInt());
+        QDialog* both = panel->showRunComparison(0, 1);
+        QVERIFY(both);
+        const auto charts = both->findChildren<CurveChart*>();
+        QCOMPARE(charts.size(), 2);
+        QVERIFY(charts[0]->pointCount() >= 40);
+        auto* matrix0 = both->findChild<ConfusionMatrixView*>(QStringLiteral("runMatrix0"));
+        auto* matrix1 = both->findChild<ConfusionMatrixView*>(QStringLiteral("runMatrix1"));
+        QVERIFY(matrix0 && matrix1);
+        QCOMPARE(matrix0->total(), long(firstRunValid));
+        QVERIFY(matrix1->total() > 0);
+        both->close();
 
         // The history survives a restart.
         RunHistory reread;

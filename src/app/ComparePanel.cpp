@@ -1,5 +1,7 @@
 #include "ComparePanel.h"
 
+#include "ChartAxes.h"
+
 #include "ConfusionMatrixView.h"
 #include "WorkerError.h"
 #include "classify/GenreClassifier.h"
@@ -187,8 +189,7 @@ void ComparePanel::show(const classify::JoinedPredictions& j)
 
     QChart* chart = perGenre_->chart();
     chart->removeAllSeries();
-    for (QAbstractAxis* axis : chart->axes())
-        chart->removeAxis(axis);
+    deleteAxes(chart);
     auto* series = new QBarSeries;
     auto* mlpSet = new QBarSet(tr("MLP"));
     auto* cnnSet = new QBarSet(tr("CNN"));

@@ -1,5 +1,7 @@
 #include "CurveChart.h"
 
+#include "ChartAxes.h"
+
 #include <QLineSeries>
 #include <QLogValueAxis>
 #include <QValueAxis>
@@ -74,8 +76,7 @@ void CurveChart::rebuild()
     train_->replace(t);
     valid_->replace(v);
     QChart* c = chart();
-    for (QAbstractAxis* a : c->axes())
-        c->removeAxis(a);
+    deleteAxes(c);
     auto* x = new QValueAxis;
     x->setTitleText(tr("epoch"));
     x->setLabelFormat(QStringLiteral("%d"));

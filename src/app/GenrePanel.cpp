@@ -1,5 +1,7 @@
 #include "GenrePanel.h"
 
+#include "ChartAxes.h"
+
 #include "GenrePalette.h"
 #include "GenreTimelineView.h"
 
@@ -34,8 +36,7 @@ public:
     {
         QChart* c = chart();
         c->removeAllSeries();
-        for (QAbstractAxis* a : c->axes())
-            c->removeAxis(a);
+        deleteAxes(c);
         if (p.empty()) {
             c->setTitle(tr("%1: none").arg(title_));
             return;

@@ -2,6 +2,7 @@
 
 #include "ConfusionMatrixView.h"
 #include "CurveChart.h"
+#include "LayerEditor.h"
 #include "WorkerError.h"
 #include "audio/AudioFormats.h"
 #include "common/Error.h"
@@ -84,7 +85,7 @@ TrainPanel::TrainPanel(QWidget* parent)
       smoothing_(new QSlider(Qt::Horizontal, this)), logScale_(new QCheckBox(tr("&Log scale (loss)"), this)),
       confusion_(new ConfusionMatrixView(this)), normalised_(new QCheckBox(tr("&Normalised"), this)),
       scores_(new QTableWidget(this)), cellSongs_(new QListWidget(this)), historyTable_(new QTableWidget(this)),
-      compareRunsButton_(new QPushButton(tr("Compare &Runs"), this))
+      compareRunsButton_(new QPushButton(tr("Compare &Runs"), this)), layers_(new LayerEditor(this))
 {
     // Settings column.
     auto* browse = new QPushButton(tr("&Browse…"), this);
@@ -123,6 +124,7 @@ TrainPanel::TrainPanel(QWidget* parent)
     form->addRow(tr("&Network:"), input_);
     form->addRow(tr("&Preset:"), preset_);
     form->addRow(tr("&Layers:"), architecture_);
+    form->addRow(QString(), layers_);
     form->addRow(tr("S&plit:"), split_);
     form->addRow(tr("List &folder:"), listDir_);
     form->addRow(tr("S&eed:"), seed_);
@@ -212,6 +214,12 @@ TrainPanel::TrainPanel(QWidget* parent)
     });
     connect(dataPath_, &QLineEdit::editingFinished, this, &TrainPanel::detectData);
     connect(preset_, &QComboBox::currentIndexChanged, this, &TrainPanel::applyPreset);
+    // The spec line and the layer table edit the same thing.
+    connect(architecture_, &QLineEdit::textChanged, this, [this](const QString& text) {
+        if (text != layers_->spec())
+            layers_->setSpec(text);
+    });
+    connect(layers_, &LayerEditor::specChanged, architecture_, &QLineEdit::setText);
     connect(split_, &QComboBox::currentIndexChanged, this,
             [this] { listDir_->setEnabled(split_->currentData().toString() == QLatin1String("lists")); });
     connect(startButton_, &QPushButton::clicked, this, &TrainPanel::start);

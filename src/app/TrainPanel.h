@@ -49,6 +49,7 @@ public:
     CurveChart* lossChart() const { return loss_; }
     CurveChart* accuracyChart() const { return accuracy_; }
     ConfusionMatrixView* confusionView() const { return confusion_; }
+    class LayerEditor* layerEditor() const { return layers_; }
     const RunHistory& history() const { return history_; }
     /// Rows in the last finished run's validation part (0 before any).
     int lastValidationRows() const { return lastValidRows_; }
@@ -107,6 +108,7 @@ private:
     QListWidget* cellSongs_;
     QTableWidget* historyTable_;
     QPushButton* compareRunsButton_;
+    class LayerEditor* layers_;
 
     RunHistory history_;
     std::shared_ptr<std::atomic<bool>> cancel_;

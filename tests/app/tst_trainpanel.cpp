@@ -8,6 +8,8 @@
 
 #include "ConfusionMatrixView.h"
 #include "CurveChart.h"
+#include "LayerEditor.h"
+#include "ml/Network.h"
 #include "MainWindow.h"
 #include "TrainPanel.h"
 
@@ -15,6 +17,8 @@
 #include <QDialog>
 #include <QFile>
 #include <QLabel>
+#include <QLineEdit>
+#include <QTableWidget>
 #include <QListWidget>
 #include <QPushButton>
 #include <QSpinBox>
@@ -133,6 +137,37 @@ private Q_SLOTS:
         reread.load();
         QCOMPARE(reread.runs().size(), 2);
         QVERIFY(reread.error().isEmpty());
+    }
+
+    void layerTableEditsTheSpec()
+    {
+        TrainPanel panel;
+        LayerEditor* editor = panel.layerEditor();
+        panel.setPreset(0);  // dense:1024:relu,dropout:0.6
+        QCOMPARE(editor->layerCount(), 2);
+        QCOMPARE(editor->table()->item(0, 1)->text(), QStringLiteral("1024"));
+        QCOMPARE(editor->table()->item(1, 0)->text(), QStringLiteral("dropout"));
+        editor->table()->item(0, 1)->setText(QStringLiteral("32"));
+        editor->table()->item(0, 5)->setText(QStringLiteral("tanh"));
+        QCOMPARE(editor->spec(), QStringLiteral("dense:32:tanh,dropout:0.6"));
+        QLineEdit* line = nullptr;
+        for (QLineEdit* l : panel.findChildren<QLineEdit*>())
+            if (l->text().startsWith(QStringLiteral("dense:")))
+                line = l;
+        QVERIFY(line);
+        QCOMPARE(line->text(), QStringLiteral("dense:32:tanh,dropout:0.6"));
+        // The report CNN round-trips kernel, stride and padding, and the engine accepts the result.
+        panel.setPreset(3);
+        QCOMPARE(editor->layerCount(), 2);
+        QCOMPARE(editor->spec(), QStringLiteral("conv:50:40x10:s10x5:p17x3,conv:50:40x10:s10x5:p19x4"));
+        QCOMPARE(editor->table()->item(0, 3)->text(), QStringLiteral("10x5"));
+        genrescope::ml::Network net(editor->spec(), {1, 216, 334}, 10);
+        QCOMPARE(net.layerCount() > 2, true);
+        // Typing a spec updates the table.
+        line->setText(QStringLiteral("conv:8:3x3:p1:relu,maxpool:2x2,gap"));
+        QCOMPARE(editor->layerCount(), 3);
+        QCOMPARE(editor->table()->item(1, 0)->text(), QStringLiteral("maxpool"));
+        QCOMPARE(editor->table()->item(1, 2)->text(), QStringLiteral("2x2"));
     }
 
     void badDataGivesAMessage()

@@ -2,6 +2,7 @@
 
 #include "MainWindow.h"
 #include "common/Memory.h"
+#include "common/Versions.h"
 #include "SongLibraryModel.h"
 #include "TimeAxis.h"
 #include "ComparePanel.h"
@@ -13,6 +14,7 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <cstring>
 
 int main(int argc, char** argv)
 {
@@ -21,6 +23,13 @@ int main(int argc, char** argv)
         qputenv("QT_MEDIA_BACKEND", "gstreamer");
 
     genrescope::tuneAllocatorForLargeBuffers();
+    // --version answers without a display (it is run from scripts and package tests).
+    for (int i = 1; i < argc; ++i)
+        if (std::strcmp(argv[i], "--version") == 0 || std::strcmp(argv[i], "-v") == 0) {
+            for (const QString& line : genrescope::versionLines())
+                std::printf("%s\n", qPrintable(line));
+            return 0;
+        }
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Genrescope"));
     QApplication::setOrganizationName(QStringLiteral("Genrescope"));

@@ -3,6 +3,8 @@
 
 #include "CliSupport.h"
 
+#include "common/Versions.h"
+
 #include "common/Error.h"
 #include "common/Memory.h"
 
@@ -55,6 +57,9 @@ int main(int argc, char** argv)
     }
     if (name == QLatin1String("--version") || name == QLatin1String("-v")) {
         out() << "genrescope-cli " << GENRESCOPE_VERSION << Qt::endl;
+        const QStringList lines = versionLines();
+        for (qsizetype i = 1; i < lines.size(); ++i)  // the libraries it runs with
+            out() << "  " << lines[i] << Qt::endl;
         return kOk;
     }
     for (const Command& c : kCommands) {

@@ -94,7 +94,7 @@ private Q_SLOTS:
         r = cli({QStringLiteral("--version")});
         QCOMPARE(r.exitCode, 0);
         QVERIFY(r.out.startsWith(QStringLiteral("genrescope-cli ")));
-        QVERIFY2(r.out.contains(QStringLiteral("FFTW")) && r.out.contains(QStringLiteral("libsndfile")), qPrintable(r.out));
+        QVERIFY2(r.out.contains(QStringLiteral("fftw"), Qt::CaseInsensitive) && r.out.contains(QStringLiteral("libsndfile")), qPrintable(r.out));
         r = cli({QStringLiteral("info"), QStringLiteral("--help")});
         QCOMPARE(r.exitCode, 0);
         QVERIFY(r.out.contains(QStringLiteral("--json")));

@@ -3,6 +3,7 @@
 #include "ChartAxes.h"
 
 #include <QLineSeries>
+#include <QTimer>
 #include <QLogValueAxis>
 #include <QValueAxis>
 
@@ -12,7 +13,7 @@
 namespace genrescope::app {
 
 CurveChart::CurveChart(const QString& title, const QString& unit, QWidget* parent)
-    : QChartView(parent), unit_(unit), train_(new QLineSeries), valid_(new QLineSeries)
+    : QChartView(parent), unit_(unit), train_(new QLineSeries), valid_(new QLineSeries), refresh_(new QTimer(this))
 {
     setRenderHint(QPainter::Antialiasing);
     setMinimumSize(260, 180);
@@ -24,6 +25,9 @@ CurveChart::CurveChart(const QString& title, const QString& unit, QWidget* paren
     c->addSeries(train_);
     c->addSeries(valid_);
     setChart(c);
+    refresh_->setSingleShot(true);
+    refresh_->setInterval(100);
+    connect(refresh_, &QTimer::timeout, this, &CurveChart::rebuild);
     rebuild();
 }
 
@@ -36,7 +40,9 @@ void CurveChart::clear()
 void CurveChart::addPoint(int epoch, double train, double valid)
 {
     raw_.push_back({epoch, train, valid});
-    rebuild();
+    // Fast runs deliver hundreds of epochs a second: redraw at most ten times a second.
+    if (!refresh_->isActive())
+        refresh_->start();
 }
 
 void CurveChart::setSmoothing(double factor)

@@ -1,7 +1,8 @@
 #pragma once
 // A live training curve (QtCharts): one line for training and one for
 // validation, per epoch, with exponential smoothing and an optional
-// logarithmic value axis. Points arrive while a run goes on.
+// logarithmic value axis. Points arrive while a run goes on; the chart redraws
+// at most ten times a second however fast they come.
 
 #include <QChartView>
 
@@ -34,6 +35,7 @@ private:
     double smoothing_ = 0.0;
     bool log_ = false;
     QLineSeries *train_, *valid_;
+    class QTimer* refresh_;  // coalesces redraws while points stream in
 };
 
 } // namespace genrescope::app

@@ -7,6 +7,8 @@
 #include "features/Onset.h"
 #include "features/Tempo.h"
 
+#include <QFileInfo>
+
 #include <mutex>
 #include <cstring>
 
@@ -18,10 +20,14 @@ SongAnalysisPtr analyseSong(const QString& path, const TaskControl& control)
     TaskControl decodeStage{[&](double f) { control.report(0.4 * f); }, control.cancel};
     song->audio = decodeAudio(path, decodeStage);
     control.throwIfCancelled();
+    const MelSpectrogram melspec;
+    if (long(song->audio.samples.size()) < melspec.params().stft.nFft)
+        throw Error(ErrorCode::NoAudioFrames,
+                    QStringLiteral("%1 holds only %2 samples; at least %3 (0.1 s) are needed to show or classify it.")
+                        .arg(QFileInfo(path).fileName()).arg(song->audio.samples.size()).arg(melspec.params().stft.nFft));
 
     song->peaks = PeakPyramid(song->audio.samples);
     TaskControl melStage{[&](double f) { control.report(0.4 + 0.2 * f); }, control.cancel};
-    const MelSpectrogram melspec;
     song->hop = melspec.params().stft.hop;
     const Spectrogram mel = melspec.compute(song->audio.samples.data(), long(song->audio.samples.size()), melStage);
     song->melDb = powerToDb(mel, DbParams{0.0, 1e-10, 80.0});

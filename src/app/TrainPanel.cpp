@@ -87,6 +87,8 @@ TrainPanel::TrainPanel(QWidget* parent)
       scores_(new QTableWidget(this)), cellSongs_(new QListWidget(this)), historyTable_(new QTableWidget(this)),
       compareRunsButton_(new QPushButton(tr("Compare &Runs"), this)), layers_(new LayerEditor(this))
 {
+    dataSummary_->setObjectName(QStringLiteral("dataSummary"));
+    status_->setObjectName(QStringLiteral("trainStatus"));
     // Settings column.
     auto* browse = new QPushButton(tr("&Browse…"), this);
     auto* dataRow = new QHBoxLayout;

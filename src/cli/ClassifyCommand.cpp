@@ -145,8 +145,7 @@ int runClassify(const QStringList& args)
     const QList<FileResult> results = QtConcurrent::blockingMapped<QList<FileResult>>(&pool, files, [&](const QString& path) {
         FileResult r;
         try {
-            DecodedAudio audio;
-            r.prediction = classifier.classifyFile(path, audio, {}, windowThreads);
+            r.prediction = classifier.classifyFile(path, nullptr, {}, windowThreads);  // streamed: bounded memory
         } catch (const Error& e) {
             r.error = e.message();
             r.errorCode = errorCodeName(e.code());

@@ -6,6 +6,9 @@
 
 #include <cstdio>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 namespace genrescope::cli {
 
 QTextStream& out()
@@ -14,9 +17,30 @@ QTextStream& out()
     return stream;
 }
 
+namespace {
+FILE* g_ourStderr = nullptr;  // the real stderr once quietLibraryDiagnostics has run
+}
+
+void quietLibraryDiagnostics()
+{
+#ifndef __SANITIZE_ADDRESS__
+    if (!qEnvironmentVariableIsEmpty("GENRESCOPE_DEBUG"))
+        return;
+    const int saved = ::dup(STDERR_FILENO);
+    const int devNull = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (saved < 0 || devNull < 0)
+        return;
+    ::fcntl(saved, F_SETFD, FD_CLOEXEC);
+    g_ourStderr = ::fdopen(saved, "w");
+    if (g_ourStderr)
+        ::dup2(devNull, STDERR_FILENO);
+    ::close(devNull);
+#endif
+}
+
 QTextStream& err()
 {
-    static QTextStream stream(stderr);
+    static QTextStream stream(g_ourStderr ? g_ourStderr : stderr);
     return stream;
 }
 
@@ -40,8 +64,10 @@ void reportFileDone(const QString& path, const QString& error, int n, qsizetype 
 {
     static QMutex mutex;
     QMutexLocker lock(&mutex);
-    if (!error.isEmpty())
-        printError(error);
+    if (!error.isEmpty()) {
+        const QString name = QFileInfo(path).fileName();
+        printError(error.contains(name) ? error : QStringLiteral("%1: %2").arg(name, error));  // always say which file
+    }
     else if (showProgress)
         err() << QStringLiteral("genrescope-cli: [%1/%2] %3").arg(n).arg(total).arg(QFileInfo(path).fileName()) << Qt::endl;
 }

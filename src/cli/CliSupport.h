@@ -12,6 +12,12 @@ enum ExitCode { kOk = 0, kInternalError = 1, kBadInput = 2 };
 QTextStream& out();
 QTextStream& err();
 
+/// Decoding libraries (mpg123 inside libsndfile) print their own notes on stderr; a user
+/// should see only our one-line messages. Moves stderr to /dev/null and keeps err() on
+/// the real one, unless GENRESCOPE_DEBUG is set or the build has sanitizers (whose reports
+/// must be seen). Call first thing in main.
+void quietLibraryDiagnostics();
+
 /// One line on stderr: "genrescope-cli: <message>".
 void printError(const QString& message);
 

@@ -8,6 +8,8 @@
 #include "dsp/Colormap.h"
 #include "dsp/MelSpectrogram.h"
 
+#include <QFileInfo>
+
 #include <algorithm>
 
 namespace genrescope::cli {
@@ -58,14 +60,24 @@ int runMelspec(const QStringList& args)
 
     const DecodedAudio audio = decodeAudio(files.front());
     const MelSpectrogram melspec;
+    if (long(audio.samples.size()) < melspec.params().stft.nFft) {
+        printError(QStringLiteral("%1 holds %2 samples; a mel spectrogram needs at least one %3-sample frame.")
+                       .arg(QFileInfo(files.front()).fileName()).arg(audio.samples.size()).arg(melspec.params().stft.nFft));
+        return kBadInput;
+    }
     const Spectrogram mel = melspec.compute(audio.samples.data(), long(audio.samples.size()));
+    QByteArray pngBytes, csvBytes;  // both made before either is written: all or nothing
     if (!png.isEmpty()) {
         const Spectrogram db = powerToDb(mel, DbParams{0.0, 1e-10, 80.0});
         const auto [lo, hi] = std::minmax_element(db.data.begin(), db.data.end());
-        writeFileAtomically(png, encodePng(renderMagma(db, *lo, *hi)));
+        pngBytes = encodePng(renderMagma(db, *lo, *hi));
     }
     if (!csv.isEmpty())
-        writeFileAtomically(csv, toCsv(mel));
+        csvBytes = toCsv(mel);
+    if (!png.isEmpty())
+        writeFileAtomically(png, pngBytes);
+    if (!csv.isEmpty())
+        writeFileAtomically(csv, csvBytes);
     return kOk;
 }
 

@@ -32,7 +32,8 @@ QString usage()
     for (const Command& c : kCommands)
         text += QStringLiteral("  %1  %2\n").arg(QString::fromLatin1(c.name), -10).arg(QString::fromLatin1(c.summary));
     text += QStringLiteral("\nRun 'genrescope-cli <command> --help' for a command's options.\n"
-                           "Exit status: 0 success, 2 bad input or usage, 1 internal error.\n");
+                           "Exit status: 0 success, 2 bad input or usage, 1 internal error.\n"
+                           "Set GENRESCOPE_DEBUG=1 to also see the decoding libraries' own diagnostics.\n");
     return text;
 }
 
@@ -40,6 +41,7 @@ QString usage()
 
 int main(int argc, char** argv)
 {
+    quietLibraryDiagnostics();
     genrescope::tuneAllocatorForLargeBuffers();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("genrescope-cli"));

@@ -22,6 +22,8 @@ Q_DECLARE_METATYPE(genrescope::ErrorCode)
 
 namespace {
 
+using testaudio::wavHeader;
+
 /// Amplitude of the component at hz (single-bin DFT over the whole signal).
 double toneAmplitude(const std::vector<float>& y, double hz, int rate)
 {
@@ -32,18 +34,6 @@ double toneAmplitude(const std::vector<float>& y, double hz, int rate)
         im += y[i] * std::sin(phase);
     }
     return 2.0 * std::hypot(re, im) / double(y.size());
-}
-
-QByteArray wavHeader(quint16 channels, quint32 rate, quint16 bits, quint32 dataBytes, quint16 format = 1)
-{
-    QByteArray h;
-    auto u32 = [&](quint32 v) { for (int i = 0; i < 4; ++i) h.append(char((v >> (8 * i)) & 0xff)); };
-    auto u16 = [&](quint16 v) { h.append(char(v & 0xff)); h.append(char(v >> 8)); };
-    h.append("RIFF"); u32(36 + dataBytes); h.append("WAVE");
-    h.append("fmt "); u32(16); u16(format); u16(channels); u32(rate);
-    u32(rate * channels * bits / 8); u16(quint16(channels * bits / 8)); u16(bits);
-    h.append("data"); u32(dataBytes);
-    return h;
 }
 
 } // namespace

@@ -1,5 +1,6 @@
 // genrescope-cli as a user runs it: outputs, files written and exit codes.
 
+#include "CliProcess.h"
 #include "TestAudio.h"
 
 #include <QFile>
@@ -17,35 +18,9 @@
 #include <QRegularExpression>
 #include <random>
 
-namespace {
-
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Run cli(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(GENRESCOPE_CLI_PATH), args);
-    Run r;
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
-
-int lineCount(const QString& s)
-{
-    return int(s.trimmed().split(QLatin1Char('\n'), Qt::SkipEmptyParts).size());
-}
-
-} // namespace
+using testcli::cli;
+using testcli::lineCount;
+using testcli::Run;
 
 class TestCli : public QObject {
     Q_OBJECT

@@ -94,13 +94,21 @@ private Q_SLOTS:
         while (it.hasNext())
             clips_ << it.next();
         clips_.sort();
+#ifdef GENRESCOPE_SANITIZED
+        // Sanitized code runs ~10x slower: every 8th clip here; the release suite checks all 32.
+        QStringList subset;
+        for (qsizetype i = 0; i < clips_.size(); i += 8)
+            subset << clips_[i];
+        clips_ = subset;
+        subset_ = true;
+#endif
     }
 
     void wholeClipsMatchKaggleAndLibrosa()
     {
         if (data_.isEmpty())
             QSKIP("GTZAN data not found: set GENRESCOPE_GTZAN or place it at ../shared/data/gtzan");
-        QCOMPARE(clips_.size(), 32);
+        QCOMPARE(clips_.size(), subset_ ? 4 : 32);
         const auto kaggle = kagglecsv::read(data_ + QStringLiteral("/features_30_sec.csv"));
         const auto reference = kagglecsv::read(data_ + QStringLiteral("/reference/librosa-0.8.1/features_30_sec_reference.csv"));
         const auto kaggleByName = byName(kaggle), referenceByName = byName(reference);
@@ -127,7 +135,8 @@ private Q_SLOTS:
             const double tuning = s->at(scalars.column(QStringLiteral("chroma_tuning"))).toDouble();
             QVERIFY(std::abs(tuning - estimateTuningOf(audio.samples)) < 1e-9);
         }
-        QCOMPARE(kaggleRows, 29);
+        QCOMPARE(kaggleRows, subset_ ? kaggleRows : 29);
+        QVERIFY(kaggleRows > 0);
     }
 
     void segmentsMatchLibrosa()
@@ -149,13 +158,17 @@ private Q_SLOTS:
                 ++compared;
             }
         }
-        QCOMPARE(compared, reference.size());
+        if (!subset_)
+            QCOMPARE(compared, reference.size());
+        QVERIFY(compared >= size_t(clips_.size()) * 9);
     }
 
     void cliOutputMatchesKaggleAndReadsBack()
     {
         if (data_.isEmpty())
             QSKIP("GTZAN data not found: set GENRESCOPE_GTZAN or place it at ../shared/data/gtzan");
+        if (subset_)
+            QSKIP("all 32 clips through the CLI is too slow under sanitizers; the release suite runs it");
         const QString out = tmp_.filePath(QStringLiteral("features.csv"));
         QProcess p;
         p.start(QStringLiteral(GENRESCOPE_CLI_PATH), {QStringLiteral("features"), QStringLiteral("--window"),
@@ -334,6 +347,7 @@ private:
     QTemporaryDir tmp_;
     QString data_;
     QStringList clips_;
+    bool subset_ = false;  // sanitized builds check a subset of the clips
 };
 
 QTEST_GUILESS_MAIN(TestFeatureExtractor)

@@ -4,6 +4,8 @@
 
 #include <QDir>
 #include <QFile>
+#include <QProcess>
+#include <QStandardPaths>
 #include <QTest>
 
 #include <sndfile.h>
@@ -100,6 +102,28 @@ std::vector<std::vector<double>> readCsvMatrix(const QString& path)
         rows.push_back(std::move(row));
     }
     return rows;
+}
+
+bool writeSpeech(const QString& path)
+{
+    const QString espeak = QStandardPaths::findExecutable(QStringLiteral("espeak-ng"));
+    if (espeak.isEmpty())
+        return false;
+    return QProcess::execute(espeak, {QStringLiteral("-w"), path, QStringLiteral(
+        "Good evening. Here is the news. The city council met today to discuss the new library, the bus "
+        "timetable and the repairs to the bridge. Tomorrow will be cloudy with light rain in the afternoon.")}) == 0;
+}
+
+QByteArray wavHeader(quint16 channels, quint32 rate, quint16 bits, quint32 dataBytes, quint16 format)
+{
+    QByteArray h;
+    auto u32 = [&](quint32 v) { for (int i = 0; i < 4; ++i) h.append(char((v >> (8 * i)) & 0xff)); };
+    auto u16 = [&](quint16 v) { h.append(char(v & 0xff)); h.append(char(v >> 8)); };
+    h.append("RIFF"); u32(36 + dataBytes); h.append("WAVE");
+    h.append("fmt "); u32(16); u16(format); u16(channels); u32(rate);
+    u32(rate * channels * bits / 8); u16(quint16(channels * bits / 8)); u16(bits);
+    h.append("data"); u32(dataBytes);
+    return h;
 }
 
 void writeBytes(const QString& path, const QByteArray& bytes)

@@ -2,6 +2,7 @@
 // Test helpers: synthesised signals written in any libsndfile format, the
 // shared GTZAN data's location, and reading reference CSV matrices.
 
+#include <QByteArray>
 #include <QString>
 
 #include <vector>
@@ -29,6 +30,12 @@ std::vector<std::vector<double>> readCsvMatrix(const QString& path);
 /// A Kaggle features CSV of `songs` songs in three separable classes (blues, jazz, rock,
 /// in turn): feature f is near 1 for class f % 3 and near 0 otherwise.
 void writeSeparableFeaturesCsv(const QString& path, int songs, unsigned seed = 1);
+
+/// Writes about 12 s of espeak-ng speech (a news bulletin) as WAV; false when espeak-ng is missing.
+bool writeSpeech(const QString& path);
+
+/// A 44-byte WAV header stating whatever it is given (format 1: PCM, 3: float), for hand-made files.
+QByteArray wavHeader(quint16 channels, quint32 rate, quint16 bits, quint32 dataBytes, quint16 format = 1);
 
 /// Writes bytes to a file (for hand-made broken inputs).
 void writeBytes(const QString& path, const QByteArray& bytes);

@@ -130,6 +130,14 @@ SndFilePtr openValidated(const QString& path, SF_INFO& sfinfo, AudioInfo& info)
 {
     const QString name = displayName(path);
     const QFileInfo fi(path);
+    if (path.contains(QChar::ReplacementCharacter) && !fi.exists())
+        throw Error(ErrorCode::FileUnreadable,
+                    QStringLiteral("%1: the file name is not valid UTF-8, so it cannot be opened; rename the file.").arg(path));
+    if (path.size() > 4000 && !fi.exists())
+        throw Error(ErrorCode::FileNotFound, QStringLiteral("%1…: the path is too long (%2 characters; Linux allows 4096 bytes).")
+                                                 .arg(path.left(60)).arg(path.size()));
+    if (!fi.exists() && fi.isSymLink())
+        throw Error(ErrorCode::FileNotFound, QStringLiteral("%1 is a symbolic link to nothing (or to a link loop).").arg(path));
     if (!fi.exists())
         throw Error(ErrorCode::FileNotFound, QStringLiteral("%1: no such file.").arg(path));
     if (fi.isDir())
@@ -246,7 +254,7 @@ bool AudioDecoder::readBlock(std::vector<float>& out)
     const sf_count_t got = sf_readf_float(d.file.get(), d.interleaved.data(), kBlockFrames);
     if (got < 0 || sf_error(d.file.get()) != SF_ERR_NO_ERROR) {
         throw Error(ErrorCode::Truncated,
-                    QStringLiteral("%1 is damaged: decoding stopped at %2 s (%3).")
+                    QStringLiteral("%1 is damaged or truncated: decoding stopped at %2 s (%3).")
                         .arg(displayName(info_.path))
                         .arg(double(d.framesRead) / info_.sampleRate, 0, 'f', 2)
                         .arg(QString::fromUtf8(sf_strerror(d.file.get()))));
@@ -276,8 +284,11 @@ bool AudioDecoder::readBlock(std::vector<float>& out)
     d.framesRead += got;
 
     const bool atEnd = got < kBlockFrames;
-    if (atEnd && d.framesRead < info_.frames && !isMpeg(d.sfinfo.format)) {
-        // MP3 headers only estimate their length; other formats state it exactly.
+    // MP3 headers may only estimate their length (exact with a Xing/Info frame, else guessed
+    // from the file size); other formats state it exactly.
+    const sf_count_t missing = info_.frames - d.framesRead;
+    const bool mp3Short = missing > std::max<sf_count_t>(2 * info_.sampleRate, info_.frames / 5);
+    if (atEnd && missing > 0 && (!isMpeg(d.sfinfo.format) || mp3Short)) {
         throw Error(ErrorCode::Truncated,
                     QStringLiteral("%1 is truncated: its header promises %2 s but the audio ends at %3 s.")
                         .arg(displayName(info_.path))
@@ -313,12 +324,22 @@ DecodedAudio decodeAudio(const QString& path, const TaskControl& control, int ou
 {
     control.throwIfCancelled();
     AudioDecoder decoder(path, outputRate);
+    const auto refuseLength = [&](double seconds) {
+        throw Error(ErrorCode::TooLong,
+                    QStringLiteral("%1 is %2 min long; whole songs are loaded up to %3 min. "
+                                   "'genrescope-cli classify' streams songs of any length.")
+                        .arg(displayName(path)).arg(seconds / 60.0, 0, 'f', 0).arg(kMaxWholeSongSeconds / 60.0, 0, 'f', 0));
+    };
+    if (decoder.info().durationSeconds() > kMaxWholeSongSeconds)
+        refuseLength(decoder.info().durationSeconds());
     DecodedAudio result;
     result.source = decoder.info();
     result.sampleRate = outputRate;
     const double expected = double(decoder.info().frames) * outputRate / decoder.info().sampleRate;
     result.samples.reserve(size_t(std::min(expected + 8192.0, 64.0 * 1024 * 1024)));
     while (decoder.readBlock(result.samples)) {
+        if (double(result.samples.size()) / outputRate > kMaxWholeSongSeconds)  // an MP3 longer than its header said
+            refuseLength(double(result.samples.size()) / outputRate);
         control.throwIfCancelled();
         control.report(decoder.progress());
     }

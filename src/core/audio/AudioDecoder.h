@@ -52,6 +52,11 @@ struct DecodedAudio {
     double durationSeconds() const { return sampleRate > 0 ? double(samples.size()) / sampleRate : 0.0; }
 };
 
+/// The longest song decodeAudio holds in memory whole (317 MB of samples at 22050 Hz).
+/// Longer files are refused with ErrorCode::TooLong; streaming readers (AudioDecoder,
+/// GenreClassifier::classifyFile) take any length.
+inline constexpr double kMaxWholeSongSeconds = 3600.0;
+
 /// Decodes a whole file. Reports progress and honours cancellation through control.
 DecodedAudio decodeAudio(const QString& path, const TaskControl& control = {},
                          int outputRate = kAnalysisRate);

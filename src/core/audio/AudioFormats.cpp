@@ -1,7 +1,9 @@
 #include "audio/AudioFormats.h"
 
 #include <QDir>
-#include <QDirIterator>
+#include <QFile>
+
+#include <filesystem>
 #include <QFileInfo>
 
 namespace genrescope::audioformats {
@@ -35,11 +37,22 @@ QStringList collectAudioFiles(const QStringList& paths)
             files << path;  // explicit files are kept even with odd extensions; the decoder judges
             continue;
         }
+        // std::filesystem, not QDirIterator: Qt silently drops names that are not UTF-8.
+        // Unreadable, special and such unnameable entries are listed, so the decoder can say
+        // why they fail. Symlinked folders are not followed (no loops); unreadable folders are skipped.
         QStringList found;
-        QDirIterator it(path, nameFilters(), QDir::Files | QDir::Readable | QDir::NoDotAndDotDot,
-                        QDirIterator::Subdirectories);
-        while (it.hasNext())
-            found << it.next();
+        namespace fs = std::filesystem;
+        std::error_code ec;
+        fs::recursive_directory_iterator it(QFile::encodeName(path).toStdString(),
+                                            fs::directory_options::skip_permission_denied, ec);
+        for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+            std::error_code typeError;
+            if (it->is_directory(typeError))
+                continue;
+            const QString entry = QFile::decodeName(QByteArray::fromStdString(it->path().native()));
+            if (hasAudioExtension(entry))
+                found << entry;
+        }
         found.sort();
         files << found;
     }

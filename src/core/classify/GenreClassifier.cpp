@@ -24,31 +24,40 @@ namespace {
 
 constexpr double kSampleRate = 22050.0;
 
-/// The song's overall level and the share of its 512-sample frames that are gaps, in one pass.
-void measureLevels(const std::vector<float>& y, SongPrediction& song)
+} // namespace
+
+void LevelMeter::add(const float* y, size_t n)
 {
-    constexpr size_t kFrame = 512;
-    double total = 0;
-    std::vector<float> frameDb;
-    for (size_t at = 0; at < y.size(); at += kFrame) {
-        const size_t end = std::min(y.size(), at + kFrame);
-        double sum = 0;
-        for (size_t k = at; k < end; ++k)
-            sum += double(y[k]) * double(y[k]);
-        total += sum;
-        if (end - at == kFrame)
-            frameDb.push_back(float(10.0 * std::log10(sum / double(kFrame) + 1e-20)));
+    for (size_t k = 0; k < n; ++k) {
+        const double e = double(y[k]) * double(y[k]);
+        total_ += e;
+        frameSum_ += e;
+        if (++frameFill_ == kFrame) {
+            frameDb_.push_back(float(10.0 * std::log10(frameSum_ / double(kFrame) + 1e-20)));
+            frameSum_ = 0;
+            frameFill_ = 0;
+        }
     }
-    const double rms = std::sqrt(total / double(std::max<size_t>(1, y.size())));
-    song.rmsDbfs = 20.0 * std::log10(std::max(rms, 1e-10));
-    song.gapFraction = 0.0;
-    if (frameDb.empty())
-        return;
-    std::vector<float> scratch = frameDb;
-    const double median = medianInPlace(scratch);
-    const auto gaps = std::count_if(frameDb.begin(), frameDb.end(), [&](float v) { return v < median - kGapDb; });
-    song.gapFraction = double(gaps) / double(frameDb.size());
+    samples_ += n;
 }
+
+double LevelMeter::rmsDbfs() const
+{
+    const double rms = std::sqrt(total_ / double(std::max<size_t>(1, samples_)));
+    return 20.0 * std::log10(std::max(rms, 1e-10));
+}
+
+double LevelMeter::gapFraction() const
+{
+    if (frameDb_.empty())
+        return 0.0;
+    std::vector<float> scratch = frameDb_;
+    const double median = medianInPlace(scratch);
+    const auto gaps = std::count_if(frameDb_.begin(), frameDb_.end(), [&](float v) { return v < median - kGapDb; });
+    return double(gaps) / double(frameDb_.size());
+}
+
+namespace {
 
 void flagUnusual(SongPrediction& song)
 {
@@ -166,14 +175,15 @@ const WindowSpec& windowSpec()
 
 } // namespace
 
-SongPrediction GenreClassifier::songFrom(std::vector<WindowPrediction> windows, const std::vector<float>& y) const
+SongPrediction GenreClassifier::songFrom(std::vector<WindowPrediction> windows, const LevelMeter& levels, long samples) const
 {
     SongPrediction song;
     song.classes = classes_;
-    song.seconds = double(y.size()) / kSampleRate;
+    song.seconds = double(samples) / kSampleRate;
     song.mlpWeight = mlpWeight_;
     song.windows = std::move(windows);
-    measureLevels(y, song);
+    song.rmsDbfs = levels.rmsDbfs();
+    song.gapFraction = levels.gapFraction();
     song.distanceThreshold = mlp_ && !mlp_->distribution.empty() ? mlp_->distribution.threshold
                                                                    : std::numeric_limits<double>::quiet_NaN();
     const size_t K = size_t(classes_.size());
@@ -212,27 +222,36 @@ SongPrediction GenreClassifier::classify(const std::vector<float>& y, const Task
         std::lock_guard lock(reportMutex);
         control.report(double(++done) / double(windows.size()));
     });
-    return songFrom(std::move(predictions), y);
+    LevelMeter levels;
+    levels.add(y.data(), y.size());
+    return songFrom(std::move(predictions), levels, long(y.size()));
 }
 
-SongPrediction GenreClassifier::classifyFile(const QString& path, DecodedAudio& audio, const TaskControl& control,
+SongPrediction GenreClassifier::classifyFile(const QString& path, DecodedAudio* keep, const TaskControl& control,
                                              int threads) const
 {
     control.throwIfCancelled();
     AudioDecoder decoder(path);
-    audio = DecodedAudio{};
-    audio.source = decoder.info();
-    audio.sampleRate = decoder.outputRate();
+    if (keep) {
+        *keep = DecodedAudio{};
+        keep->source = decoder.info();
+        keep->sampleRate = decoder.outputRate();
+    }
     const double expectedSamples = double(decoder.info().frames) * kSampleRate / std::max(1, decoder.info().sampleRate);
-    audio.samples.reserve(size_t(std::min(expectedSamples + 8192.0, 64.0 * 1024 * 1024)));
     const long W = windowSpec().windowSamples, hop = windowSpec().hopSamples;
     // Full windows start at 0, hop, 2 hop, ...: window k exists once k*hop + W samples are decoded.
     const double expectedWindows = std::max(1.0, std::floor((expectedSamples - double(W)) / double(hop)) + 1.0);
+    // Unless the caller keeps the song, only the samples from the next window's start on are
+    // held, and decoding pauses (its thread classifies instead) once that is more than this.
+    const long maxBuffered = W + hop * long(std::max(1, threads) + 2);
 
     std::mutex mutex;
     std::condition_variable ready;
+    std::vector<float> buffer;  // samples [bufferStart, decoded) of the song
+    if (keep)
+        buffer.reserve(size_t(std::min(expectedSamples + 8192.0, 64.0 * 1024 * 1024)));
+    long bufferStart = 0, decoded = 0;
     std::vector<WindowPrediction> predictions;
-    long decoded = 0;
     double decodeFraction = 0;  // the decoder's progress, as last seen by the decoding thread
     int nextWindow = 0, finished = 0;
     bool decodingDone = false, failed = false;
@@ -240,32 +259,39 @@ SongPrediction GenreClassifier::classifyFile(const QString& path, DecodedAudio& 
     auto report = [&] {  // call with the mutex held
         control.report(0.5 * decodeFraction + 0.5 * std::min(1.0, finished / expectedWindows));
     };
+    auto windowReady = [&] { return long(nextWindow) * hop + W <= decoded; };
+    // Classifies the next window; call with `lock` held and windowReady() true.
+    std::vector<float> scratch;
+    auto classifyNext = [&](std::unique_lock<std::mutex>& lock, std::vector<float>& window) {
+        const int k = nextWindow++;
+        const auto from = buffer.begin() + (long(k) * hop - bufferStart);
+        window.assign(from, from + W);
+        lock.unlock();
+        control.throwIfCancelled();
+        WindowPrediction p = classifyWindow(window.data(), W, control);
+        p.start = double(long(k) * hop) / kSampleRate;
+        p.end = double(long(k) * hop + W) / kSampleRate;
+        lock.lock();
+        if (predictions.size() <= size_t(k))
+            predictions.resize(size_t(k) + 1);
+        predictions[size_t(k)] = std::move(p);
+        ++finished;
+        report();
+        ready.notify_all();
+    };
     auto work = [&] {
         const OpenMpLimitedToOneThread limit(threads > 1);
         std::vector<float> window;
+        std::unique_lock lock(mutex);
         for (;;) {
-            int k;
-            {
-                std::unique_lock lock(mutex);
-                ready.wait(lock, [&] { return failed || decodingDone || long(nextWindow) * hop + W <= decoded; });
-                if (failed || long(nextWindow) * hop + W > decoded)
-                    return;  // stopped, or decoding is over and no full window is left
-                k = nextWindow++;
-                window.assign(audio.samples.begin() + long(k) * hop, audio.samples.begin() + long(k) * hop + W);
-            }
+            ready.wait(lock, [&] { return failed || decodingDone || windowReady(); });
+            if (failed || !windowReady())
+                return;  // stopped, or decoding is over and no full window is left
             try {
-                control.throwIfCancelled();
-                WindowPrediction p = classifyWindow(window.data(), W, control);
-                p.start = double(long(k) * hop) / kSampleRate;
-                p.end = double(long(k) * hop + W) / kSampleRate;
-                std::lock_guard lock(mutex);
-                if (predictions.size() <= size_t(k))
-                    predictions.resize(size_t(k) + 1);
-                predictions[size_t(k)] = std::move(p);
-                ++finished;
-                report();
+                classifyNext(lock, window);
             } catch (...) {
-                std::lock_guard lock(mutex);
+                if (!lock.owns_lock())
+                    lock.lock();
                 if (!error)
                     error = std::current_exception();
                 failed = true;
@@ -277,6 +303,7 @@ SongPrediction GenreClassifier::classifyFile(const QString& path, DecodedAudio& 
     std::vector<std::jthread> helpers;
     for (int t = 1; t < std::max(1, threads); ++t)
         helpers.emplace_back(work);
+    LevelMeter levels;
     try {
         const OpenMpLimitedToOneThread limit(threads > 1);
         std::vector<float> block;
@@ -284,14 +311,22 @@ SongPrediction GenreClassifier::classifyFile(const QString& path, DecodedAudio& 
             control.throwIfCancelled();
             block.clear();
             more = decoder.readBlock(block);
-            std::lock_guard lock(mutex);
+            levels.add(block.data(), block.size());
+            std::unique_lock lock(mutex);
             if (failed)
                 break;
-            audio.samples.insert(audio.samples.end(), block.begin(), block.end());
-            decoded = long(audio.samples.size());
+            if (!keep) {  // drop what no window still needs
+                const long needed = std::min(long(nextWindow) * hop, decoded);
+                buffer.erase(buffer.begin(), buffer.begin() + (needed - bufferStart));
+                bufferStart = needed;
+            }
+            buffer.insert(buffer.end(), block.begin(), block.end());
+            decoded += long(block.size());
             decodeFraction = more ? decoder.progress() : 1.0;
             report();
             ready.notify_all();
+            while (!keep && !failed && decoded - long(nextWindow) * hop > maxBuffered && windowReady())
+                classifyNext(lock, scratch);  // the helpers lag behind: help, so memory stays bounded
         }
     } catch (...) {
         std::lock_guard lock(mutex);
@@ -309,16 +344,19 @@ SongPrediction GenreClassifier::classifyFile(const QString& path, DecodedAudio& 
     if (error)
         std::rethrow_exception(error);
 
-    const double seconds = double(audio.samples.size()) / kSampleRate;
+    const double seconds = double(decoded) / kSampleRate;
     if (seconds < kMinimumSeconds)
         refuseShortSong(seconds);
-    if (predictions.empty()) {  // shorter than one window: the whole song is the window
-        WindowPrediction p = classifyWindow(audio.samples.data(), long(audio.samples.size()), control);
+    if (predictions.empty()) {  // shorter than one window: the whole song (all still buffered) is the window
+        WindowPrediction p = classifyWindow(buffer.data(), long(buffer.size()), control);
         p.end = seconds;
         predictions.push_back(std::move(p));
     }
     control.report(1.0);
-    return songFrom(std::move(predictions), audio.samples);
+    SongPrediction song = songFrom(std::move(predictions), levels, decoded);
+    if (keep)
+        keep->samples = std::move(buffer);
+    return song;
 }
 
 std::shared_ptr<const ml::Model> loadModelOrEmbedded(const QString& path, const QString& embeddedName)

@@ -49,6 +49,19 @@ struct SongPrediction {
 };
 
 /// The top class of a probability vector and its probability (-1 for an empty vector).
+/// A song's loudness and its share of gap frames, fed in order, block by block.
+class LevelMeter {
+public:
+    static constexpr size_t kFrame = 512;
+    void add(const float* samples, size_t n);
+    double rmsDbfs() const;       // RMS of everything added, dB re full scale
+    double gapFraction() const;   // share of whole frames kGapDb below the median frame
+private:
+    double total_ = 0, frameSum_ = 0;
+    size_t samples_ = 0, frameFill_ = 0;
+    std::vector<float> frameDb_;
+};
+
 std::pair<int, float> topClass(const std::vector<float>& probabilities);
 
 /// The stretch of the song window i stands for on a timeline: from its start to the
@@ -75,15 +88,16 @@ public:
     SongPrediction classify(const std::vector<float>& y, const TaskControl& control = {}, int threads = 1) const;
 
     /// Decodes a file (as decodeAudio) and classifies it at once: each window starts on
-    /// one of `threads` threads as soon as its samples are decoded. The decoded signal
-    /// is left in `audio`. Throws as decodeAudio and classify do.
-    SongPrediction classifyFile(const QString& path, DecodedAudio& audio, const TaskControl& control = {},
+    /// one of `threads` threads as soon as its samples are decoded. With `keep`, the decoded
+    /// signal is left there; without, memory stays bounded (a few windows' worth of samples)
+    /// for songs of any length. Throws as decodeAudio and classify do.
+    SongPrediction classifyFile(const QString& path, DecodedAudio* keep = nullptr, const TaskControl& control = {},
                                 int threads = 1) const;
 
 private:
     WindowPrediction classifyWindow(const float* x, long n, const TaskControl& control) const;
     /// The song from its window predictions (in time order) and its signal.
-    SongPrediction songFrom(std::vector<WindowPrediction> windows, const std::vector<float>& y) const;
+    SongPrediction songFrom(std::vector<WindowPrediction> windows, const LevelMeter& levels, long samples) const;
 
     std::shared_ptr<const ml::Model> mlp_, cnn_;
     double mlpWeight_;

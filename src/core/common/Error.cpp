@@ -17,6 +17,7 @@ const char* errorCodeName(ErrorCode code)
     case ErrorCode::Cancelled: return "cancelled";
     case ErrorCode::InvalidArgument: return "invalid-argument";
     case ErrorCode::WriteFailed: return "write-failed";
+    case ErrorCode::TooLong: return "too-long";
     }
     return "unknown";
 }

@@ -21,6 +21,7 @@ enum class ErrorCode {
     Cancelled,
     InvalidArgument,
     WriteFailed,
+    TooLong,
 };
 
 /// Short stable name of a code, e.g. "not-audio" (used in JSON output).

@@ -56,7 +56,8 @@ bool readImage(png_structp png, png_infop info, ReadCursor* cursor, ArgbImage* i
     if (setjmp(png_jmpbuf(png)))
         return false;
     png_set_read_fn(png, cursor, readBytes);
-    png_set_user_limits(png, 20000, 20000);
+    png_set_user_limits(png, 8192, 8192);    // a tiny file must not make us allocate gigabytes
+    png_set_chunk_malloc_max(png, 8u << 20);
     png_read_info(png, info);
     png_set_expand(png);
     png_set_strip_16(png);
@@ -64,7 +65,7 @@ bool readImage(png_structp png, png_infop info, ReadCursor* cursor, ArgbImage* i
     png_set_add_alpha(png, 0xff, PNG_FILLER_AFTER);
     png_read_update_info(png, info);
     const png_uint_32 w = png_get_image_width(png, info), h = png_get_image_height(png, info);
-    if (png_get_rowbytes(png, info) != w * 4)
+    if (png_get_rowbytes(png, info) != w * 4 || std::uint64_t(w) * h > (16u << 20))  // at most 16 Mpixel
         return false;
     rgba->resize(size_t(w) * size_t(h) * 4);
     rows->resize(h);
@@ -92,7 +93,7 @@ ArgbImage decodePng(const QByteArray& bytes, const QString& source)
     const bool ok = png && info && readImage(png, info, &cursor, &image, &rgba, &rows);
     png_destroy_read_struct(&png, &info, nullptr);
     if (!ok)
-        throw Error(ErrorCode::InvalidArgument, QStringLiteral("%1 is a damaged PNG image.").arg(source));
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("%1 is a damaged PNG image (or larger than 8192 x 8192 pixels).").arg(source));
     image.pixels.resize(size_t(image.width) * size_t(image.height));
     for (size_t i = 0; i < image.pixels.size(); ++i)
         image.pixels[i] = (std::uint32_t(rgba[i * 4 + 3]) << 24) | (std::uint32_t(rgba[i * 4]) << 16) |

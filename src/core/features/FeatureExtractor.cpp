@@ -102,6 +102,10 @@ FeatureValues extractFeatures(const float* y, long n, const TaskControl& control
 std::vector<FeatureRow> extractRows(const std::vector<float>& y, const QString& filename, const WindowSpec& spec,
                                     const QString& label, const TaskControl& control)
 {
+    if (double(y.size()) < kMinimumFeatureSeconds * 22050.0)
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("%1 is %2 s long; features need at least %3 s of audio.")
+                                                    .arg(filename).arg(double(y.size()) / 22050.0, 0, 'f', 3)
+                                                    .arg(kMinimumFeatureSeconds));
     const std::vector<FeatureWindow> windows = featureWindows(long(y.size()), spec);
     if (windows.empty())
         throw Error(ErrorCode::InvalidArgument,

@@ -38,6 +38,9 @@ std::vector<FeatureWindow> featureWindows(long n, const WindowSpec& spec);
 /// The 57 features of y[0, n). Throws Error for empty or non-finite input. Never returns NaN.
 FeatureValues extractFeatures(const float* y, long n, const TaskControl& control = {});
 
+/// Shorter audio has no meaningful features (tempo, variances): extractRows refuses it.
+inline constexpr double kMinimumFeatureSeconds = 1.0;
+
 /// Rows for each window of a decoded file, named as Kaggle does ("<stem>.<i>.wav" for windows).
 std::vector<FeatureRow> extractRows(const std::vector<float>& y, const QString& filename, const WindowSpec& spec,
                                     const QString& label = {}, const TaskControl& control = {});

@@ -35,6 +35,18 @@ std::pair<int, int> pair(const QString& text, const QString& token, const char* 
     return {a, b};
 }
 
+/// Limits that keep a hostile or mistyped architecture (or a crafted model file) from
+/// asking for more memory than any real network here needs.
+constexpr double kMaxLayerWeights = double(1 << 28);     // 1 GiB of floats in one layer
+constexpr long kMaxActivationsPerSample = 1L << 26;      // 256 MiB of floats per example
+
+void checkWeights(double weights, const QString& token)
+{
+    if (weights > kMaxLayerWeights)
+        badToken(token, QStringLiteral("the layer would hold %1 million weights; at most %2 million are allowed.")
+                            .arg(weights / 1e6, 0, 'f', 0).arg(kMaxLayerWeights / 1e6, 0, 'f', 0));
+}
+
 } // namespace
 
 Network::Network(const QString& spec, std::vector<int> inputShape, int classes)
@@ -43,23 +55,32 @@ Network::Network(const QString& spec, std::vector<int> inputShape, int classes)
     if (classes < 2)
         throw Error(ErrorCode::InvalidArgument, QStringLiteral("A classifier needs at least two classes."));
     std::vector<int> shape = inputShape_;
+    QString current = QStringLiteral("output");  // the token being built, for messages
     auto add = [&](std::unique_ptr<Layer> layer) {
         shape = layer->outputShape(shape);
+        if (Tensor::count(shape) > kMaxActivationsPerSample)
+            badToken(current, QStringLiteral("its output would hold %1 values per example; at most %2 are allowed.")
+                                  .arg(Tensor::count(shape)).arg(kMaxActivationsPerSample));
         layers_.push_back(std::move(layer));
     };
+    if (Tensor::count(inputShape_) < 1 || Tensor::count(inputShape_) > kMaxActivationsPerSample)
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("The input shape is empty or far too large."));
     if (spec_ == QLatin1String("none") || spec_ == QLatin1String("linear"))
         spec_.clear();  // no hidden layers: a linear softmax classifier
     const QStringList tokens = spec_.isEmpty() ? QStringList() : spec_.split(QLatin1Char(','));
     for (const QString& token : tokens) {
         const QStringList f = token.split(QLatin1Char(':'));
         const QString kind = f[0].toLower();
+        current = token;
         try {
             if (kind == QLatin1String("dense")) {
                 if (f.size() < 2 || f.size() > 3)
                     badToken(token, QStringLiteral("use dense:UNITS[:relu|tanh|none]."));
                 if (shape.size() > 1)
                     add(std::make_unique<Flatten>());
-                add(std::make_unique<Dense>(int(Tensor::count(shape)), positive(f[1], token, "units"),
+                const int units = positive(f[1], token, "units");
+                checkWeights(double(Tensor::count(shape)) * units, token);
+                add(std::make_unique<Dense>(int(Tensor::count(shape)), units,
                                             parseActivation(f.size() == 3 ? f[2] : QStringLiteral("relu"))));
             } else if (kind == QLatin1String("conv")) {
                 if (shape.size() != 3)
@@ -78,6 +99,7 @@ Network::Network(const QString& spec, std::vector<int> inputShape, int classes)
                     else
                         act = parseActivation(f[i]);
                 }
+                checkWeights(double(shape[0]) * filters * kh * kw, token);
                 add(std::make_unique<Conv2D>(shape[0], filters, kh, kw, stride.first, stride.second, pad.first,
                                              pad.second, act));
             } else if (kind == QLatin1String("maxpool")) {
@@ -108,8 +130,10 @@ Network::Network(const QString& spec, std::vector<int> inputShape, int classes)
         }
     }
     // Output layer.
+    current = QStringLiteral("output");
     if (shape.size() > 1)
         add(std::make_unique<Flatten>());
+    checkWeights(double(Tensor::count(shape)) * classes_, current);
     add(std::make_unique<Dense>(int(Tensor::count(shape)), classes_, Activation::None));
     activations_.resize(layers_.size());
 }

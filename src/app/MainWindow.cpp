@@ -207,6 +207,7 @@ void MainWindow::refreshSelected()
     }
     const QString name = QFileInfo(library_->path(row)).fileName();
     ui_->songTitle->setText(QStringLiteral("<b>%1</b>").arg(name.toHtmlEscaped()));
+    library_->ensureLoaded(row);  // a song not looked at lately is analysed again
     switch (library_->state(row)) {
     case SongLibraryModel::State::Loading:
         shownSong_ = nullptr;
@@ -259,7 +260,7 @@ void MainWindow::refreshSelected()
         ui_->songDetails->setText(details);
         if (song.get() != shownSong_) {  // a newly shown song starts at full view, at 0 s
             shownSong_ = song.get();
-            axis_->reset(song->audio.durationSeconds());
+            axis_->reset(song->seconds);
             playback_->setFile(library_->path(row));
         }
         ui_->waveformView->setSong(song);

@@ -20,6 +20,7 @@ SongAnalysisPtr analyseSong(const QString& path, const TaskControl& control)
     TaskControl decodeStage{[&](double f) { control.report(0.4 * f); }, control.cancel};
     song->audio = decodeAudio(path, decodeStage);
     control.throwIfCancelled();
+    song->seconds = song->audio.durationSeconds();
     const MelSpectrogram melspec;
     if (long(song->audio.samples.size()) < melspec.params().stft.nFft)
         throw Error(ErrorCode::NoAudioFrames,
@@ -63,6 +64,26 @@ SongAnalysisPtr analyseSong(const QString& path, const TaskControl& control)
     }
     control.report(1.0);
     return song;
+}
+
+SongAnalysisPtr slimmed(const SongAnalysis& song)
+{
+    auto s = std::make_shared<SongAnalysis>();
+    s->audio.source = song.audio.source;
+    s->audio.sampleRate = song.audio.sampleRate;
+    s->seconds = song.seconds;
+    s->slim = true;
+    s->hop = song.hop;
+    s->dbFloor = song.dbFloor;
+    s->dbCeiling = song.dbCeiling;
+    s->hasFeatures = song.hasFeatures;
+    s->features = song.features;
+    s->tempo = song.tempo;
+    s->beatTimes = song.beatTimes;
+    s->hasGenres = song.hasGenres;
+    s->genres = song.genres;
+    s->genreNote = song.genreNote;
+    return s;
 }
 
 namespace {

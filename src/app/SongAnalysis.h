@@ -15,7 +15,9 @@
 namespace genrescope::app {
 
 struct SongAnalysis {
-    DecodedAudio audio;        // mono, 22050 Hz
+    DecodedAudio audio;        // mono, 22050 Hz (empty when slim)
+    double seconds = 0.0;      // length of the decoded song
+    bool slim = false;         // only the summary is kept: no samples, peaks or spectrogram
     PeakPyramid peaks;
     Spectrogram melDb;         // 128 bands x frames, dB relative to the peak, >= -80
     QImage melImage;           // melDb in magma, band 0 at the bottom
@@ -39,6 +41,10 @@ struct SongAnalysis {
 };
 
 using SongAnalysisPtr = std::shared_ptr<const SongAnalysis>;
+
+/// The summary of an analysis (length, genres, features, tempo) without its samples,
+/// peaks and spectrogram: what the library keeps of songs not looked at lately.
+SongAnalysisPtr slimmed(const SongAnalysis& song);
 
 /// Decodes and analyses a file. Progress: decoding 40 %, mel spectrogram and beats 20 %, features 40 %.
 /// Throws genrescope::Error (including Cancelled).

@@ -72,7 +72,7 @@ QVariant SongLibraryModel::data(const QModelIndex& index, int role) const
         case DurationColumn: {
             if (!ready)
                 return sort ? QVariant(-1.0) : QVariant();
-            const double s = e.analysis->audio.durationSeconds();
+            const double s = e.analysis->seconds;
             return sort ? QVariant(s)
                         : QVariant(QStringLiteral("%1:%2").arg(int(s) / 60).arg(int(s) % 60, 2, 10, QLatin1Char('0')));
         }
@@ -211,6 +211,7 @@ bool SongLibraryModel::removeSong(int row)
     if (entries_[size_t(row)].cancel)
         entries_[size_t(row)].cancel->store(true);  // a load still running stops; its result is dropped
     beginRemoveRows({}, row, row);
+    std::erase(recentlyUsed_, entries_[size_t(row)].id);
     entries_.erase(entries_.begin() + row);
     endRemoveRows();
     return true;
@@ -232,6 +233,7 @@ void SongLibraryModel::finish(quint64 id, QFutureWatcher<SongAnalysisPtr>* watch
         e.analysis = future.result();
         e.state = State::Ready;
         e.progress = 1.0;
+        markUsed(id);
     } catch (const Error& err) {
         e.state = State::Failed;
         e.message = err.message();
@@ -244,6 +246,42 @@ void SongLibraryModel::finish(quint64 id, QFutureWatcher<SongAnalysisPtr>* watch
         Q_EMIT songReady(row);
     else
         Q_EMIT songFailed(row, e.message);
+}
+
+void SongLibraryModel::markUsed(quint64 id)
+{
+    std::erase(recentlyUsed_, id);
+    recentlyUsed_.insert(recentlyUsed_.begin(), id);
+    while (recentlyUsed_.size() > size_t(kMaxLoadedSongs)) {
+        const int row = rowOfId(recentlyUsed_.back());
+        recentlyUsed_.pop_back();
+        Entry* e = row >= 0 ? &entries_[size_t(row)] : nullptr;
+        if (e && e->state == State::Ready && e->analysis && !e->analysis->slim)
+            e->analysis = slimmed(*e->analysis);  // a view still showing it keeps its own reference
+    }
+}
+
+bool SongLibraryModel::ensureLoaded(int row)
+{
+    Entry& e = entries_.at(size_t(row));
+    if (e.state != State::Ready)
+        return e.state == State::Failed;
+    if (!e.analysis->slim) {
+        markUsed(e.id);
+        return true;
+    }
+    e.state = State::Loading;
+    e.progress = 0.0;
+    changed(row);
+    start(row);
+    return false;
+}
+
+int SongLibraryModel::loadedSongCount() const
+{
+    return int(std::count_if(entries_.begin(), entries_.end(), [](const Entry& e) {
+        return e.state == State::Ready && e.analysis && !e.analysis->slim;
+    }));
 }
 
 void SongLibraryModel::reloadAll()

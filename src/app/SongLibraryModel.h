@@ -8,6 +8,7 @@
 #include <QAbstractTableModel>
 #include <QFutureWatcher>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <vector>
@@ -40,6 +41,15 @@ public:
     QString message(int row) const;
     SongAnalysisPtr analysis(int row) const;
 
+    /// Songs whose samples, peaks and spectrogram stay in memory; the others keep only
+    /// their summary (length, genres, features), so a large library stays small.
+    static constexpr int kMaxLoadedSongs = 8;
+    /// Call before showing a song: true when its full analysis is there (or it failed);
+    /// false when it is loading, a slim song being analysed again.
+    bool ensureLoaded(int row);
+    /// Songs held in full now (at most kMaxLoadedSongs).
+    int loadedSongCount() const;
+
     /// Closes a song (a load still running is cancelled). Returns false for a bad row.
     bool removeSong(int row);
     /// Analyses every song again (e.g. after the models changed); songs still loading are left alone.
@@ -67,8 +77,10 @@ private:
     void finish(quint64 id, QFutureWatcher<SongAnalysisPtr>* watcher);
     int rowOfId(quint64 id) const;
     void changed(int row);
+    void markUsed(quint64 id);  // most recent first; slims songs beyond kMaxLoadedSongs
 
     std::vector<Entry> entries_;
+    std::vector<quint64> recentlyUsed_;
     quint64 nextId_ = 1;
 };
 

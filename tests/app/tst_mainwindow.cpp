@@ -287,6 +287,49 @@ private Q_SLOTS:
         QCOMPARE(w.library()->analysis(0)->genres.windows.size(), size_t(2));
     }
 
+    void largeLibrariesKeepOnlyRecentSongsInFull()
+    {
+        // Twelve songs: at most eight keep samples and spectrograms; the rest keep their
+        // summary (length, genres) and are analysed again when shown.
+        QDir(dir_.path()).mkpath(QStringLiteral("many"));
+        QStringList paths;
+        for (int i = 0; i < 12; ++i) {
+            paths << dir_.filePath(QStringLiteral("many/song%1.wav").arg(i, 2, 10, QLatin1Char('0')));
+            QVERIFY(testaudio::write(paths.back(), testaudio::sine(200.0 + 50 * i, 3.0, 22050), 1, 22050,
+                                     SF_FORMAT_WAV | SF_FORMAT_PCM_16));
+        }
+        MainWindow w;
+        w.resize(1000, 650);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.openPaths(paths);
+        SongLibraryModel* library = w.library();
+        auto allReady = [&] {
+            for (int row = 0; row < library->rowCount(); ++row)
+                if (library->state(row) != SongLibraryModel::State::Ready)
+                    return false;
+            return true;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(allReady(), 120000);
+        QCOMPARE(library->loadedSongCount(), SongLibraryModel::kMaxLoadedSongs);
+        int slimRow = -1;
+        for (int row = 0; row < library->rowCount(); ++row) {
+            QVERIFY(std::abs(library->analysis(row)->seconds - 3.0) < 0.01);  // the summary stays
+            QVERIFY(!library->index(row, SongLibraryModel::DurationColumn).data().toString().isEmpty());
+            if (library->analysis(row)->slim) {
+                QVERIFY(library->analysis(row)->audio.samples.empty());
+                slimRow = row;
+            }
+        }
+        QVERIFY(slimRow >= 0);
+        w.selectSong(slimRow);
+        QTRY_VERIFY_WITH_TIMEOUT(library->state(slimRow) == SongLibraryModel::State::Ready && !library->analysis(slimRow)->slim,
+                                 60000);
+        QCOMPARE(library->analysis(slimRow)->audio.samples.size(), size_t(3 * 22050));
+        QVERIFY(std::abs(w.timeAxis()->duration() - 3.0) < 0.01);
+        QVERIFY(library->loadedSongCount() <= SongLibraryModel::kMaxLoadedSongs);
+    }
+
 private:
     QTemporaryDir dir_;
     QString song_;

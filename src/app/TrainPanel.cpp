@@ -27,6 +27,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPointer>
+#include <QFutureWatcher>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSet>
@@ -308,44 +309,67 @@ void TrainPanel::applyPreset(int index)
     crop_->setValue(p.crop);
 }
 
-void TrainPanel::detectData()
+std::pair<QString, QString> TrainPanel::summariseData(const QString& path)
 {
-    const QString path = dataPath_->text().trimmed();
     const QFileInfo info(path);
-    if (path.isEmpty())
-        return dataSummary_->clear();
     if (!info.exists())
-        return dataSummary_->setText(tr("<span style='color:#c33'>%1: no such file or folder.</span>").arg(path.toHtmlEscaped()));
+        return {tr("<span style='color:#c33'>%1: no such file or folder.</span>").arg(path.toHtmlEscaped()), {}};
     if (info.isFile()) {
-        input_->setCurrentIndex(input_->findData(QStringLiteral("features")));
         try {
             const data::Dataset d = data::loadFeaturesCsv(path);
-            dataSummary_->setText(tr("Kaggle features CSV: %1 rows, %2 songs, %3 classes (%4).")
-                                      .arg(d.size()).arg(d.songCount()).arg(d.classes.size()).arg(d.classes.join(QStringLiteral(", "))));
+            return {tr("Kaggle features CSV: %1 rows, %2 songs, %3 classes (%4).")
+                        .arg(d.size()).arg(d.songCount()).arg(d.classes.size()).arg(d.classes.join(QStringLiteral(", "))),
+                    QStringLiteral("features")};
         } catch (const Error& e) {
-            dataSummary_->setText(tr("<span style='color:#c33'>%1</span>").arg(e.message().toHtmlEscaped()));
+            return {tr("<span style='color:#c33'>%1</span>").arg(e.message().toHtmlEscaped()), QStringLiteral("features")};
         }
-        return;
     }
     // Folders: count PNGs or audio files per genre folder without decoding anything.
     const QStringList audio = audioformats::collectAudioFiles({path});
-    const QStringList pngs = [&] {
-        QStringList all;
-        QDirIterator it(path, {QStringLiteral("*.png")}, QDir::Files, QDirIterator::Subdirectories);
-        while (it.hasNext())
-            all << it.next();
-        return all;
-    }();
+    QStringList pngs;
+    QDirIterator it(path, {QStringLiteral("*.png")}, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext())
+        pngs << it.next();
     const QStringList& files = pngs.isEmpty() ? audio : pngs;
     QSet<QString> classes;
     for (const QString& f : files)
         classes.insert(QFileInfo(f).dir().dirName());
-    if (!pngs.isEmpty())
-        input_->setCurrentIndex(input_->findData(QStringLiteral("image")));
-    dataSummary_->setText((pngs.isEmpty() ? tr("genres_original-style audio folder: %1 songs in %2 classes (features or "
-                                                "images are computed once and cached).")
-                                          : tr("images_original-style folder: %1 images (one per song) in %2 classes."))
-                              .arg(files.size()).arg(classes.size()));
+    return {(pngs.isEmpty() ? tr("genres_original-style audio folder: %1 songs in %2 classes (features or "
+                                 "images are computed once and cached).")
+                            : tr("images_original-style folder: %1 images (one per song) in %2 classes."))
+                .arg(files.size()).arg(classes.size()),
+            pngs.isEmpty() ? QString() : QStringLiteral("image")};
+}
+
+void TrainPanel::detectData()
+{
+    // Reading a CSV or walking a folder can take a while: on the worker pool. A newer
+    // choice replaces an older one still being read.
+    if (detecting_)
+        detecting_->disconnect(this);
+    detecting_ = nullptr;
+    const QString path = dataPath_->text().trimmed();
+    if (path.isEmpty())
+        return dataSummary_->clear();
+    dataSummary_->setText(tr("Reading %1…").arg(path.toHtmlEscaped()));
+    auto* watcher = new QFutureWatcher<std::pair<QString, QString>>(this);
+    detecting_ = watcher;
+    connect(watcher, &QFutureWatcherBase::finished, this, &TrainPanel::applyDataSummary);
+    connect(watcher, &QFutureWatcherBase::finished, watcher, &QObject::deleteLater);
+    watcher->setFuture(QtConcurrent::run(&TrainPanel::summariseData, path));
+}
+
+void TrainPanel::applyDataSummary()
+{
+    if (!detecting_)
+        return;
+    detecting_->waitForFinished();
+    const auto [text, kind] = detecting_->result();
+    detecting_->disconnect(this);
+    detecting_ = nullptr;
+    if (!kind.isEmpty())
+        input_->setCurrentIndex(input_->findData(kind));
+    dataSummary_->setText(text);
 }
 
 classify::TrainingRequest TrainPanel::request() const
@@ -376,6 +400,7 @@ void TrainPanel::start()
 {
     if (watcher_)
         return;
+    applyDataSummary();  // a data choice still being read decides the input kind first
     classify::TrainingRequest r;
     try {
         r = request();

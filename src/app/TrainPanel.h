@@ -12,6 +12,7 @@
 
 #include <QElapsedTimer>
 #include <QFutureWatcher>
+#include <QPointer>
 #include <QWidget>
 
 #include <atomic>
@@ -74,6 +75,9 @@ Q_SIGNALS:
 private:
     void applyPreset(int index);
     void detectData();
+    void applyDataSummary();
+    /// The data summary line and the input kind it implies ("features", "image" or empty).
+    static std::pair<QString, QString> summariseData(const QString& path);
     void finished();
     void showOutcome(const classify::TrainingOutcome& outcome);
     void listCell(int trueClass, int predictedClass);
@@ -113,6 +117,7 @@ private:
     RunHistory history_;
     std::shared_ptr<std::atomic<bool>> cancel_;
     QFutureWatcher<std::shared_ptr<classify::TrainingOutcome>>* watcher_ = nullptr;
+    QPointer<QFutureWatcher<std::pair<QString, QString>>> detecting_;  // the data choice being read
     std::shared_ptr<classify::TrainingOutcome> outcome_;
     QString savedModelPath_;
     QElapsedTimer clock_;

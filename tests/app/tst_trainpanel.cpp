@@ -52,12 +52,11 @@ private Q_SLOTS:
         TrainPanel* panel = w.trainPanel();
         tabs->setCurrentWidget(panel);
 
-        // The data is detected and summarised.
+        // The data is detected and summarised (read on a worker thread).
         panel->setDataPath(csv_);
-        QStringList labels;
-        for (QLabel* l : panel->findChildren<QLabel*>())
-            labels << l->text();
-        QVERIFY2(labels.join('\n').contains(QStringLiteral("150 rows, 150 songs, 3 classes")), qPrintable(labels.join('\n')));
+        const QLabel* summary = panel->findChild<QLabel*>(QStringLiteral("dataSummary"));
+        QVERIFY(summary);
+        QTRY_VERIFY2(summary->text().contains(QStringLiteral("150 rows, 150 songs, 3 classes")), qPrintable(summary->text()));
 
         // A short run: report MLP preset, song split, 40 epochs.
         auto combos = panel->findChildren<QComboBox*>();

@@ -476,7 +476,7 @@ private Q_SLOTS:
         genrescope::app::TrainPanel* train = w.trainPanel();
         train->setDataPath(csv);
         const auto* summary = train->findChild<QLabel*>(QStringLiteral("dataSummary"));
-        QVERIFY2(summary->text().contains(QStringLiteral("missing column")), qPrintable(summary->text()));
+        QTRY_VERIFY2(summary->text().contains(QStringLiteral("missing column")), qPrintable(summary->text()));
         train->start();
         QTRY_VERIFY_WITH_TIMEOUT(!train->isRunning(), 30000);
         const auto* status = train->findChild<QLabel*>(QStringLiteral("trainStatus"));

@@ -72,7 +72,6 @@ SongAnalysisPtr slimmed(const SongAnalysis& song)
     s->audio.source = song.audio.source;
     s->audio.sampleRate = song.audio.sampleRate;
     s->seconds = song.seconds;
-    s->slim = true;
     s->hop = song.hop;
     s->dbFloor = song.dbFloor;
     s->dbCeiling = song.dbCeiling;

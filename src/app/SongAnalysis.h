@@ -17,7 +17,9 @@ namespace genrescope::app {
 struct SongAnalysis {
     DecodedAudio audio;        // mono, 22050 Hz (empty when slim)
     double seconds = 0.0;      // length of the decoded song
-    bool slim = false;         // only the summary is kept: no samples, peaks or spectrogram
+    /// Only the summary is kept: no samples, peaks or spectrogram (a full analysis
+    /// always has samples: shorter songs are refused).
+    bool slim() const { return audio.samples.empty(); }
     PeakPyramid peaks;
     Spectrogram melDb;         // 128 bands x frames, dB relative to the peak, >= -80
     QImage melImage;           // melDb in magma, band 0 at the bottom

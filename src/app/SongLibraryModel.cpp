@@ -256,7 +256,7 @@ void SongLibraryModel::markUsed(quint64 id)
         const int row = rowOfId(recentlyUsed_.back());
         recentlyUsed_.pop_back();
         Entry* e = row >= 0 ? &entries_[size_t(row)] : nullptr;
-        if (e && e->state == State::Ready && e->analysis && !e->analysis->slim)
+        if (e && e->state == State::Ready && e->analysis && !e->analysis->slim())
             e->analysis = slimmed(*e->analysis);  // a view still showing it keeps its own reference
     }
 }
@@ -266,7 +266,7 @@ bool SongLibraryModel::ensureLoaded(int row)
     Entry& e = entries_.at(size_t(row));
     if (e.state != State::Ready)
         return e.state == State::Failed;
-    if (!e.analysis->slim) {
+    if (!e.analysis->slim()) {
         markUsed(e.id);
         return true;
     }
@@ -280,7 +280,7 @@ bool SongLibraryModel::ensureLoaded(int row)
 int SongLibraryModel::loadedSongCount() const
 {
     return int(std::count_if(entries_.begin(), entries_.end(), [](const Entry& e) {
-        return e.state == State::Ready && e.analysis && !e.analysis->slim;
+        return e.state == State::Ready && e.analysis && !e.analysis->slim();
     }));
 }
 

@@ -316,14 +316,14 @@ private Q_SLOTS:
         for (int row = 0; row < library->rowCount(); ++row) {
             QVERIFY(std::abs(library->analysis(row)->seconds - 3.0) < 0.01);  // the summary stays
             QVERIFY(!library->index(row, SongLibraryModel::DurationColumn).data().toString().isEmpty());
-            if (library->analysis(row)->slim) {
+            if (library->analysis(row)->slim()) {
                 QVERIFY(library->analysis(row)->audio.samples.empty());
                 slimRow = row;
             }
         }
         QVERIFY(slimRow >= 0);
         w.selectSong(slimRow);
-        QTRY_VERIFY_WITH_TIMEOUT(library->state(slimRow) == SongLibraryModel::State::Ready && !library->analysis(slimRow)->slim,
+        QTRY_VERIFY_WITH_TIMEOUT(library->state(slimRow) == SongLibraryModel::State::Ready && !library->analysis(slimRow)->slim(),
                                  60000);
         QCOMPARE(library->analysis(slimRow)->audio.samples.size(), size_t(3 * 22050));
         QVERIFY(std::abs(w.timeAxis()->duration() - 3.0) < 0.01);

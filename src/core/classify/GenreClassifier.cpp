@@ -175,11 +175,11 @@ const WindowSpec& windowSpec()
 
 } // namespace
 
-SongPrediction GenreClassifier::songFrom(std::vector<WindowPrediction> windows, const LevelMeter& levels, long samples) const
+SongPrediction GenreClassifier::songFrom(std::vector<WindowPrediction> windows, const LevelMeter& levels) const
 {
     SongPrediction song;
     song.classes = classes_;
-    song.seconds = double(samples) / kSampleRate;
+    song.seconds = double(levels.samples()) / kSampleRate;
     song.mlpWeight = mlpWeight_;
     song.windows = std::move(windows);
     song.rmsDbfs = levels.rmsDbfs();
@@ -224,7 +224,7 @@ SongPrediction GenreClassifier::classify(const std::vector<float>& y, const Task
     });
     LevelMeter levels;
     levels.add(y.data(), y.size());
-    return songFrom(std::move(predictions), levels, long(y.size()));
+    return songFrom(std::move(predictions), levels);
 }
 
 SongPrediction GenreClassifier::classifyFile(const QString& path, DecodedAudio* keep, const TaskControl& control,
@@ -353,7 +353,7 @@ SongPrediction GenreClassifier::classifyFile(const QString& path, DecodedAudio* 
         predictions.push_back(std::move(p));
     }
     control.report(1.0);
-    SongPrediction song = songFrom(std::move(predictions), levels, decoded);
+    SongPrediction song = songFrom(std::move(predictions), levels);
     if (keep)
         keep->samples = std::move(buffer);
     return song;

@@ -56,6 +56,7 @@ public:
     void add(const float* samples, size_t n);
     double rmsDbfs() const;       // RMS of everything added, dB re full scale
     double gapFraction() const;   // share of whole frames kGapDb below the median frame
+    size_t samples() const { return samples_; }
 private:
     double total_ = 0, frameSum_ = 0;
     size_t samples_ = 0, frameFill_ = 0;
@@ -97,7 +98,7 @@ public:
 private:
     WindowPrediction classifyWindow(const float* x, long n, const TaskControl& control) const;
     /// The song from its window predictions (in time order) and its signal.
-    SongPrediction songFrom(std::vector<WindowPrediction> windows, const LevelMeter& levels, long samples) const;
+    SongPrediction songFrom(std::vector<WindowPrediction> windows, const LevelMeter& levels) const;
 
     std::shared_ptr<const ml::Model> mlp_, cnn_;
     double mlpWeight_;

@@ -1,7 +1,9 @@
 #pragma once
 // Decoding any supported file to a mono float signal at the analysis rate.
-// libsndfile reads; channels are averaged; libsamplerate converts the rate.
-// Input that is not usable audio raises genrescope::Error with a clear message.
+// libsndfile, libmpg123, libvorbisfile or libopusfile reads (audio/AudioSource.h); channels
+// are averaged; the Resampler converts the rate. A file's length is what decodes, not what
+// its header says. Input that is not usable audio raises genrescope::Error with a message
+// "<path>: <what happened>. <what to do>".
 
 #include "audio/AudioInfo.h"
 #include "common/Progress.h"
@@ -17,8 +19,14 @@ inline constexpr int kAnalysisRate = 22050;
 /// Reads a file's header only. Throws genrescope::Error for anything that is not usable audio.
 AudioInfo probeAudio(const QString& path);
 
-/// Streams a file block by block as mono float samples at outputRate().
-/// Files already at the output rate are passed through bit-exactly.
+/// Decodes the whole file (at its own rate, nothing kept) to learn its real length:
+/// the result has decodedFrames and any note set.
+AudioInfo measureAudio(const QString& path, const TaskControl& control = {});
+
+/// Streams a file block by block as mono float samples at outputRate() (0: the file's own rate).
+/// Files already at the output rate are passed through bit-exactly. Once the last block is read,
+/// info() holds the decoded length and any note; a file whose exact header length exceeds what
+/// decodes by at least 1 s and 1 % is refused as truncated.
 class AudioDecoder {
 public:
     explicit AudioDecoder(const QString& path, int outputRate = kAnalysisRate);
@@ -33,7 +41,7 @@ public:
     /// (after the final block has been appended). Throws on corrupt data.
     bool readBlock(std::vector<float>& out);
 
-    /// Fraction of the declared frames read so far.
+    /// Fraction of the file read so far.
     double progress() const;
 
 private:

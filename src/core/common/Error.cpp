@@ -22,6 +22,43 @@ const char* errorCodeName(ErrorCode code)
     return "unknown";
 }
 
+QString shownPath(const QString& path)
+{
+    QString shown;
+    shown.reserve(path.size());
+    for (const QChar c : path) {
+        const char16_t u = c.unicode();
+        if (u == '\n')
+            shown += QStringLiteral("\\n");
+        else if (u == '\t')
+            shown += QStringLiteral("\\t");
+        else if (u == '\r')
+            shown += QStringLiteral("\\r");
+        else if (u < 0x20 || u == 0x7f || (u >= 0x80 && u < 0xa0))
+            shown += QStringLiteral("\\x%1").arg(unsigned(u), 2, 16, QLatin1Char('0'));
+        else
+            shown += c;
+    }
+    constexpr qsizetype kMaxChars = 200;
+    if (shown.size() > kMaxChars)
+        shown = shown.left(kMaxChars / 2 - 1) + QStringLiteral("…") + shown.right(kMaxChars / 2);
+    return shown;
+}
+
+QString capped(const QString& text, int maxChars)
+{
+    if (text.size() <= maxChars)
+        return text;
+    return text.left(maxChars) + QStringLiteral("… (%1 more characters)").arg(text.size() - maxChars);
+}
+
+QString listSummary(const QStringList& items, int shown)
+{
+    if (items.size() <= shown)
+        return items.join(QStringLiteral(", "));
+    return QStringLiteral("%1, … and %2 more").arg(items.mid(0, shown).join(QStringLiteral(", "))).arg(items.size() - shown);
+}
+
 Error::Error(ErrorCode code, const QString& message)
     : std::runtime_error(message.toStdString()), code_(code)
 {

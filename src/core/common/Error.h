@@ -4,6 +4,7 @@
 // or in-place messages.
 
 #include <QString>
+#include <QStringList>
 #include <stdexcept>
 
 namespace genrescope {
@@ -23,6 +24,18 @@ enum class ErrorCode {
     WriteFailed,
     TooLong,
 };
+
+/// A path as the user gave it, fit for a one-line message: control characters
+/// (newlines, tabs, escapes) are shown as \n, \t or \xNN, and a very long path
+/// keeps its start and end around an ellipsis.
+QString shownPath(const QString& path);
+
+/// Text cut to at most maxChars characters, ending with "… (N more characters)".
+QString capped(const QString& text, int maxChars = 300);
+
+/// A list for a one-line message: "a, b, c" or, when long, its first `shown` items and
+/// "… and N more".
+QString listSummary(const QStringList& items, int shown = 6);
 
 /// Short stable name of a code, e.g. "not-audio" (used in JSON output).
 const char* errorCodeName(ErrorCode code);

@@ -1,7 +1,7 @@
 #include "RunHistory.h"
 
 #include "common/Error.h"
-#include "common/PngFile.h"
+#include "common/OutputFile.h"
 
 #include <QDir>
 #include <QFile>

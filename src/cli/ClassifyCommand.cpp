@@ -130,6 +130,13 @@ int runClassify(const QStringList& args)
     if ((needMlp && !mlp) || (needCnn && !cnn))
         return usage(QStringLiteral("this build has no embedded %1 model; pass a model FILE with --model.")
                          .arg(needMlp && !mlp ? QStringLiteral("MLP") : QStringLiteral("CNN")));
+    if (mlp && cnn && mlp->classes != cnn->classes)
+        return usage(QStringLiteral("the features model %1 knows %2 genres (%3) but the image model %4 knows %5 (%6). "
+                                    "Use a pair trained on the same genres, or one model alone (--model FILE).")
+                         .arg(mlpPath.isEmpty() ? QStringLiteral("(built in)") : shownPath(mlpPath))
+                         .arg(mlp->classes.size()).arg(listSummary(mlp->classes))
+                         .arg(cnnPath.isEmpty() ? QStringLiteral("(built in)") : shownPath(cnnPath))
+                         .arg(cnn->classes.size()).arg(listSummary(cnn->classes)));
     const classify::GenreClassifier classifier(mlp, cnn, classify::mlpWeightFor(mlpPath, cnnPath));
 
     const QStringList files = audioformats::collectAudioFiles(parser.positionalArguments());

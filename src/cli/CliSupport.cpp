@@ -1,9 +1,12 @@
 #include "CliSupport.h"
 
+#include "common/Error.h"
+
 #include <QFileInfo>
 #include <QMutex>
 #include <QThread>
 
+#include <cmath>
 #include <cstdio>
 
 #include <fcntl.h>
@@ -48,7 +51,7 @@ void printError(const QString& message)
 {
     QString line = message;
     line.replace(QLatin1Char('\n'), QLatin1Char(' '));
-    err() << "genrescope-cli: " << line << Qt::endl;
+    err() << "genrescope-cli: " << capped(line, 500) << Qt::endl;
 }
 
 int jobsOption(const QCommandLineParser& parser)
@@ -60,16 +63,29 @@ int jobsOption(const QCommandLineParser& parser)
     return ok && jobs >= 1 && jobs <= 64 ? jobs : 0;
 }
 
+std::optional<double> numberOption(const QCommandLineParser& parser, const QString& command, const QString& name,
+                                   double min, double max, bool integer)
+{
+    const QString text = parser.value(name);
+    bool ok = false;
+    const double value = text.toDouble(&ok);
+    if (ok && std::isfinite(value) && value >= min && value <= max && (!integer || value == std::floor(value)))
+        return value;
+    const QString kind = integer ? QStringLiteral("a whole number") : QStringLiteral("a number");
+    printError(QStringLiteral("%1: --%2 must be %3 from %4 to %5 (got '%6').")
+                   .arg(command, name, kind, QString::number(min), QString::number(max), capped(shownPath(text), 40)));
+    return std::nullopt;
+}
+
 void reportFileDone(const QString& path, const QString& error, int n, qsizetype total, bool showProgress)
 {
     static QMutex mutex;
     QMutexLocker lock(&mutex);
-    if (!error.isEmpty()) {
-        const QString name = QFileInfo(path).fileName();
-        printError(error.contains(name) ? error : QStringLiteral("%1: %2").arg(name, error));  // always say which file
-    }
+    const QString shown = shownPath(path);
+    if (!error.isEmpty())
+        printError(error.startsWith(shown) ? error : QStringLiteral("%1: %2").arg(shown, error));  // always say which file
     else if (showProgress)
-        err() << QStringLiteral("genrescope-cli: [%1/%2] %3").arg(n).arg(total).arg(QFileInfo(path).fileName()) << Qt::endl;
+        err() << QStringLiteral("genrescope-cli: [%1/%2] %3").arg(n).arg(total).arg(shown) << Qt::endl;
 }
 
 bool parseOrReport(QCommandLineParser& parser, const QStringList& args)

@@ -5,6 +5,8 @@
 #include <QStringList>
 #include <QTextStream>
 
+#include <optional>
+
 namespace genrescope::cli {
 
 enum ExitCode { kOk = 0, kInternalError = 1, kBadInput = 2 };
@@ -23,6 +25,11 @@ void printError(const QString& message);
 
 /// The --jobs option: the number given (1-64), the core count when absent, or 0 when invalid.
 int jobsOption(const QCommandLineParser& parser);
+
+/// A numeric option's value, checked against [min, max] (whole numbers when `integer`). A bad
+/// value prints "<command>: --name must be ... (got 'x')." and returns nullopt.
+std::optional<double> numberOption(const QCommandLineParser& parser, const QString& command, const QString& name,
+                                   double min, double max, bool integer = false);
 
 /// After one file of a batch: prints its error, or "[n/total] name" when showing progress.
 /// Thread-safe.

@@ -1,12 +1,12 @@
 // genrescope-cli features [--window 30|3|SECONDS] [--hop SECONDS] [--label GENRE | --label-from-folder]
-//                         [--jobs N] [--out FILE] FILE|DIR...
+//                         [--jobs N] [--out FILE|-] [--force] FILE|DIR...
 
 #include "CliSupport.h"
 
 #include "audio/AudioDecoder.h"
 #include "audio/AudioFormats.h"
 #include "common/Error.h"
-#include "common/PngFile.h"
+#include "common/OutputFile.h"
 #include "features/FeatureExtractor.h"
 
 #include <QDir>
@@ -44,7 +44,9 @@ int runFeatures(const QStringList& args)
     parser.addOption({QStringLiteral("label-from-folder"), QStringLiteral("Label rows with each file's folder name.")});
     parser.addOption({QStringLiteral("jobs"), QStringLiteral("Files processed in parallel (default: cores)."),
                       QStringLiteral("N")});
-    parser.addOption({QStringLiteral("out"), QStringLiteral("Write the CSV to FILE instead of stdout."), QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("out"), QStringLiteral("Write the CSV to FILE (default, or -: standard output)."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("force"), QStringLiteral("Replace an existing --out file.")});
     parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Audio files or folders."),
                                  QStringLiteral("FILE|DIR..."));
     if (!parseOrReport(parser, args))
@@ -86,6 +88,11 @@ int runFeatures(const QStringList& args)
     if (files.isEmpty())
         return usage(QStringLiteral("no audio files found."));
 
+    // Checked before any work: a long run must not end in an unwritable path or over a user's file.
+    const OutputTarget output = OutputTarget::check(parser.isSet(QStringLiteral("out")) ? parser.value(QStringLiteral("out"))
+                                                                                        : QStringLiteral("-"),
+                                                    parser.isSet(QStringLiteral("force")), files);
+
     const QString fixedLabel = parser.value(QStringLiteral("label"));
     const bool labelFromFolder = parser.isSet(QStringLiteral("label-from-folder"));
     const bool showProgress = files.size() > 1;
@@ -113,14 +120,8 @@ int runFeatures(const QStringList& args)
         rows.insert(rows.end(), r.rows.begin(), r.rows.end());
     }
     if (!rows.empty()) {
-        const QByteArray csv = kagglecsv::write(rows);
-        if (parser.isSet(QStringLiteral("out"))) {
-            writeFileAtomically(parser.value(QStringLiteral("out")), csv);
-        } else {
-            out().flush();
-            std::fwrite(csv.constData(), 1, size_t(csv.size()), stdout);
-            std::fflush(stdout);
-        }
+        out().flush();
+        output.write(kagglecsv::write(rows));
     }
     if (failed > 0) {
         printError(QStringLiteral("features: %1 of %2 files failed.").arg(failed).arg(files.size()));

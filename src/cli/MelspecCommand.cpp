@@ -1,9 +1,10 @@
-// genrescope-cli melspec FILE --png OUT.png [--csv OUT.csv]
+// genrescope-cli melspec FILE --png OUT.png [--csv OUT.csv] [--force]
 
 #include "CliSupport.h"
 
 #include "audio/AudioDecoder.h"
 #include "common/Error.h"
+#include "common/OutputFile.h"
 #include "common/PngFile.h"
 #include "dsp/Colormap.h"
 #include "dsp/MelSpectrogram.h"
@@ -11,6 +12,7 @@
 #include <QFileInfo>
 
 #include <algorithm>
+#include <optional>
 
 namespace genrescope::cli {
 
@@ -41,8 +43,11 @@ int runMelspec(const QStringList& args)
         "Compute the 128-band mel spectrogram (n_fft 2048, hop 512, 22050 Hz) of an audio file.\n"
         "The PNG shows dB (80 dB range) in the magma colormap, low frequencies at the bottom;\n"
         "the CSV holds mel power, one row per band and one column per frame."));
-    parser.addOption({QStringLiteral("png"), QStringLiteral("Write the picture to OUT.png."), QStringLiteral("OUT.png")});
-    parser.addOption({QStringLiteral("csv"), QStringLiteral("Write mel power to OUT.csv."), QStringLiteral("OUT.csv")});
+    parser.addOption({QStringLiteral("png"), QStringLiteral("Write the picture to OUT.png (- for standard output)."),
+                      QStringLiteral("OUT.png")});
+    parser.addOption({QStringLiteral("csv"), QStringLiteral("Write mel power to OUT.csv (- for standard output)."),
+                      QStringLiteral("OUT.csv")});
+    parser.addOption({QStringLiteral("force"), QStringLiteral("Replace existing output files.")});
     parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("An audio file."), QStringLiteral("FILE"));
     if (!parseOrReport(parser, args))
         return kBadInput;
@@ -58,11 +63,20 @@ int runMelspec(const QStringList& args)
         return kBadInput;
     }
 
+    // Every output is checked before any work: never onto the input, never over a file unasked.
+    const bool force = parser.isSet(QStringLiteral("force"));
+    requireDistinctOutputs({{QStringLiteral("--png"), png}, {QStringLiteral("--csv"), csv}});
+    std::optional<OutputTarget> pngOut, csvOut;
+    if (!png.isEmpty())
+        pngOut = OutputTarget::check(png, force, files);
+    if (!csv.isEmpty())
+        csvOut = OutputTarget::check(csv, force, files);
+
     const DecodedAudio audio = decodeAudio(files.front());
     const MelSpectrogram melspec;
     if (long(audio.samples.size()) < melspec.params().stft.nFft) {
-        printError(QStringLiteral("%1 holds %2 samples; a mel spectrogram needs at least one %3-sample frame.")
-                       .arg(QFileInfo(files.front()).fileName()).arg(audio.samples.size()).arg(melspec.params().stft.nFft));
+        printError(QStringLiteral("%1: holds %2 samples; a mel spectrogram needs at least one %3-sample frame.")
+                       .arg(shownPath(files.front())).arg(audio.samples.size()).arg(melspec.params().stft.nFft));
         return kBadInput;
     }
     const Spectrogram mel = melspec.compute(audio.samples.data(), long(audio.samples.size()));
@@ -74,10 +88,10 @@ int runMelspec(const QStringList& args)
     }
     if (!csv.isEmpty())
         csvBytes = toCsv(mel);
-    if (!png.isEmpty())
-        writeFileAtomically(png, pngBytes);
-    if (!csv.isEmpty())
-        writeFileAtomically(csv, csvBytes);
+    if (pngOut)
+        pngOut->write(pngBytes);
+    if (csvOut)
+        csvOut->write(csvBytes);
     return kOk;
 }
 

@@ -10,13 +10,14 @@
 #include "classify/GenreClassifier.h"
 #include "classify/Training.h"
 #include "common/Error.h"
-#include "common/PngFile.h"
+#include "common/OutputFile.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 
 #include <cmath>
+#include <optional>
 
 namespace genrescope::cli {
 
@@ -66,7 +67,7 @@ int runTrain(const QStringList& args)
         {QStringLiteral("input-noise"), QStringLiteral("Gaussian noise (in standard deviations) added to training inputs."), QStringLiteral("S"), QStringLiteral("0")},
         {QStringLiteral("seed"), QStringLiteral("Seed for the split, weights and shuffling (default 1)."), QStringLiteral("N"), QStringLiteral("1")},
         {QStringLiteral("log"), QStringLiteral("Also write a JSON log of the run."), QStringLiteral("FILE")},
-        {QStringLiteral("force"), QStringLiteral("Replace an existing --out file.")},
+        {QStringLiteral("force"), QStringLiteral("Replace existing --out and --log files.")},
         {QStringLiteral("out"), QStringLiteral("Where to save the model."), QStringLiteral("FILE")},
     };
     parser.addOptions(options);
@@ -79,8 +80,7 @@ int runTrain(const QStringList& args)
     if (!parser.isSet(QStringLiteral("data")) || !parser.isSet(QStringLiteral("out")))
         return usage(QStringLiteral("--data and --out are required (see 'genrescope-cli train --help')."));
     const QString outPath = parser.value(QStringLiteral("out"));
-    if (QFileInfo::exists(outPath) && !parser.isSet(QStringLiteral("force")))
-        return usage(QStringLiteral("%1 already exists; pass --force to replace it.").arg(outPath));
+    const QString logPath = parser.value(QStringLiteral("log"));
 
     classify::TrainingRequest request;
     request.dataPath = parser.value(QStringLiteral("data"));
@@ -90,26 +90,39 @@ int runTrain(const QStringList& args)
     request.logFeatures = parser.isSet(QStringLiteral("log-features"));
     if (parser.isSet(QStringLiteral("ignore-features")))
         request.ignoredFeatures = parser.value(QStringLiteral("ignore-features")).split(QLatin1Char(','), Qt::SkipEmptyParts);
-    bool ok1, ok2, ok3, ok4, ok5, ok6, ok7;
-    request.config.optimizer.learningRate = parser.value(QStringLiteral("lr")).toDouble(&ok1);
-    request.config.batch = parser.value(QStringLiteral("batch")).toInt(&ok2);
-    request.config.epochs = parser.value(QStringLiteral("epochs")).toInt(&ok3);
-    request.config.optimizer.momentum = parser.value(QStringLiteral("momentum")).toDouble(&ok4);
-    request.config.optimizer.weightDecay = parser.value(QStringLiteral("weight-decay")).toDouble(&ok5);
-    request.config.patience = parser.value(QStringLiteral("patience")).toInt(&ok6);
-    request.config.seed = parser.value(QStringLiteral("seed")).toUInt(&ok7);
+    const QString command = QStringLiteral("train");
+    const auto lr = numberOption(parser, command, QStringLiteral("lr"), 1e-9, 100.0);
+    const auto batch = numberOption(parser, command, QStringLiteral("batch"), 1, 1e6, true);
+    const auto epochs = numberOption(parser, command, QStringLiteral("epochs"), 1, 100000, true);
+    const auto momentum = numberOption(parser, command, QStringLiteral("momentum"), 0, 0.999);
+    const auto weightDecay = numberOption(parser, command, QStringLiteral("weight-decay"), 0, 1);
+    const auto patience = numberOption(parser, command, QStringLiteral("patience"), 0, 100000, true);
+    const auto seed = numberOption(parser, command, QStringLiteral("seed"), 0, 4294967295.0, true);
+    const auto crop = numberOption(parser, command, QStringLiteral("crop"), 0, 8192, true);
+    const auto cropViews = numberOption(parser, command, QStringLiteral("crop-views"), 1, 64, true);
+    const auto inputNoise = numberOption(parser, command, QStringLiteral("input-noise"), 0, 100);
+    if (!lr || !batch || !epochs || !momentum || !weightDecay || !patience || !seed || !crop || !cropViews || !inputNoise)
+        return kBadInput;
+    request.config.optimizer.learningRate = *lr;
+    request.config.batch = int(*batch);
+    request.config.epochs = int(*epochs);
+    request.config.optimizer.momentum = *momentum;
+    request.config.optimizer.weightDecay = *weightDecay;
+    request.config.patience = int(*patience);
+    request.config.seed = unsigned(*seed);
     request.config.optimizer.kind = ml::OptimizerConfig::parseKind(parser.value(QStringLiteral("optimizer")));
-    bool ok8, ok9, ok10;
-    request.config.crop.columns = parser.value(QStringLiteral("crop")).toInt(&ok8);
-    request.config.crop.views = parser.value(QStringLiteral("crop-views")).toInt(&ok9);
-    request.config.inputNoise = parser.value(QStringLiteral("input-noise")).toFloat(&ok10);
-    if (!(ok8 && ok9 && ok10) || request.config.crop.columns < 0 || request.config.crop.views < 1 ||
-        request.config.crop.views > 64 || !(request.config.inputNoise >= 0))
-        return usage(QStringLiteral("--crop, --crop-views and --input-noise take non-negative numbers (views 1-64)."));
-    if (!(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) || request.config.batch < 1 || request.config.epochs < 1 ||
-        request.config.epochs > 100000 || !(request.config.optimizer.learningRate > 0) ||
-        request.config.optimizer.momentum < 0 || request.config.optimizer.weightDecay < 0 || request.config.patience < 0)
-        return usage(QStringLiteral("numeric options must be positive numbers (--lr, --batch, --epochs, ...)."));
+    request.config.crop.columns = int(*crop);
+    request.config.crop.views = int(*cropViews);
+    request.config.inputNoise = float(*inputNoise);
+
+    // Both outputs are checked before training: a long run must not end in an unwritable path,
+    // and neither may replace the data, the other output or a user's file unasked.
+    const bool force = parser.isSet(QStringLiteral("force"));
+    requireDistinctOutputs({{QStringLiteral("--out"), outPath}, {QStringLiteral("--log"), logPath}});
+    const OutputTarget modelOut = OutputTarget::check(outPath, force, {request.dataPath});
+    std::optional<OutputTarget> logOut;
+    if (parser.isSet(QStringLiteral("log")))
+        logOut = OutputTarget::check(logPath, force, {request.dataPath});
 
     ml::TrainCallbacks callbacks;
     callbacks.onEpoch = [](const ml::EpochStats& e) {
@@ -129,13 +142,16 @@ int runTrain(const QStringList& args)
     printScores("valid", outcome.valid);
     printScores("test", outcome.test);
 
-    if (parser.isSet(QStringLiteral("log")))
-        writeFileAtomically(parser.value(QStringLiteral("log")), QJsonDocument(outcome.log).toJson(QJsonDocument::Indented));
+    if (logOut)
+        logOut->write(QJsonDocument(outcome.log).toJson(QJsonDocument::Indented));
     if (outcome.result.diverged && outcome.result.bestEpoch == 0) {
         printError(QStringLiteral("train: %1 No model was saved.").arg(outcome.result.message));
         return kBadInput;
     }
-    ml::saveModel(outcome.model, outPath, true);
+    if (modelOut.isStream())
+        modelOut.write(ml::serializeModel(outcome.model));
+    else
+        ml::saveModel(outcome.model, outPath, force);
     out() << "saved " << outPath << Qt::endl;
     if (outcome.result.diverged) {
         printError(QStringLiteral("train: %1").arg(outcome.result.message));
@@ -177,8 +193,30 @@ int evaluateEnsemble(const QCommandLineParser& parser)
         return kBadInput;
     }
     const auto valueOr = [&](const QString& option) { return parser.isSet(option) ? parser.value(option) : option; };
-    const auto mlp = modelByName(valueOr(QStringLiteral("mlp")));
-    const auto cnn = modelByName(valueOr(QStringLiteral("cnn")));
+    const QString mlpName = valueOr(QStringLiteral("mlp")), cnnName = valueOr(QStringLiteral("cnn"));
+    const auto mlp = modelByName(mlpName);
+    const auto cnn = modelByName(cnnName);
+    const auto shownModel = [](const QString& name) {
+        return name == QLatin1String("mlp") || name == QLatin1String("cnn") ? QStringLiteral("the built-in %1").arg(name)
+                                                                            : shownPath(name);
+    };
+    if (mlp->inputKind != QLatin1String("features")) {
+        printError(QStringLiteral("evaluate: --mlp %1 takes %2 input; the ensemble needs a features model there.")
+                       .arg(shownModel(mlpName), mlp->inputKind));
+        return kBadInput;
+    }
+    if (cnn->inputKind != QLatin1String("image")) {
+        printError(QStringLiteral("evaluate: --cnn %1 takes %2 input; the ensemble needs an image model there.")
+                       .arg(shownModel(cnnName), cnn->inputKind));
+        return kBadInput;
+    }
+    if (mlp->classes != cnn->classes) {
+        printError(QStringLiteral("evaluate: %1 knows %2 genres (%3) but %4 knows %5 (%6); an ensemble needs the same "
+                                  "genres in both.")
+                       .arg(shownModel(mlpName)).arg(mlp->classes.size()).arg(listSummary(mlp->classes))
+                       .arg(shownModel(cnnName)).arg(cnn->classes.size()).arg(listSummary(cnn->classes)));
+        return kBadInput;
+    }
     double weight = classify::mlpWeightFor(parser.value(QStringLiteral("mlp")), parser.value(QStringLiteral("cnn")));
     if (parser.isSet(QStringLiteral("mlp-weight"))) {
         bool ok = false;

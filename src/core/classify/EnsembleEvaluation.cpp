@@ -60,9 +60,13 @@ JoinedPredictions predictJoined(const ml::Model& mlp, const ml::Model& cnn, data
                                 const QString& listFile)
 {
     if (mlp.inputKind != QLatin1String("features") || cnn.inputKind != QLatin1String("image"))
-        throw Error(ErrorCode::InvalidArgument, QStringLiteral("The ensemble needs a features model and an image model."));
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("the ensemble needs a features model and an image model."));
     if (mlp.classes != cnn.classes)
-        throw Error(ErrorCode::InvalidArgument, QStringLiteral("The two models know different genres."));
+        throw Error(ErrorCode::InvalidArgument,
+                    QStringLiteral("the two models know different genres: the features model %1 (%2), the image model "
+                                   "%3 (%4).")
+                        .arg(mlp.classes.size()).arg(listSummary(mlp.classes)).arg(cnn.classes.size())
+                        .arg(listSummary(cnn.classes)));
     if (features.kind != data::InputKind::Features || images.kind != data::InputKind::Image)
         throw Error(ErrorCode::InvalidArgument, QStringLiteral("The ensemble needs a features dataset and an image dataset."));
     features.remapClasses(mlp.classes);

@@ -119,8 +119,11 @@ GenreClassifier::GenreClassifier(std::shared_ptr<const ml::Model> mlp, std::shar
     if (cnn_ && cnn_->inputKind != QLatin1String("image"))
         throw Error(ErrorCode::InvalidArgument, QStringLiteral("The image model must take image input."));
     if (mlp_ && cnn_ && mlp_->classes != cnn_->classes)
-        throw Error(ErrorCode::InvalidArgument, QStringLiteral("The two models know different genres (%1 vs %2).")
-                                                    .arg(mlp_->classes.join(QLatin1Char(',')), cnn_->classes.join(QLatin1Char(','))));
+        throw Error(ErrorCode::InvalidArgument,
+                    QStringLiteral("the two models know different genres: the features model %1 (%2), the image model "
+                                   "%3 (%4). Use models trained on the same genres, or one model alone.")
+                        .arg(mlp_->classes.size()).arg(listSummary(mlp_->classes)).arg(cnn_->classes.size())
+                        .arg(listSummary(cnn_->classes)));
     if (!(mlpWeight_ >= 0.0 && mlpWeight_ <= 1.0))
         throw Error(ErrorCode::InvalidArgument, QStringLiteral("The ensemble weight must lie between 0 and 1."));
     if (!mlp_)

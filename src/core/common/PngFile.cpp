@@ -2,7 +2,6 @@
 
 #include "common/Error.h"
 
-#include <QSaveFile>
 
 #include <png.h>
 
@@ -123,13 +122,6 @@ QByteArray encodePng(const ArgbImage& image)
     if (!ok)
         throw Error(ErrorCode::WriteFailed, QStringLiteral("PNG encoding failed."));
     return bytes;
-}
-
-void writeFileAtomically(const QString& path, const QByteArray& bytes)
-{
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-        throw Error(ErrorCode::WriteFailed, QStringLiteral("Cannot write %1: %2").arg(path, file.errorString()));
 }
 
 } // namespace genrescope

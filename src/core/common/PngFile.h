@@ -15,7 +15,4 @@ QByteArray encodePng(const ArgbImage& image);
 /// naming `source` for damaged or non-PNG data, or absurd dimensions.
 ArgbImage decodePng(const QByteArray& bytes, const QString& source);
 
-/// Writes bytes to path atomically (QSaveFile). Throws Error(WriteFailed).
-void writeFileAtomically(const QString& path, const QByteArray& bytes);
-
 } // namespace genrescope

@@ -1,7 +1,7 @@
 #include "ml/ModelFile.h"
 
 #include "common/Error.h"
-#include "common/PngFile.h"
+#include "common/OutputFile.h"
 
 #include <QCryptographicHash>
 #include <QFile>
@@ -223,10 +223,7 @@ void saveModel(const Model& model, const QString& path, bool overwrite)
             if (!std::isfinite(v))
                 throw Error(ErrorCode::InvalidArgument,
                             QStringLiteral("Refusing to save a model with non-finite weights (%1).").arg(name));
-    if (!overwrite && QFileInfo::exists(path))
-        throw Error(ErrorCode::WriteFailed,
-                    QStringLiteral("%1 already exists; choose another name or allow overwriting.").arg(path));
-    writeFileAtomically(path, serializeModel(model));
+    writeFileAtomically(path, serializeModel(model), overwrite);
 }
 
 Model loadModel(const QString& path)

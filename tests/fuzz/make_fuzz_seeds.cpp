@@ -84,12 +84,42 @@ int main(int argc, char** argv)
         {7, SF_FORMAT_CAF | SF_FORMAT_ALAC_16, 44100},
     };
     int n = 0;
+    QList<QByteArray> made;
     for (const auto& a : audio) {
         const QByteArray bytes = encodedAudio(a.format, a.rate, out.filePath(QStringLiteral("scratch")));
+        made << bytes;
         if (!bytes.isEmpty())
             save(out.filePath(QStringLiteral("audio_decoder/seed%1").arg(n++)), QByteArray(1, char(a.extension)) + bytes);
     }
     out.remove(QStringLiteral("scratch"));
+    // The decoder's other paths: what streamed writes, concatenation and other codecs leave.
+    const QByteArray& wav = made[0];
+    const QByteArray& vorbis = made[3];
+    const QByteArray& opus = made[4];
+    const QByteArray& mp3 = made[5];
+    QList<QByteArray> variants;
+    QByteArray openWav = wav;  // data size left open (0xFFFFFFFF), as ffmpeg writes to a pipe
+    if (const qsizetype data = openWav.indexOf("data"); data > 0) {
+        openWav.replace(4, 4, QByteArray(4, '\xFF'));
+        openWav.replace(data + 4, 4, QByteArray(4, '\xFF'));
+        variants << openWav;
+    }
+    QByteArray noXing = mp3;  // an MP3 whose first frame no longer states the length
+    for (const char* tag : {"Xing", "Info"})
+        if (const qsizetype at = noXing.indexOf(tag); at > 0)
+            noXing.replace(at, 4, QByteArray(4, '\0'));
+    variants << noXing << mp3 + mp3 << vorbis + vorbis << opus + opus;
+    // MP3 in WAV: MPEGLAYER3WAVEFORMAT (tag 0x55, 2 channels, 44100 Hz), data size left open.
+    const QByteArray mp3Format = QByteArray::fromHex("1e000000" "5500" "0200" "44ac0000" "803e0000" "0100" "0000"
+                                                     "0c00" "0100" "02000000" "a101" "0100" "7105");
+    const QByteArray mp3InWav = "RIFF" + QByteArray(4, '\xFF') + "WAVEfmt " + mp3Format + "data" + QByteArray(4, '\xFF') + mp3;
+    variants << mp3InWav;
+    QByteArray acm = mp3InWav;  // a codec in WAV we do not decode (Vorbis ACM)
+    acm[20] = 0x4f;
+    acm[21] = 0x67;
+    variants << acm;
+    for (const QByteArray& v : variants)
+        save(out.filePath(QStringLiteral("audio_decoder/seed%1").arg(n++)), QByteArray(1, char(n % 8)) + v);
 
     std::vector<FeatureRow> rows(4);
     for (size_t i = 0; i < rows.size(); ++i) {

@@ -236,7 +236,9 @@ void MainWindow::refreshSelected()
                               .arg(src.sampleRate)
                               .arg(src.channels == 1 ? tr("mono") : src.channels == 2 ? tr("stereo")
                                                                      : tr("%1 channels").arg(src.channels))
-                              .arg(clock(src.durationSeconds()));
+                              .arg(clock(song->audio.durationSeconds()));
+        if (!src.note.isEmpty())
+            details += tr(" · <i>note: %1</i>").arg(src.note.toHtmlEscaped());
         if (song->tempo > 0)
             details += tr(" · %1 BPM (%2 beats)").arg(song->tempo, 0, 'f', 1).arg(song->beatTimes.size());
         details += src.sampleRate == song->audio.sampleRate && src.channels == 1

@@ -182,6 +182,8 @@ int runClassify(const QStringList& args)
                                   {"seconds", p.seconds}, {"unusual", p.unusual}};
                 if (p.unusual)
                     entry.insert("unusualReason", p.unusualReason);
+                if (!p.decodingNote.isEmpty())
+                    entry.insert("note", p.decodingNote);
                 if (std::isfinite(p.distance))
                     entry.insert("distance", p.distance);
                 QJsonArray windows;
@@ -199,6 +201,8 @@ int runClassify(const QStringList& args)
               << Qt::endl;
         if (p.unusual)
             out() << "  UNUSUAL: " << p.unusualReason << Qt::endl;
+        if (!p.decodingNote.isEmpty())
+            out() << "  note: " << p.decodingNote << Qt::endl;
         for (const Output& o : outputs) {
             const std::vector<float>& prob = pick(p, o.slot);
             const auto [top, topP] = classify::topClass(prob);

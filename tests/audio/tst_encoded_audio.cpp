@@ -227,6 +227,20 @@ private slots:
         QVERIFY2(r.out.contains(QStringLiteral("%1 s").arg(kSeconds, 0, 'f', 3)), qPrintable(r.out));
     }
 
+    void classifyShowsTheNote()
+    {
+        // Made by decodesToTheRealLength's data: the last granule promises 0.13 s more than the audio.
+        const QString ogg = path(QStringLiteral("granule-past-end.ogg"));
+        if (!QFile::exists(ogg))
+            QSKIP("encoders missing; ./scripts/test installs them");
+        const testcli::Run r = testcli::cli({QStringLiteral("classify"), QStringLiteral("--json"), QStringLiteral("--model"),
+                                             QStringLiteral("mlp"), ogg});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).array().first().toObject();
+        QVERIFY2(o.value("note").toString().contains(QStringLiteral("0.13 s before the header")), qPrintable(r.out));
+        QVERIFY2(std::abs(o.value("seconds").toDouble() - kSeconds) < 0.1, qPrintable(r.out));
+    }
+
 private:
     static constexpr double kSeconds = 12.0;
 

@@ -357,8 +357,11 @@ SongPrediction GenreClassifier::classifyFile(const QString& path, DecodedAudio* 
     }
     control.report(1.0);
     SongPrediction song = songFrom(std::move(predictions), levels);
-    if (keep)
+    song.decodingNote = decoder.info().note;
+    if (keep) {
+        keep->source = decoder.info();  // now with the decoded length and any note
         keep->samples = std::move(buffer);
+    }
     return song;
 }
 

@@ -46,6 +46,7 @@ struct SongPrediction {
     double distanceThreshold = 0;              // above it the song is unusual (NaN when unknown)
     bool unusual = false;                      // out of distribution: the genre means little
     QString unusualReason;                     // for people, when unusual
+    QString decodingNote;                      // what decoding found (a short tail, a chain, ...), or empty
 };
 
 /// The top class of a probability vector and its probability (-1 for an empty vector).

@@ -2,6 +2,9 @@
 
 #include "ConfusionMatrixView.h"
 
+#include "common/Error.h"
+#include "common/OutputFile.h"
+
 #include <QAbstractItemModel>
 #include <QAbstractItemView>
 #include <QBuffer>
@@ -10,18 +13,20 @@
 #include <QFileInfo>
 #include <QMenu>
 #include <QPainter>
-#include <QSaveFile>
 #include <QSvgGenerator>
 
 namespace genrescope::app {
 
 namespace {
 
+/// The save dialog has asked before replacing a file. Returns the error, or empty.
 QString writeAtomically(const QString& path, const QByteArray& bytes)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-        return QObject::tr("Cannot write %1: %2").arg(path, file.errorString());
+    try {
+        writeFileAtomically(path, bytes, true);
+    } catch (const Error& e) {
+        return e.message();
+    }
     return {};
 }
 

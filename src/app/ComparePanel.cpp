@@ -1,6 +1,7 @@
 #include "ComparePanel.h"
 
 #include "ChartAxes.h"
+#include "WorkerPools.h"
 
 #include "ConfusionMatrixView.h"
 #include "WorkerError.h"
@@ -133,7 +134,7 @@ void ComparePanel::compare()
     const QString features = features_->text().trimmed(), images = images_->text().trimmed(), list = list_->text().trimmed();
     watcher_ = new QFutureWatcher<std::shared_ptr<classify::JoinedPredictions>>(this);
     connect(watcher_, &QFutureWatcherBase::finished, this, &ComparePanel::finished);
-    watcher_->setFuture(QtConcurrent::run([=] {
+    watcher_->setFuture(QtConcurrent::run(pools::training(), [=] {
         const auto mlp = classify::loadModelOrEmbedded(mlpPath, QLatin1String(classify::kDefaultMlpName));
         const auto cnn = classify::loadModelOrEmbedded(cnnPath, QLatin1String(classify::kDefaultCnnName));
         if (!mlp || !cnn)

@@ -7,6 +7,7 @@
 #include "audio/AudioDecoder.h"
 #include "dsp/Colormap.h"
 #include "dsp/MelSpectrogram.h"
+#include "WorkerPools.h"
 
 #include <QAudioDevice>
 #include <QAudioSource>
@@ -218,7 +219,7 @@ void LivePanel::tick()
             imaging_->deleteLater();
             imaging_ = nullptr;
         });
-        imaging_->setFuture(QtConcurrent::run([recent] {
+        imaging_->setFuture(QtConcurrent::run(pools::live(), [recent] {
             static const MelSpectrogram mel;
             const Spectrogram db = powerToDb(mel.compute(recent.data(), long(recent.size())), {});
             const ArgbImage argb = renderMagma(db, -80.0f, 0.0f);
@@ -247,7 +248,7 @@ void LivePanel::tick()
         classifying_->deleteLater();
         classifying_ = nullptr;
     });
-    classifying_->setFuture(QtConcurrent::run([classifier, window = buffer_] {
+    classifying_->setFuture(QtConcurrent::run(pools::live(), [classifier, window = buffer_] {
         return std::make_shared<classify::SongPrediction>(classifier->classify(window));
     }));
 }

@@ -1,6 +1,7 @@
 #include "SongLibraryModel.h"
 
 #include "common/Error.h"
+#include "WorkerPools.h"
 
 #include <QApplication>
 #include <QFileInfo>
@@ -181,7 +182,7 @@ void SongLibraryModel::start(int row)
 
     const QString path = e.path;
     auto cancel = e.cancel;
-    QFuture<SongAnalysisPtr> future = QtConcurrent::run([path, cancel](QPromise<SongAnalysisPtr>& promise) {
+    QFuture<SongAnalysisPtr> future = QtConcurrent::run(pools::analysis(), [path, cancel](QPromise<SongAnalysisPtr>& promise) {
         promise.setProgressRange(0, 1000);
         TaskControl control{[&promise](double f) { promise.setProgressValue(int(f * 1000)); }, cancel.get()};
         try {

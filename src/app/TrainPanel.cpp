@@ -7,6 +7,7 @@
 #include "audio/AudioFormats.h"
 #include "common/Error.h"
 #include "data/Dataset.h"
+#include "WorkerPools.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -356,7 +357,7 @@ void TrainPanel::detectData()
     detecting_ = watcher;
     connect(watcher, &QFutureWatcherBase::finished, this, &TrainPanel::applyDataSummary);
     connect(watcher, &QFutureWatcherBase::finished, watcher, &QObject::deleteLater);
-    watcher->setFuture(QtConcurrent::run(&TrainPanel::summariseData, path));
+    watcher->setFuture(QtConcurrent::run(pools::training(), &TrainPanel::summariseData, path));
 }
 
 void TrainPanel::applyDataSummary()
@@ -434,7 +435,7 @@ void TrainPanel::start()
     const int epochs = r.config.epochs;
     watcher_ = new QFutureWatcher<std::shared_ptr<classify::TrainingOutcome>>(this);
     connect(watcher_, &QFutureWatcherBase::finished, this, &TrainPanel::finished);
-    watcher_->setFuture(QtConcurrent::run([r, cancel, self, epochs] {
+    watcher_->setFuture(QtConcurrent::run(pools::training(), [r, cancel, self, epochs] {
         ml::TrainCallbacks callbacks;
         callbacks.cancel = cancel.get();
         auto lastReport = std::make_shared<QElapsedTimer>();

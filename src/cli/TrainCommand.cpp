@@ -139,13 +139,16 @@ int runTrain(const QStringList& args)
     for (const QString& note : outcome.split.notes)
         out() << "note: " << note << Qt::endl;
     out() << outcome.result.message << Qt::endl;
-    printScores("valid", outcome.valid);
-    printScores("test", outcome.test);
+    const bool nothingKept = outcome.result.diverged && outcome.result.bestEpoch == 0;
+    if (!nothingKept) {  // an untrained network's scores mean nothing
+        printScores("valid", outcome.valid);
+        printScores("test", outcome.test);
+    }
 
     if (logOut)
         logOut->write(QJsonDocument(outcome.log).toJson(QJsonDocument::Indented));
-    if (outcome.result.diverged && outcome.result.bestEpoch == 0) {
-        printError(QStringLiteral("train: %1 No model was saved.").arg(outcome.result.message));
+    if (nothingKept) {
+        printError(QStringLiteral("train: %1").arg(outcome.result.message));
         return kBadInput;
     }
     if (modelOut.isStream())

@@ -39,6 +39,38 @@ QByteArray csvWith(const QStringList& labels)
     return csv;
 }
 
+/// Every cell of a CSV in double quotes, as spreadsheets export.
+QByteArray allQuoted(const QByteArray& csv)
+{
+    QByteArray out;
+    for (const QByteArray& line : csv.split('\n')) {
+        if (line.isEmpty())
+            continue;
+        QList<QByteArray> cells = line.split(',');
+        for (QByteArray& c : cells)
+            c = '"' + c + '"';
+        out += cells.join(',') + "\r\n";
+    }
+    return out;
+}
+
+/// The message of the Error loading a features CSV throws ("" when it loads).
+QString loadError(const QString& path)
+{
+    try {
+        loadFeaturesCsv(path);
+    } catch (const Error& e) {
+        return e.message();
+    }
+    return {};
+}
+
+bool sameData(const Dataset& a, const Dataset& b)
+{
+    return a.inputs.data == b.inputs.data && a.names == b.names && a.songIds == b.songIds && a.labels == b.labels &&
+           a.classes == b.classes;
+}
+
 QByteArray readAll(const QString& path)
 {
     QFile f(path);
@@ -66,6 +98,119 @@ private Q_SLOTS:
         QCOMPARE(d.labels, std::vector<int>({2, 1, 2, 0}));
         QCOMPARE(d.songIds[0], QStringLiteral("rock.00000"));
         QCOMPARE(d.inputs.sample(1)[3], 3.1f);
+    }
+
+    void quotedAndOldMacCsvsLoadAsThePlainOne()
+    {
+        const QByteArray plain = csvWith({"rock", "jazz", "rock", "blues"});
+        const QString plainPath = tmp_.filePath(QStringLiteral("plain.csv"));
+        testaudio::writeBytes(plainPath, plain);
+        const Dataset expected = loadFeaturesCsv(plainPath);
+        const QList<std::pair<const char*, QByteArray>> variants{
+            {"all-quoted.csv", allQuoted(plain)},
+            {"bom-quoted.csv", "\xEF\xBB\xBF" + allQuoted(plain)},  // Excel's "CSV UTF-8"
+            {"cr-only.csv", QByteArray(plain).replace('\n', '\r')},
+            {"cr-only-quoted.csv", allQuoted(plain).replace("\r\n", "\r")},
+            {"crlf.csv", QByteArray(plain).replace("\n", "\r\n")},
+        };
+        for (const auto& [name, bytes] : variants) {
+            const QString path = tmp_.filePath(QLatin1String(name));
+            testaudio::writeBytes(path, bytes);
+            QVERIFY2(loadError(path).isEmpty(), qPrintable(loadError(path)));
+            QVERIFY2(sameData(loadFeaturesCsv(path), expected), name);
+        }
+    }
+
+    void quotedCellsHoldCommasQuotesAndLineBreaks()
+    {
+        QByteArray csv = csvWith({"rock", "jazz", "rock"});
+        csv.replace("rock.00000.wav", "\"rock, live \"\"take 2\"\".00000.wav\"");
+        csv.replace(",jazz\n", ",\"jazz\"\n");
+        csv.replace("rock.00002.wav", "\"two\nlines.00002.wav\"");
+        const QString path = tmp_.filePath(QStringLiteral("quoted.csv"));
+        testaudio::writeBytes(path, csv);
+        const Dataset d = loadFeaturesCsv(path);
+        QCOMPARE(d.size(), 3);
+        QCOMPARE(d.names, QStringList({"rock, live \"take 2\".00000.wav", "jazz.00001.wav", "two\nlines.00002.wav"}));
+        QCOMPARE(d.classes, QStringList({"jazz", "rock"}));
+        QCOMPARE(d.inputs.sample(2)[kFeatureCount - 1], float(0.2 + kFeatureCount - 1));
+
+        // The writer quotes such names, so they read back.
+        FeatureRow row;
+        row.filename = QStringLiteral("a, \"b\"\n.00001.wav");
+        row.label = QStringLiteral("jazz");
+        QCOMPARE(kagglecsv::parse(kagglecsv::write({row}), QStringLiteral("mem")).front().filename, row.filename);
+
+        // Line numbers count the line break inside the quotes: the row after it is on line 6.
+        csv += "blues.00003.wav,100,abc" + QByteArray(",1").repeated(kFeatureCount - 1) + ",blues\n";
+        testaudio::writeBytes(path, csv);
+        const QString message = loadError(path);
+        QVERIFY2(message.startsWith(path + QStringLiteral(": line 6: chroma_stft_mean is \"abc\"")), qPrintable(message));
+
+        // A quote that never closes, or text after a closing quote, is named with its line.
+        testaudio::writeBytes(path, csvWith({"rock", "jazz"}).replace("jazz.00001.wav", "\"jazz.00001.wav"));
+        QVERIFY2(loadError(path).contains(QStringLiteral("line 3: a quoted cell starts here but never ends")),
+                 qPrintable(loadError(path)));
+        testaudio::writeBytes(path, csvWith({"rock", "jazz"}).replace(",jazz\n", ",\"jazz\"z\n"));
+        QVERIFY2(loadError(path).contains(QStringLiteral("line 3: text follows the closing quote of \"jazz\"")),
+                 qPrintable(loadError(path)));
+    }
+
+    void nulByteIsNamed()
+    {
+        QByteArray csv = csvWith({"rock", "jazz", "rock"});
+        csv.insert(csv.indexOf("jazz.00001"), '\0');
+        const QString path = tmp_.filePath(QStringLiteral("nul.csv"));
+        testaudio::writeBytes(path, csv);
+        QCOMPARE(loadError(path), path + QStringLiteral(": line 3 holds a NUL byte; this is not a text CSV file."));
+    }
+
+    void longGarbageGivesAShortMessage_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QString>("phrase");
+        const QByteArray good = csvWith({"rock", "jazz", "rock"});
+        const QByteArray garbage = QByteArray("x\x1b[31m ").repeated(40000);  // 360 kB, with terminal escapes
+        const QByteArray header = kagglecsv::header().toUtf8();
+        QTest::newRow("garbage header") << garbage + "\n" + good << "missing columns filename";
+        QTest::newRow("garbage extra column") << QByteArray(good).replace(",label", ",label," + garbage) << "unexpected column";
+        QTest::newRow("garbage cell") << QByteArray(good).replace(",100,0,", ",100," + garbage + ",") << "not a finite number";
+        QTest::newRow("garbage length") << QByteArray(good).replace(",100,0,", "," + garbage + ",0,") << "not a sample count";
+        QTest::newRow("garbage row") << good + garbage + "\n" << "cells where the header has";
+        QTest::newRow("unclosed quote") << QByteArray(good).replace("jazz.00001.wav", "\"jazz" + garbage) << "never ends";
+        QTest::newRow("garbage after quote") << QByteArray(good).replace("jazz.00001.wav", "\"jazz\"" + garbage)
+                                             << "text follows the closing quote";
+        QTest::newRow("CR-only with extra columns")
+            << QByteArray(header + "," + garbage.left(500) + "," + garbage.left(300) + "\n" + good.mid(header.size() + 1)).replace('\n', '\r')
+            << "unexpected columns";
+        QByteArray manyColumns = header;
+        for (int i = 0; i < 5000; ++i)
+            manyColumns += ",extra" + QByteArray::number(i);
+        QTest::newRow("thousands of unknown columns") << manyColumns + "\n" << "5000 in all";
+    }
+
+    void longGarbageGivesAShortMessage()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(QString, phrase);
+        const QString path = tmp_.filePath(QStringLiteral("garbage.csv"));
+        testaudio::writeBytes(path, content);
+        const QString message = loadError(path);
+        QVERIFY2(message.startsWith(path + QStringLiteral(": ")), qPrintable(message));
+        QVERIFY2(message.contains(phrase), qPrintable(message));
+        QVERIFY2(message.size() < 400, qPrintable(QStringLiteral("%1 characters: %2").arg(message.size()).arg(message.left(1000))));
+        QVERIFY2(!message.contains(QLatin1Char('\n')) && !message.contains(QLatin1Char('\x1b')), qPrintable(message));
+    }
+
+    void extremeValuesAreBlamedOnTheData()
+    {
+        // 1e300 is a finite double but no float: it would reach training as infinity.
+        const QString path = tmp_.filePath(QStringLiteral("huge.csv"));
+        testaudio::writeBytes(path, csvWith({"rock", "jazz", "rock"}).replace(",1.2,", ",1e300,"));
+        const QString message = loadError(path);
+        QVERIFY2(message.startsWith(path + QStringLiteral(": the data holds extreme values, e.g. column")), qPrintable(message));
+        QVERIFY2(message.contains(QStringLiteral("= 1e+300 in row 3 (rock.00002.wav)")), qPrintable(message));
+        QVERIFY2(message.contains(QStringLiteral("Check the CSV")), qPrintable(message));
     }
 
     void oneClassIsRefused()

@@ -5,13 +5,19 @@
 #include "TestAudio.h"
 
 #include "classify/Training.h"
+#include "common/Error.h"
+#include "features/FeatureVector.h"
 #include "ml/Metrics.h"
 #include "ml/Trainer.h"
 
+#include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QtConcurrent>
 
+#include <functional>
 #include <random>
 #include <thread>
 
@@ -44,6 +50,34 @@ TrainConfig config(int epochs, double lr = 0.01)
     c.optimizer.learningRate = lr;
     c.seed = 5;
     return c;
+}
+
+/// Replaces one feature's column in a features CSV written by writeSeparableFeaturesCsv:
+/// `value(row)` gives the new cell of data row `row` (0-based).
+void setColumn(const QString& path, const QString& feature, const std::function<QByteArray(int)>& value)
+{
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QList<QByteArray> lines = f.readAll().split('\n');
+    f.close();
+    const int column = 2 + featureIndex(feature);
+    for (int i = 1; i < lines.size(); ++i) {
+        if (lines[i].trimmed().isEmpty())
+            continue;
+        QList<QByteArray> cells = lines[i].split(',');
+        cells[column] = value(i - 1);
+        lines[i] = cells.join(',');
+    }
+    testaudio::writeBytes(path, lines.join('\n'));
+}
+
+classify::TrainingRequest separableRequest(const QString& csv, double lr, int epochs)
+{
+    classify::TrainingRequest request;
+    request.dataPath = csv;
+    request.architecture = QStringLiteral("dense:32:relu");
+    request.config = config(epochs, lr);
+    return request;
 }
 
 } // namespace
@@ -166,6 +200,147 @@ private Q_SLOTS:
         QVERIFY(allFinite(net));
     }
 
+    void tooLargeALearningRateDiverges()
+    {
+        // `train --lr 10`: the loss reaches millions in epoch 1. That is divergence, not a model.
+        const QString csv = tmp_.filePath(QStringLiteral("separable.csv"));
+        testaudio::writeSeparableFeaturesCsv(csv, 300);
+        for (const double lr : {10.0, 1e30}) {
+            const classify::TrainingOutcome outcome = classify::runTraining(separableRequest(csv, lr, 10));
+            const TrainResult& r = outcome.result;
+            QVERIFY2(r.diverged, qPrintable(r.message));
+            QCOMPARE(r.bestEpoch, 0);
+            QVERIFY2(r.message.startsWith(QStringLiteral("Training diverged in epoch 1 (")), qPrintable(r.message));
+            QVERIFY2(r.message.contains(QStringLiteral("no model was kept")), qPrintable(r.message));
+            QVERIFY2(r.message.contains(QStringLiteral("smaller learning rate")), qPrintable(r.message));
+            QVERIFY2(!r.message.contains(QStringLiteral("epoch 0")), qPrintable(r.message));
+            QVERIFY(allFinite(*outcome.model.network));
+        }
+    }
+
+    void lossFarAboveTheFirstEpochsDiverges()
+    {
+        // A run that learns, then blows up: the last good epoch is kept and named.
+        Tensor x;
+        std::vector<int> y;
+        blobs(600, 8, 12, x, y);
+        Network net(QStringLiteral("dense:16:relu"), {8}, 3);
+        net.initialise(6);
+        int epochs = 0;
+        TrainCallbacks cb;
+        cb.onEpoch = [&](const EpochStats&) {
+            if (++epochs == 3)  // from now on, the output layer votes for a wrong class with huge weights
+                for (auto& [name, t] : net.state())
+                    if (name.startsWith(QStringLiteral("1.")))
+                        for (float& v : t->data)
+                            v *= -1e3f;
+        };
+        const TrainResult r = train(net, {&x, &y}, {}, config(10), cb);
+        QVERIFY2(r.diverged, qPrintable(r.message));
+        QCOMPARE(int(r.history.size()), 4);
+        QVERIFY2(r.message.startsWith(QStringLiteral("Training diverged in epoch 4 (the training loss")), qPrintable(r.message));
+        QVERIFY2(r.message.contains(QStringLiteral("the model from epoch 3 was kept")), qPrintable(r.message));
+        QCOMPARE(r.bestEpoch, 3);
+        QVERIFY(evaluate(net, {&x, &y}).first < 1.0);
+    }
+
+    void lossRisingAHundredfoldDiverges()
+    {
+        // Learnt in epoch 1, then the loss climbs a hundredfold (yet below ten times an even guess's).
+        Tensor x;
+        std::vector<int> y;
+        blobs(6000, 8, 15, x, y, 0.3f);
+        for (float& v : x.data)
+            v *= 4.0f;
+        Network net(QStringLiteral("dense:16:relu"), {8}, 3);
+        net.initialise(8);
+        TrainCallbacks cb;
+        int epochs = 0;
+        auto spoil = [&] {  // logits (12, 0, 0) for every input: a mean loss of about 8
+            for (auto& [name, t] : net.state())
+                if (name.startsWith(QStringLiteral("1.")))
+                    for (size_t i = 0; i < t->data.size(); ++i)
+                        t->data[i] = t->data.size() == 3 && i == 0 ? 12.0f : 0.0f;
+        };
+        cb.onEpoch = [&](const EpochStats&) {
+            if (++epochs == 2)
+                spoil();
+        };
+        cb.onBatch = [&](int epoch, int, int, double) {
+            if (epoch == 3)
+                spoil();
+        };
+        const TrainResult r = train(net, {&x, &y}, {}, config(10, 0.03), cb);
+        QVERIFY2(r.history.front().trainLoss < 0.05, qPrintable(QString::number(r.history.front().trainLoss)));
+        QVERIFY2(r.diverged, qPrintable(r.message));
+        QVERIFY2(r.message.startsWith(QStringLiteral("Training diverged in epoch 3 (the training loss rose to")), qPrintable(r.message));
+        QVERIFY2(r.message.contains(QStringLiteral("the model from epoch 2 was kept")), qPrintable(r.message));
+    }
+
+    void normalTrainingIsNotFlagged()
+    {
+        const QString csv = tmp_.filePath(QStringLiteral("separable.csv"));
+        testaudio::writeSeparableFeaturesCsv(csv, 300);
+        const classify::TrainingOutcome outcome = classify::runTraining(separableRequest(csv, 0.001, 20));
+        QVERIFY2(!outcome.result.diverged, qPrintable(outcome.result.message));
+        QVERIFY2(outcome.result.message.startsWith(QStringLiteral("Finished 20 epochs")), qPrintable(outcome.result.message));
+
+        // Overfitting a small noisy set drives the validation loss up, but is no divergence.
+        Tensor x, vx;
+        std::vector<int> y, vy;
+        blobs(60, 8, 13, x, y, 3.0f);
+        blobs(300, 8, 14, vx, vy, 3.0f);
+        Network net(QStringLiteral("dense:256:relu,dense:256:relu"), {8}, 3);
+        net.initialise(7);
+        const TrainResult r = train(net, {&x, &y}, {&vx, &vy}, config(400, 0.01));
+        QVERIFY2(!r.diverged, qPrintable(r.message));
+        double bestValidLoss = r.history.front().validLoss;
+        for (const EpochStats& e : r.history)
+            bestValidLoss = std::min(bestValidLoss, e.validLoss);
+        QVERIFY2(r.history.back().validLoss > 1.5 * bestValidLoss, qPrintable(QString::number(r.history.back().validLoss)));
+    }
+
+    void extremeCellsAreBlamedOnTheData()
+    {
+        // A 1e300 cell is no float: training would only see NaNs and blame the learning rate.
+        const QString csv = tmp_.filePath(QStringLiteral("huge.csv"));
+        testaudio::writeSeparableFeaturesCsv(csv, 60);
+        setColumn(csv, QStringLiteral("rms_mean"), [](int row) { return row == 7 ? QByteArray("1e300") : QByteArray("0.1"); });
+        try {
+            classify::runTraining(separableRequest(csv, 0.001, 5));
+            QFAIL("trained on 1e300");
+        } catch (const Error& e) {
+            QVERIFY2(e.message().startsWith(csv + QStringLiteral(": the data holds extreme values, e.g. column rms_mean = "
+                                                                 "1e+300 in row 8 (jazz.00007.wav)")),
+                     qPrintable(e.message()));
+            QVERIFY2(!e.message().contains(QStringLiteral("learning rate")), qPrintable(e.message()));
+        }
+
+        // A test song 50 million away from a column that is constant in the training rows.
+        testaudio::writeSeparableFeaturesCsv(csv, 60);
+        setColumn(csv, QStringLiteral("tempo"), [](int row) { return row == 59 ? QByteArray("5e7") : QByteArray("120"); });
+        const QString lists = tmp_.filePath(QStringLiteral("lists"));
+        QDir().mkpath(lists);
+        QByteArray train;
+        for (int i = 0; i < 59; ++i)
+            train += QStringLiteral("x/%1.%2.wav\n").arg(QLatin1String(i % 3 == 0 ? "blues" : i % 3 == 1 ? "jazz" : "rock"))
+                         .arg(i, 5, 10, QLatin1Char('0')).toUtf8();
+        testaudio::writeBytes(lists + QStringLiteral("/train.txt"), train);
+        testaudio::writeBytes(lists + QStringLiteral("/test.txt"), "rock/rock.00059.wav\n");
+        classify::TrainingRequest request = separableRequest(csv, 0.001, 5);
+        request.split = QStringLiteral("lists:") + lists;
+        try {
+            classify::runTraining(request);
+            QFAIL("trained on a value 5e7 standard deviations out");
+        } catch (const Error& e) {
+            QVERIFY2(e.message().startsWith(csv + QStringLiteral(": the data holds extreme values, e.g. column tempo = 5e+07 "
+                                                                 "in row 60 (rock.00059.wav)")),
+                     qPrintable(e.message()));
+            QVERIFY2(e.message().contains(QStringLiteral("standard deviations")), qPrintable(e.message()));
+            QVERIFY2(!e.message().contains(QStringLiteral("learning rate")), qPrintable(e.message()));
+        }
+    }
+
     void metrics()
     {
         const std::vector<int> truth{0, 0, 1, 1, 2, 2}, predicted{0, 1, 1, 1, 2, 0};
@@ -210,6 +385,9 @@ private Q_SLOTS:
         qInfo("mean test accuracy over 5 seeds: %.1f %%", 100.0 * sum / 5);
         QVERIFY(sum / 5 >= 0.70);
     }
+
+private:
+    QTemporaryDir tmp_;
 };
 
 QTEST_GUILESS_MAIN(TestTraining)

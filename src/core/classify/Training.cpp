@@ -9,6 +9,7 @@
 #include <QJsonArray>
 #include <QSet>
 
+#include <algorithm>
 #include <cmath>
 
 namespace genrescope::classify {
@@ -57,6 +58,45 @@ QJsonObject scoresJson(const PartScores& s, const QStringList& classes)
                        {"songReport", s.songReport.toJson(classes)}};
 }
 
+/// Refuses inputs no learning rate can train on: a non-finite value, or one more than a
+/// million standard deviations from the training rows' mean, is a broken cell in the data.
+/// Checked before standardising, so the message shows the value as the data holds it.
+void checkStandardisable(const data::Dataset& d, const data::Standardizer& s, const QString& dataPath,
+                         const std::vector<int>& logInputs)
+{
+    constexpr float kExtreme = 1e6f;
+    const long F = d.inputs.sampleSize();
+    const bool perValue = long(s.mean.size()) == F;
+    auto refuse = [&](int n, long k, const QString& why) {
+        const bool logged = std::find(logInputs.begin(), logInputs.end(), int(k)) != logInputs.end();
+        const QString column = d.kind == data::InputKind::Features && k < kFeatureCount ? featureNames()[size_t(k)]
+                                                                                       : QStringLiteral("value %1").arg(k);
+        const bool csv = d.kind == data::InputKind::Features && QFileInfo(dataPath).isFile();
+        throw Error(ErrorCode::InvalidArgument,
+                    QStringLiteral("%1: the data holds extreme values, e.g. column %2 = %3%4 in row %5 (%6), %7; "
+                                   "training cannot use it. Check the %8.")
+                        .arg(shownPath(dataPath), column, QString::number(d.inputs.sample(n)[k], 'g', 6),
+                             logged ? QStringLiteral(" (as a logarithm)") : QString())
+                        .arg(n + 1)
+                        .arg(kagglecsv::shownCell(d.names.value(n)), why,
+                             csv ? QStringLiteral("CSV") : QStringLiteral("data")));
+    };
+    for (int n = 0; n < d.inputs.batch(); ++n)
+        for (long k = 0; k < F; ++k)
+            if (!std::isfinite(d.inputs.sample(n)[k]))
+                refuse(n, k, QStringLiteral("not a finite number"));
+    for (int n = 0; n < d.inputs.batch(); ++n) {
+        const float* x = d.inputs.sample(n);
+        for (long k = 0; k < F; ++k) {
+            const size_t j = perValue ? size_t(k) : 0;
+            const float z = (x[k] - s.mean[j]) * s.scale[j];
+            if (!std::isfinite(z) || std::abs(z) > kExtreme)
+                refuse(n, k, QStringLiteral("%1 standard deviations from the training rows' mean")
+                                 .arg(std::isfinite(z) ? QString::number(double(std::abs(z)), 'g', 3) : QStringLiteral("infinitely many")));
+        }
+    }
+}
+
 } // namespace
 
 TrainingOutcome runTraining(const TrainingRequest& request, const ml::TrainCallbacks& callbacks)
@@ -80,6 +120,7 @@ TrainingOutcome runTraining(const TrainingRequest& request, const ml::TrainCallb
             throw Error(ErrorCode::InvalidArgument, QStringLiteral("There is no feature called '%1' to ignore.").arg(name));
         stdz.scale[size_t(f)] = 0.0f;
     }
+    checkStandardisable(d, stdz, request.dataPath, logInputs);
     stdz.apply(d.inputs);
 
     const QString arch = request.architecture.isEmpty() ? defaultArchitecture(request.input) : request.architecture;

@@ -22,11 +22,11 @@ const char* errorCodeName(ErrorCode code)
     return "unknown";
 }
 
-QString shownPath(const QString& path)
+QString escapeControlCharacters(const QString& text)
 {
     QString shown;
-    shown.reserve(path.size());
-    for (const QChar c : path) {
+    shown.reserve(text.size());
+    for (const QChar c : text) {
         const char16_t u = c.unicode();
         if (u == '\n')
             shown += QStringLiteral("\\n");
@@ -39,6 +39,12 @@ QString shownPath(const QString& path)
         else
             shown += c;
     }
+    return shown;
+}
+
+QString shownPath(const QString& path)
+{
+    QString shown = escapeControlCharacters(path);
     constexpr qsizetype kMaxChars = 200;
     if (shown.size() > kMaxChars)
         shown = shown.left(kMaxChars / 2 - 1) + QStringLiteral("…") + shown.right(kMaxChars / 2);

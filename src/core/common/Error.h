@@ -25,6 +25,9 @@ enum class ErrorCode {
     TooLong,
 };
 
+/// Text with control characters shown as \n, \t, \r or \xNN (one line, no terminal escapes).
+QString escapeControlCharacters(const QString& text);
+
 /// A path as the user gave it, fit for a one-line message: control characters
 /// (newlines, tabs, escapes) are shown as \n, \t or \xNN, and a very long path
 /// keeps its start and end around an ellipsis.

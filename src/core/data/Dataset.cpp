@@ -14,6 +14,7 @@
 #include <QSet>
 
 #include <cmath>
+#include <limits>
 
 namespace genrescope::data {
 
@@ -63,7 +64,7 @@ void Dataset::remapClasses(const QStringList& target)
         if (mapped < 0)
             throw Error(ErrorCode::InvalidArgument,
                         QStringLiteral("%1: label \"%2\" is not one of the model's classes (%3).")
-                            .arg(source, classes[label], target.join(QStringLiteral(", "))));
+                            .arg(shownPath(source), kagglecsv::shownCell(classes[label]), listSummary(target)));
         label = mapped;
     }
     classes = target;
@@ -78,7 +79,7 @@ void setLabels(Dataset& d, const QStringList& rowLabels)
     if (classes.size() < 2)
         throw Error(ErrorCode::InvalidArgument,
                     QStringLiteral("%1 has only one class (%2); a classifier needs at least two.")
-                        .arg(d.source, classes.value(0)));
+                        .arg(d.source, kagglecsv::shownCell(classes.value(0))));
     d.classes = classes;
     d.labels.clear();
     for (const QString& l : rowLabels)
@@ -94,8 +95,17 @@ Dataset loadFeaturesCsv(const QString& path)
     d.inputs.resize({int(rows.size()), kFeatureCount});
     QStringList rowLabels;
     for (size_t i = 0; i < rows.size(); ++i) {
-        for (int f = 0; f < kFeatureCount; ++f)
-            d.inputs.sample(int(i))[f] = float(rows[i].values[size_t(f)]);
+        for (int f = 0; f < kFeatureCount; ++f) {
+            // Beyond the float range a value becomes infinite and training only sees NaNs.
+            const double v = rows[i].values[size_t(f)];
+            if (std::abs(v) > double(std::numeric_limits<float>::max()))
+                throw Error(ErrorCode::InvalidArgument,
+                            QStringLiteral("%1: the data holds extreme values, e.g. column %2 = %3 in row %4 (%5), "
+                                           "too large for a model to use. Check the CSV.")
+                                .arg(shownPath(path), featureNames()[size_t(f)], QString::number(v, 'g', 6)).arg(i + 1)
+                                .arg(kagglecsv::shownCell(rows[i].filename)));
+            d.inputs.sample(int(i))[f] = float(v);
+        }
         d.names << rows[i].filename;
         d.songIds << rows[i].songId();
         rowLabels << rows[i].label;

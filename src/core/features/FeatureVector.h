@@ -42,14 +42,24 @@ namespace kagglecsv {
 
 /// The header line (without line ending).
 QString header();
-/// One row as Kaggle writes it (shortest round-trip numbers), without line ending.
+/// One row as Kaggle writes it (shortest round-trip numbers), without line ending; a
+/// filename or label holding a comma, quote or line break is quoted (RFC 4180).
 QString formatRow(const FeatureRow& row);
 /// Header and rows with CRLF line endings, as Kaggle's files.
 QByteArray write(const std::vector<FeatureRow>& rows);
 
-/// Parses a features CSV (30 s or 3 s). Throws genrescope::Error (InvalidArgument)
-/// with the file, line and column for empty files, missing or unknown columns,
-/// non-numeric or non-finite cells and ragged rows. A label column is optional.
+/// The most characters of a cell, name or label a message shows.
+inline constexpr qsizetype kShownChars = 60;
+/// A cell, name or label as a one-line message shows it: control characters escaped
+/// (\n, \t, \x1b), cut to kShownChars characters with an ellipsis.
+QString shownCell(const QString& text);
+
+/// Parses a features CSV (30 s or 3 s): RFC 4180 quoting (cells in double quotes,
+/// "" for a quote, commas and line breaks inside quotes), LF, CRLF or CR line endings,
+/// an optional UTF-8 byte order mark. Throws genrescope::Error (InvalidArgument) with
+/// the source, line and column for NUL bytes, empty files, missing or unknown columns,
+/// unclosed quotes, non-numeric or non-finite cells and ragged rows; any cell a message
+/// shows is cut short (shownCell). A label column is optional.
 std::vector<FeatureRow> parse(const QByteArray& bytes, const QString& sourceName);
 std::vector<FeatureRow> read(const QString& path);
 

@@ -63,6 +63,37 @@ void gatherCrops(const LabelledSet& set, const std::vector<int>& order, int from
     }
 }
 
+/// What a stopped run leaves: "the model from epoch N was kept", or that none was.
+QString keptModel(int bestEpoch)
+{
+    return bestEpoch > 0 ? QStringLiteral("the model from epoch %1 was kept").arg(bestEpoch)
+                         : QStringLiteral("no model was kept");
+}
+
+/// A learning rate to suggest after divergence: a tenth of this one, at most the default.
+QString smallerLearningRate(double rate)
+{
+    return QString::number(std::min(rate / 10, OptimizerConfig{}.learningRate), 'g', 3);
+}
+
+/// Why an epoch counts as diverged by its losses, or an empty string. The scale is the
+/// larger of an even guess's loss (ln C for C classes) and the untrained network's: a mean
+/// training loss ten times that has blown up, and so has a later one a hundred times the
+/// first epoch's. Overfitting raises the validation loss, but not to a hundred times the scale.
+QString lossBlewUp(const std::vector<EpochStats>& history, int classes, double untrained)
+{
+    const EpochStats& e = history.back();
+    const double scale = std::max(std::log(double(std::max(classes, 2))), untrained);
+    const double first = history.front().trainLoss;
+    if (e.trainLoss > 10 * scale)
+        return QStringLiteral("the training loss reached %1; untrained it was %2").arg(e.trainLoss, 0, 'g', 3).arg(untrained, 0, 'g', 3);
+    if (history.size() > 1 && e.trainLoss > 100 * first && e.trainLoss > scale)
+        return QStringLiteral("the training loss rose to %1 from %2 in epoch 1").arg(e.trainLoss, 0, 'g', 3).arg(first, 0, 'g', 3);
+    if (e.validLoss > 100 * scale)
+        return QStringLiteral("the validation loss reached %1; untrained it was about %2").arg(e.validLoss, 0, 'g', 3).arg(untrained, 0, 'g', 3);
+    return {};
+}
+
 void addNoise(Tensor& x, float sigma, std::mt19937& rng)
 {
     std::normal_distribution<float> noise(0.0f, sigma);
@@ -140,7 +171,19 @@ TrainResult train(Network& net, const LabelledSet& training, const LabelledSet& 
     std::iota(order.begin(), order.end(), 0);
     Tensor x, grad;
     std::vector<int> y;
+    double untrainedLoss = 0;  // the first batch's, before any step
     auto cancelled = [&] { return callbacks.cancel && callbacks.cancel->load(std::memory_order_relaxed); };
+    auto stopDiverged = [&](int epoch, const QString& why) {
+        result.diverged = true;
+        result.message = QStringLiteral("Training diverged in epoch %1 (%2); %3. Try a smaller learning rate than %4, "
+                                        "e.g. %5.")
+                             .arg(epoch).arg(why, keptModel(result.bestEpoch))
+                             .arg(config.optimizer.learningRate, 0, 'g', 3)
+                             .arg(smallerLearningRate(config.optimizer.learningRate));
+        restore(net, best);
+        result.seconds = total.elapsed() / 1000.0;
+        return result;
+    };
 
     for (int epoch = 1; epoch <= config.epochs; ++epoch) {
         QElapsedTimer clock;
@@ -151,8 +194,7 @@ TrainResult train(Network& net, const LabelledSet& training, const LabelledSet& 
         for (int b = 0; b < batches; ++b) {
             if (cancelled()) {
                 result.cancelled = true;
-                result.message = QStringLiteral("Training was cancelled in epoch %1; the model from epoch %2 was kept.")
-                                     .arg(epoch).arg(result.bestEpoch);
+                result.message = QStringLiteral("Training was cancelled in epoch %1; %2.").arg(epoch).arg(keptModel(result.bestEpoch));
                 restore(net, best);
                 result.seconds = total.elapsed() / 1000.0;
                 return result;
@@ -166,15 +208,10 @@ TrainResult train(Network& net, const LabelledSet& training, const LabelledSet& 
                 addNoise(x, config.inputNoise, augment);
             const Tensor& logits = net.forward(x, true);
             const double loss = softmaxCrossEntropy(logits, y, grad);
-            if (!std::isfinite(loss)) {
-                result.diverged = true;
-                result.message = QStringLiteral("Training diverged in epoch %1 (the loss became %2); the model from "
-                                                "epoch %3 was kept. Try a lower learning rate.")
-                                     .arg(epoch).arg(loss).arg(result.bestEpoch);
-                restore(net, best);
-                result.seconds = total.elapsed() / 1000.0;
-                return result;
-            }
+            if (epoch == 1 && b == 0)
+                untrainedLoss = loss;
+            if (!std::isfinite(loss))
+                return stopDiverged(epoch, QStringLiteral("the loss became %1").arg(loss));
             const std::vector<int> predicted = argmaxRows(logits);
             for (int i = 0; i < count; ++i)
                 correct += predicted[size_t(i)] == y[size_t(i)];
@@ -192,16 +229,10 @@ TrainResult train(Network& net, const LabelledSet& training, const LabelledSet& 
         stats.seconds = clock.elapsed() / 1000.0;
         result.history.push_back(stats);
 
-        const bool finite = allFinite(net) && std::isfinite(stats.trainLoss);
-        if (!finite) {
-            result.diverged = true;
-            result.message = QStringLiteral("Training diverged in epoch %1 (weights became non-finite); the model "
-                                            "from epoch %2 was kept. Try a lower learning rate.")
-                                 .arg(epoch).arg(result.bestEpoch);
-            restore(net, best);
-            result.seconds = total.elapsed() / 1000.0;
-            return result;
-        }
+        if (!allFinite(net) || !std::isfinite(stats.trainLoss))
+            return stopDiverged(epoch, QStringLiteral("weights became non-finite"));
+        if (const QString why = lossBlewUp(result.history, net.classes(), untrainedLoss); !why.isEmpty())
+            return stopDiverged(epoch, why);
         const double score = hasValidation ? stats.validAccuracy - 1e-9 * stats.validLoss : -stats.trainLoss;
         if (score > bestScore) {
             bestScore = score;
@@ -223,8 +254,10 @@ TrainResult train(Network& net, const LabelledSet& training, const LabelledSet& 
     }
     restore(net, best);
     if (result.message.isEmpty())
-        result.message = QStringLiteral("Finished %1 epochs; kept the model from epoch %2.")
-                             .arg(result.history.size()).arg(result.bestEpoch);
+        result.message = result.bestEpoch > 0 ? QStringLiteral("Finished %1 epochs; kept the model from epoch %2.")
+                                                    .arg(result.history.size()).arg(result.bestEpoch)
+                                              : QStringLiteral("Finished %1 epochs; no epoch gave a usable model.")
+                                                    .arg(result.history.size());
     result.seconds = total.elapsed() / 1000.0;
     return result;
 }

@@ -43,7 +43,7 @@ struct TrainResult {
     int bestEpoch = 0;          // epoch whose weights the network now holds (0: the initial weights)
     double bestValidAccuracy = 0;
     bool cancelled = false;
-    bool diverged = false;
+    bool diverged = false;      // a non-finite loss or weight, or losses far above their scale (see train())
     bool stoppedEarly = false;
     QString message;            // why training stopped, for people
     double seconds = 0;
@@ -57,7 +57,11 @@ struct LabelledSet {
 
 /// Trains `net` (already initialised). On return the network holds the best
 /// weights seen (by validation accuracy, or training loss without a validation
-/// set) and never non-finite weights.
+/// set) and never non-finite weights. Training stops as diverged when a loss or
+/// weight becomes non-finite, or when the losses leave their scale (the larger of
+/// ln(classes), an even guess's loss, and the untrained network's): a mean training
+/// loss above ten times the scale, a later one above a hundred times epoch 1's, or
+/// a validation loss above a hundred times the scale. A diverged epoch is never kept.
 TrainResult train(Network& net, const LabelledSet& training, const LabelledSet& validation, const TrainConfig& config,
                   const TrainCallbacks& callbacks = {});
 

@@ -273,8 +273,16 @@ bool SongLibraryModel::ensureLoaded(int row)
     }
     e.state = State::Loading;
     e.progress = 0.0;
-    changed(row);
-    start(row);
+    // Called while views react to a selection change, possibly inside a proxy's row removal
+    // (typing in the filter): announce the change and start only once that is over.
+    const quint64 id = e.id;
+    QMetaObject::invokeMethod(this, [this, id] {
+        const int at = rowOfId(id);
+        if (at < 0 || entries_[size_t(at)].state != State::Loading || entries_[size_t(at)].watcher)
+            return;
+        changed(at);
+        start(at);
+    }, Qt::QueuedConnection);
     return false;
 }
 
@@ -304,9 +312,14 @@ void SongLibraryModel::cancelAll()
     for (Entry& e : entries_)
         if (e.cancel)
             e.cancel->store(true);
-    for (Entry& e : entries_)
-        if (e.watcher)
-            e.watcher->waitForFinished();
+    for (Entry& e : entries_) {
+        if (!e.watcher)
+            continue;
+        try {
+            e.watcher->waitForFinished();  // rethrows the worker's error, e.g. Cancelled
+        } catch (...) {
+        }
+    }
 }
 
 void SongLibraryModel::changed(int row)

@@ -1,7 +1,7 @@
 #pragma once
 // The songs the user has opened: one row each, with load state, progress and
 // the analysis once ready, shown as a table (name, duration, each classifier's
-// genre and confidence, agreement). Loading runs on the global thread pool.
+// genre and confidence, agreement). Loading runs on the analysis pool (WorkerPools.h).
 
 #include "SongAnalysis.h"
 

@@ -6,6 +6,7 @@
 #include "audio/AudioFormats.h"
 #include "classify/GenreClassifier.h"
 #include "common/Error.h"
+#include "workflow/LibraryScan.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
@@ -79,6 +80,9 @@ int runClassify(const QStringList& args)
         {QStringLiteral("timeline"), QStringLiteral("Also give each window's prediction.")},
         {QStringLiteral("json"), QStringLiteral("Print a JSON array of {file, model, genre, probabilities, windows}.")},
         {QStringLiteral("jobs"), QStringLiteral("Threads (default: cores)."), QStringLiteral("N")},
+        {QStringLiteral("db"), QStringLiteral("Use and update this library store: songs analysed before (with these "
+                                              "models) are not analysed again; see 'scan'."),
+         QStringLiteral("FILE")},
     });
     parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Audio files or folders."), QStringLiteral("FILE|DIR..."));
     if (!parseOrReport(parser, args))
@@ -147,19 +151,47 @@ int runClassify(const QStringList& args)
     const int windowThreads = files.size() == 1 ? jobs : 1;
     const bool showProgress = files.size() > 1;
     std::atomic<int> done{0};
-    QThreadPool pool;
-    pool.setMaxThreadCount(jobs);
-    const QList<FileResult> results = QtConcurrent::blockingMapped<QList<FileResult>>(&pool, files, [&](const QString& path) {
-        FileResult r;
-        try {
-            r.prediction = classifier.classifyFile(path, nullptr, {}, windowThreads);  // streamed: bounded memory
-        } catch (const Error& e) {
-            r.error = e.message();
-            r.errorCode = errorCodeName(e.code());
+    QList<FileResult> results;
+    if (parser.isSet(QStringLiteral("db"))) {
+        // What the store lacks is analysed into it (as 'scan' does); every answer comes from it.
+        workflow::LibraryStore store(parser.value(QStringLiteral("db")));
+        workflow::ScanOptions options;
+        options.jobs = jobs;
+        workflow::scanLibrary(store, files, classifier, options,
+                              [&](const QString& path, const QString&, bool analysed, int n, int total) {
+                                  if (analysed)  // failures are reported below, with those stored before
+                                      reportFileDone(path, {}, n, total, showProgress);
+                              });
+        for (const QString& path : files) {
+            FileResult r;
+            const std::optional<workflow::StoredSong> song = store.song(QFileInfo(path).absoluteFilePath());
+            std::optional<classify::SongPrediction> p;
+            if (song && !song->failed())
+                p = workflow::storedPrediction(store, *song, classifier);
+            if (p) {
+                r.prediction = std::move(*p);
+            } else {
+                r.error = song && song->failed() ? song->error : QStringLiteral("%1: not in the store.").arg(shownPath(path));
+                r.errorCode = song && song->failed() ? song->errorCode : QStringLiteral("not-analysed");
+                reportFileDone(path, r.error, 0, 0, false);
+            }
+            results << r;
         }
-        reportFileDone(path, r.error, ++done, files.size(), showProgress);
-        return r;
-    });
+    } else {
+        QThreadPool pool;
+        pool.setMaxThreadCount(jobs);
+        results = QtConcurrent::blockingMapped<QList<FileResult>>(&pool, files, [&](const QString& path) {
+            FileResult r;
+            try {
+                r.prediction = classifier.classifyFile(path, nullptr, {}, windowThreads);  // streamed: bounded memory
+            } catch (const Error& e) {
+                r.error = e.message();
+                r.errorCode = errorCodeName(e.code());
+            }
+            reportFileDone(path, r.error, ++done, files.size(), showProgress);
+            return r;
+        });
+    }
 
     const bool json = parser.isSet(QStringLiteral("json"));
     const bool timeline = parser.isSet(QStringLiteral("timeline"));

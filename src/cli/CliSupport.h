@@ -51,5 +51,7 @@ int runFeatures(const QStringList& args);
 int runTrain(const QStringList& args);
 int runEvaluate(const QStringList& args);
 int runClassify(const QStringList& args);
+int runScan(const QStringList& args);
+int runMerge(const QStringList& args);
 
 } // namespace genrescope::cli

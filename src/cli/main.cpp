@@ -24,6 +24,8 @@ const Command kCommands[] = {
     {"train", "Train an MLP on features or a CNN on mel images", runTrain},
     {"evaluate", "Score a model on labelled data", runEvaluate},
     {"classify", "Genre probabilities of songs (default or given models)", runClassify},
+    {"scan", "Analyse new or changed songs into the library store (SQLite)", runScan},
+    {"merge", "Join library stores (the shards of scan --shard)", runMerge},
 };
 
 QString usage()

@@ -139,6 +139,7 @@ WindowPrediction GenreClassifier::classifyWindow(const float* x, long n, const T
     p.distance = std::numeric_limits<double>::quiet_NaN();
     if (mlp_) {
         const FeatureValues v = extractFeatures(x, n, control);
+        p.features.assign(v.begin(), v.end());
         ml::Tensor input({1, kFeatureCount});
         for (int f = 0; f < kFeatureCount; ++f)
             input.data[size_t(f)] = float(v[size_t(f)]);
@@ -358,6 +359,7 @@ SongPrediction GenreClassifier::classifyFile(const QString& path, DecodedAudio* 
     control.report(1.0);
     SongPrediction song = songFrom(std::move(predictions), levels);
     song.decodingNote = decoder.info().note;
+    song.source = decoder.info();
     if (keep) {
         keep->source = decoder.info();  // now with the decoded length and any note
         keep->samples = std::move(buffer);

@@ -8,6 +8,7 @@
 // are flagged from their features' distance to the MLP's training rows.
 
 #include "audio/AudioDecoder.h"
+#include "audio/AudioInfo.h"
 #include "common/Progress.h"
 #include "ml/ModelFile.h"
 
@@ -32,6 +33,7 @@ struct WindowPrediction {
     double start = 0, end = 0;                 // seconds
     std::vector<float> mlp, cnn, ensemble;     // per class (empty when that model is absent)
     double distance = 0;                       // from the training features (NaN when unknown)
+    std::vector<double> features;              // the window's 57 features (when there is a features model)
 };
 
 struct SongPrediction {
@@ -47,6 +49,7 @@ struct SongPrediction {
     bool unusual = false;                      // out of distribution: the genre means little
     QString unusualReason;                     // for people, when unusual
     QString decodingNote;                      // what decoding found (a short tail, a chain, ...), or empty
+    AudioInfo source;                          // the file (classifyFile only), with its decoded length
 };
 
 /// The top class of a probability vector and its probability (-1 for an empty vector).

@@ -145,6 +145,7 @@ Model deserializeModel(const QByteArray& bytes, const QString& source)
     const QJsonObject h = doc.object();
 
     Model model;
+    model.checksum = QString::fromLatin1(digest.toHex());
     model.inputKind = h.value("inputKind").toString();
     for (const QJsonValue& c : h.value("classes").toArray())
         model.classes << c.toString();

@@ -32,6 +32,7 @@ struct Model {
     double temperature = 1.0;          // softmax temperature calibrated on validation rows
     QJsonObject training;              // data, split, seed, hyperparameters, duration, ...
     QJsonObject metrics;               // accuracies, confusion matrices, ...
+    QString checksum;                  // SHA-256 of the file it was read from (hex); empty for a new model
 
     /// Applies the log scaling and standardisation to raw inputs in place.
     void standardise(Tensor& inputs) const;

@@ -1,4 +1,6 @@
 #include "MainWindow.h"
+
+#include "workflow/LibraryStore.h"
 #include "ui_MainWindow.h"
 
 #include "FeatureTableModel.h"
@@ -38,7 +40,8 @@ namespace genrescope::app {
 namespace {
 constexpr int kMaxRecent = 10;
 const char* kRecentKey = "recentFiles";
-const char* kLibraryKey = "library/paths";
+const char* kLibraryKey = "library/paths";  // before the library store
+const char* kCurrentSongKey = "library/current";
 const char* kGeometryKey = "window/geometry";
 const char* kStateKey = "window/state";
 const char* kSplitterKey = "window/exploreSplitter";
@@ -340,18 +343,33 @@ void MainWindow::selectSong(int row)
 
 void MainWindow::restoreLibrary()
 {
-    QStringList existing;
-    for (const QString& path : QSettings().value(kLibraryKey).toStringList())
+    QSettings settings;
+    try {
+        const QString path = workflow::LibraryStore::defaultPath();
+        const int restored = library_->attachStore(std::make_unique<workflow::LibraryStore>(path));
+        if (restored > 0)
+            statusBar()->showMessage(tr("Restored %n song(s) from the library", nullptr, restored), 4000);
+    } catch (const Error& e) {
+        showMessage(tr("The library cannot be kept: %1").arg(e.message()));
+    }
+    // Libraries from before the store were a list of paths in the settings: analysed once more, then stored.
+    QStringList legacy;
+    for (const QString& path : settings.value(kLibraryKey).toStringList())
         if (QFileInfo(path).isFile())
-            existing << path;
-    if (!existing.isEmpty())
-        library_->addFiles(existing);
+            legacy << path;
+    if (!legacy.isEmpty())
+        library_->addFiles(legacy);
+    settings.remove(kLibraryKey);
+    const int current = library_->rowOf(settings.value(kCurrentSongKey).toString());
+    if (current >= 0)
+        selectSong(current);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
     QSettings settings;
-    settings.setValue(kLibraryKey, library_->paths());
+    if (const int row = currentRow(); row >= 0)
+        settings.setValue(kCurrentSongKey, library_->path(row));
     settings.setValue(kGeometryKey, saveGeometry());
     settings.setValue(kStateKey, saveState());
     settings.setValue(kSplitterKey, ui_->splitter->saveState());

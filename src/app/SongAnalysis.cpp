@@ -6,6 +6,7 @@
 #include "features/FeatureExtractor.h"
 #include "features/Onset.h"
 #include "features/Tempo.h"
+#include "workflow/LibraryStore.h"
 
 #include <QFileInfo>
 
@@ -17,6 +18,11 @@ namespace genrescope::app {
 SongAnalysisPtr analyseSong(const QString& path, const TaskControl& control)
 {
     auto song = std::make_shared<SongAnalysis>();
+    if (const auto stamp = workflow::stampOf(path)) {  // before decoding: a file changed meanwhile is analysed again
+        song->fileSize = stamp->size;
+        song->mtimeNs = stamp->mtimeNs;
+    }
+    song->contentHash = workflow::quickContentHash(path);
     TaskControl decodeStage{[&](double f) { control.report(0.4 * f); }, control.cancel};
     song->audio = decodeAudio(path, decodeStage);
     control.throwIfCancelled();
@@ -24,8 +30,8 @@ SongAnalysisPtr analyseSong(const QString& path, const TaskControl& control)
     const MelSpectrogram melspec;
     if (long(song->audio.samples.size()) < melspec.params().stft.nFft)
         throw Error(ErrorCode::NoAudioFrames,
-                    QStringLiteral("%1 holds only %2 samples; at least %3 (0.1 s) are needed to show or classify it.")
-                        .arg(QFileInfo(path).fileName()).arg(song->audio.samples.size()).arg(melspec.params().stft.nFft));
+                    QStringLiteral("%1: holds only %2 samples; at least %3 (0.1 s) are needed to show or classify it.")
+                        .arg(shownPath(path)).arg(song->audio.samples.size()).arg(melspec.params().stft.nFft));
 
     song->peaks = PeakPyramid(song->audio.samples);
     TaskControl melStage{[&](double f) { control.report(0.4 + 0.2 * f); }, control.cancel};
@@ -55,6 +61,9 @@ SongAnalysisPtr analyseSong(const QString& path, const TaskControl& control)
     if (const auto classifier = currentClassifier()) {
         try {
             song->genres = classifier->classify(song->audio.samples, control, 2);
+            song->genres.source = song->audio.source;
+            song->genres.decodingNote = song->audio.source.note;
+            song->classifier = classifier;
             song->hasGenres = true;
         } catch (const Cancelled&) {
             throw;
@@ -82,6 +91,10 @@ SongAnalysisPtr slimmed(const SongAnalysis& song)
     s->hasGenres = song.hasGenres;
     s->genres = song.genres;
     s->genreNote = song.genreNote;
+    s->fileSize = song.fileSize;
+    s->mtimeNs = song.mtimeNs;
+    s->contentHash = song.contentHash;
+    s->classifier = song.classifier;
     return s;
 }
 

@@ -39,6 +39,12 @@ struct SongAnalysis {
     classify::SongPrediction genres;
     QString genreNote;  // why there are none, e.g. too short
 
+    // The file as it was when analysed, for the library store.
+    qint64 fileSize = 0;
+    qint64 mtimeNs = 0;
+    QString contentHash;
+    std::shared_ptr<const classify::GenreClassifier> classifier;  // that made `genres`
+
     double frameSeconds() const { return double(hop) / audio.sampleRate; }
 };
 

@@ -3,6 +3,8 @@
 #include "common/Error.h"
 #include "WorkerPools.h"
 
+#include "workflow/LibraryScan.h"
+
 #include <QApplication>
 #include <QFileInfo>
 #include <QStyle>
@@ -131,10 +133,22 @@ QVariant SongLibraryModel::data(const QModelIndex& index, int role) const
 int SongLibraryModel::addFiles(const QStringList& paths)
 {
     int first = -1;
+    if (store_) {  // kept at once, so a crash before their analysis does not drop them from the library
+        QStringList fresh;
+        for (const QString& p : paths)
+            if (const QString path = QFileInfo(p).absoluteFilePath(); !paths_.contains(path))
+                fresh << path;
+        try {
+            store_->addPending(fresh);
+        } catch (const Error& err) {
+            qWarning("genrescope: %s", qPrintable(err.message()));
+        }
+    }
     for (const QString& p : paths) {
         const QString path = QFileInfo(p).absoluteFilePath();
-        if (rowOf(path) >= 0)
+        if (paths_.contains(path))
             continue;
+        paths_.insert(path);
         const int row = int(entries_.size());
         beginInsertRows({}, row, row);
         Entry e;
@@ -211,6 +225,13 @@ bool SongLibraryModel::removeSong(int row)
         return false;
     if (entries_[size_t(row)].cancel)
         entries_[size_t(row)].cancel->store(true);  // a load still running stops; its result is dropped
+    if (store_) {
+        try {
+            store_->removeSong(entries_[size_t(row)].path);
+        } catch (const Error&) {  // the song is closed all the same; the store keeps a stale row
+        }
+    }
+    paths_.remove(entries_[size_t(row)].path);
     beginRemoveRows({}, row, row);
     std::erase(recentlyUsed_, entries_[size_t(row)].id);
     entries_.erase(entries_.begin() + row);
@@ -238,15 +259,147 @@ void SongLibraryModel::finish(quint64 id, QFutureWatcher<SongAnalysisPtr>* watch
     } catch (const Error& err) {
         e.state = State::Failed;
         e.message = err.message();
+        e.errorCode = QLatin1String(errorCodeName(err.code()));
     } catch (const QException&) {
         e.state = State::Failed;
         e.message = QStringLiteral("Loading failed.");
     }
+    storeResult(e);
     changed(row);
     if (e.state == State::Ready)
         Q_EMIT songReady(row);
     else
         Q_EMIT songFailed(row, e.message);
+}
+
+void SongLibraryModel::storeResult(const Entry& e)
+{
+    if (!store_ || e.errorCode == QLatin1String(errorCodeName(ErrorCode::Cancelled)))
+        return;
+    workflow::StoredSong s;
+    std::vector<workflow::StoredPrediction> predictions;
+    s.path = e.path;
+    if (e.state == State::Failed) {
+        if (const auto stamp = workflow::stampOf(e.path)) {
+            s.size = stamp->size;
+            s.mtimeNs = stamp->mtimeNs;
+        }
+        s.errorCode = e.errorCode.isEmpty() ? QStringLiteral("internal") : e.errorCode;
+        s.error = e.message;
+    } else {
+        const SongAnalysis& a = *e.analysis;
+        s.size = a.fileSize;
+        s.mtimeNs = a.mtimeNs;
+        s.contentHash = a.contentHash;
+        const AudioInfo& src = a.audio.source;
+        s.container = src.container;
+        s.encoding = src.encoding;
+        s.sampleRate = src.sampleRate;
+        s.channels = src.channels;
+        s.seconds = a.seconds;
+        s.note = src.note;
+        if (a.hasGenres) {
+            s.unusual = a.genres.unusual;
+            s.unusualReason = a.genres.unusualReason;
+            for (const classify::WindowPrediction& w : a.genres.windows)
+                s.windows.push_back({w.start, w.end, w.features});
+            if (a.classifier)
+                predictions = workflow::predictionsOf(a.genres, *a.classifier);
+        }
+    }
+    try {
+        store_->putSong(s, predictions);
+    } catch (const Error& err) {
+        qWarning("genrescope: %s", qPrintable(err.message()));
+    }
+}
+
+int SongLibraryModel::attachStore(std::unique_ptr<workflow::LibraryStore> store)
+{
+    store_ = std::move(store);
+    const auto classifier = currentClassifier();
+    // Each current model's song-level answers, by song id: two queries for the whole library.
+    std::vector<QHash<qint64, std::vector<float>>> answers;
+    std::vector<const ml::Model*> models;
+    if (classifier)
+        for (const ml::Model* m : {classifier->mlp(), classifier->cnn()})
+            if (m) {
+                models.push_back(m);
+                QHash<qint64, std::vector<float>> byId;
+                for (auto& [id, p] : store_->songProbabilities(m->checksum))
+                    byId.insert(id, std::move(p));
+                answers.push_back(std::move(byId));
+            }
+    std::vector<workflow::StoredSong> songs = store_->allSongs(false);
+    std::vector<int> toAnalyse;
+    int restored = 0;
+    beginResetModel();
+    for (workflow::StoredSong& s : songs) {
+        if (paths_.contains(s.path))
+            continue;
+        Entry e;
+        e.id = nextId_++;
+        e.path = s.path;
+        const std::optional<workflow::FileStamp> stamp = workflow::stampOf(s.path);
+        bool complete = stamp && stamp->size == s.size && stamp->mtimeNs == s.mtimeNs;
+        if (complete && s.failed()) {
+            e.state = State::Failed;
+            e.message = s.error;
+            e.errorCode = s.errorCode;
+        } else if (complete) {
+            auto a = std::make_shared<SongAnalysis>();  // slim: the summary, as for songs not looked at lately
+            a->seconds = s.seconds;
+            a->audio.sampleRate = kAnalysisRate;
+            a->audio.source.path = s.path;
+            a->audio.source.container = s.container;
+            a->audio.source.encoding = s.encoding;
+            a->audio.source.sampleRate = s.sampleRate;
+            a->audio.source.channels = s.channels;
+            a->audio.source.note = s.note;
+            a->fileSize = s.size;
+            a->mtimeNs = s.mtimeNs;
+            a->contentHash = s.contentHash;
+            if (classifier) {
+                classify::SongPrediction& g = a->genres;
+                g.classes = classifier->classes();
+                g.seconds = s.seconds;
+                g.mlpWeight = classifier->mlpWeight();
+                g.unusual = s.unusual;
+                g.unusualReason = s.unusualReason;
+                for (size_t m = 0; m < models.size(); ++m) {
+                    const auto found = answers[m].constFind(s.id);
+                    if (found == answers[m].constEnd()) {
+                        complete = false;  // this model has not heard the song
+                        break;
+                    }
+                    (models[m] == classifier->mlp() ? g.mlp : g.cnn) = *found;
+                }
+                g.ensemble.assign(size_t(g.classes.size()), 0.0f);
+                for (size_t c = 0; c < g.ensemble.size(); ++c)
+                    g.ensemble[c] = float(g.mlpWeight * (g.mlp.empty() ? 0.0f : g.mlp[c]) +
+                                          (1.0 - g.mlpWeight) * (g.cnn.empty() ? 0.0f : g.cnn[c]));
+                a->hasGenres = complete;
+                a->classifier = classifier;
+            }
+            e.state = State::Ready;
+            e.progress = 1.0;
+            e.analysis = std::move(a);
+        }
+        if (!complete && stamp) {
+            e.state = State::Loading;
+            toAnalyse.push_back(int(entries_.size()));
+        } else if (!stamp) {
+            e.state = State::Failed;
+            e.message = QStringLiteral("%1: the file is no longer there (moved or deleted).").arg(shownPath(s.path));
+        }
+        restored += e.state != State::Loading;
+        paths_.insert(e.path);
+        entries_.push_back(std::move(e));
+    }
+    endResetModel();
+    for (int row : toAnalyse)
+        start(row);
+    return restored;
 }
 
 void SongLibraryModel::markUsed(quint64 id)

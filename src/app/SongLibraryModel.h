@@ -4,9 +4,11 @@
 // genre and confidence, agreement). Loading runs on the analysis pool (WorkerPools.h).
 
 #include "SongAnalysis.h"
+#include "workflow/LibraryStore.h"
 
 #include <QAbstractTableModel>
 #include <QFutureWatcher>
+#include <QSet>
 
 #include <algorithm>
 #include <atomic>
@@ -32,6 +34,13 @@ public:
 
     /// Adds files (not already present) and starts loading them. Returns the first new row, or -1.
     int addFiles(const QStringList& paths);
+
+    /// Keeps the library in a store from now on: each finished analysis is written at once,
+    /// a closed song is removed. The songs already stored are shown at once, without being
+    /// analysed again, unless their file changed or a current model has no answer for them.
+    /// Returns the number of songs restored.
+    int attachStore(std::unique_ptr<workflow::LibraryStore> store);
+    workflow::LibraryStore* store() const { return store_.get(); }
     int rowOf(const QString& path) const;
     QStringList paths() const;
 
@@ -69,6 +78,7 @@ private:
         State state = State::Loading;
         double progress = 0.0;
         QString message;
+        QString errorCode;  // of a failure, for the store
         SongAnalysisPtr analysis;
         std::shared_ptr<std::atomic<bool>> cancel;
         QFutureWatcher<SongAnalysisPtr>* watcher = nullptr;
@@ -79,7 +89,11 @@ private:
     void changed(int row);
     void markUsed(quint64 id);  // most recent first; slims songs beyond kMaxLoadedSongs
 
+    void storeResult(const Entry& e);
+
     std::vector<Entry> entries_;
+    QSet<QString> paths_;  // of entries_, for adding thousands of files at once
+    std::unique_ptr<workflow::LibraryStore> store_;
     std::vector<quint64> recentlyUsed_;
     quint64 nextId_ = 1;
 };

@@ -99,6 +99,8 @@ LibraryStore::~LibraryStore()
 
 QString LibraryStore::defaultPath()
 {
+    if (const QString chosen = qEnvironmentVariable("GENRESCOPE_LIBRARY"); !chosen.isEmpty())
+        return chosen;
     return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
            QStringLiteral("/genrescope/library.sqlite");
 }
@@ -256,6 +258,38 @@ std::vector<StoredSong> LibraryStore::allSongs(bool withWindows) const
         for (StoredSong& s : songs)
             s.windows = song(s.path)->windows;
     return songs;
+}
+
+std::vector<std::pair<qint64, std::vector<float>>> LibraryStore::songProbabilities(const QString& modelChecksum) const
+{
+    std::vector<std::pair<qint64, std::vector<float>>> all;
+    QSqlQuery q = d_->run(path_, QStringLiteral("SELECT song_id, song FROM predictions WHERE model = ?"), {modelChecksum});
+    while (q.next())
+        all.emplace_back(q.value(0).toLongLong(), fromBlob<float>(q.value(1).toByteArray()));
+    return all;
+}
+
+void LibraryStore::removeSong(const QString& path)
+{
+    d_->run(path_, QStringLiteral("DELETE FROM songs WHERE path = ?"), {path}).finish();
+}
+
+void LibraryStore::addPending(const QStringList& paths)
+{
+    if (paths.isEmpty())
+        return;
+    QSqlDatabase db = d_->db();
+    db.transaction();
+    try {
+        for (const QString& path : paths)
+            d_->run(path_, QStringLiteral("INSERT OR IGNORE INTO songs (path, size, mtime_ns) VALUES (?, -1, -1)"), {path})
+                .finish();
+    } catch (...) {
+        db.rollback();
+        throw;
+    }
+    if (!db.commit())
+        d_->fail(path_, QStringLiteral("cannot add songs"), db.lastError());
 }
 
 void LibraryStore::putSong(const StoredSong& s, const std::vector<StoredPrediction>& predictions)

@@ -59,7 +59,8 @@ public:
     LibraryStore(const LibraryStore&) = delete;
     LibraryStore& operator=(const LibraryStore&) = delete;
 
-    /// The store the GUI and the CLI share: <user data folder>/genrescope/library.sqlite.
+    /// The store the GUI and the CLI share: $GENRESCOPE_LIBRARY, else
+    /// <user data folder>/genrescope/library.sqlite (~/.local/share/genrescope/library.sqlite).
     static QString defaultPath();
 
     const QString& path() const { return path_; }
@@ -74,6 +75,13 @@ public:
     std::optional<StoredPrediction> prediction(qint64 songId, const QString& modelChecksum) const;
     /// Every song with its windows (for the library view and exports), in path order.
     std::vector<StoredSong> allSongs(bool withWindows = false) const;
+    /// One model's song-level probabilities of every song that has them, by song id (one query).
+    std::vector<std::pair<qint64, std::vector<float>>> songProbabilities(const QString& modelChecksum) const;
+    /// The song is no longer in the library.
+    void removeSong(const QString& path);
+    /// Songs added to the library but not analysed yet (one transaction): kept across a crash,
+    /// they are analysed by the next scan or start, as their stamp never matches the file's.
+    void addPending(const QStringList& paths);
 
     /// Stores a song, its windows and these predictions in one transaction, replacing what was
     /// stored for its path (predictions of other models stay when the file is unchanged).

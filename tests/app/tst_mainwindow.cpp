@@ -16,6 +16,10 @@
 
 #include <QApplication>
 #include <QLabel>
+#include <QProcess>
+#include <csignal>
+#include "common/Error.h"
+#include "workflow/LibraryStore.h"
 #include <QLineEdit>
 #include <QTableView>
 #include <QTableView>
@@ -383,6 +387,106 @@ private Q_SLOTS:
         QCOMPARE(list->model()->rowCount(), 10);
         qInstallMessageHandler(previous);
         QVERIFY2(modelWarnings.isEmpty(), qPrintable(modelWarnings.join(QLatin1Char('\n'))));
+    }
+
+    void restoresTheLibraryWithoutAnalysingAgain()
+    {
+        const QString store = dir_.filePath(QStringLiteral("restore.sqlite"));
+        qputenv("GENRESCOPE_LIBRARY", QFile::encodeName(store));
+        QDir(dir_.path()).mkpath(QStringLiteral("restore"));
+        QStringList paths;
+        for (int i = 0; i < 3; ++i) {
+            paths << dir_.filePath(QStringLiteral("restore/r%1.wav").arg(i));
+            QVERIFY(testaudio::write(paths.back(), testaudio::noise(12.0, 22050, unsigned(70 + i), 0.3f), 1, 22050,
+                                     SF_FORMAT_WAV | SF_FORMAT_PCM_16));
+        }
+        {
+            MainWindow w;
+            w.restoreLibrary();
+            w.openPaths(paths);
+            QTRY_VERIFY_WITH_TIMEOUT(allSongsReady(*w.library()), 60000);
+            w.selectSong(w.library()->rowOf(paths[1]));
+            w.close();
+        }
+        {
+            MainWindow w;
+            w.restoreLibrary();
+            SongLibraryModel* library = w.library();
+            QCOMPARE(library->rowCount(), 3);
+            QCOMPARE(library->path(w.currentRow()), paths[1]);  // the selection is kept
+            for (int row = 0; row < 3; ++row) {
+                if (row == w.currentRow())
+                    continue;  // the shown song is decoded again for its waveform and spectrogram
+                // The others are listed at once from the store, with their genres, and not analysed.
+                QCOMPARE(library->state(row), SongLibraryModel::State::Ready);
+                QVERIFY(library->analysis(row)->slim());
+                QVERIFY(library->analysis(row)->hasGenres);
+                QVERIFY(std::abs(library->analysis(row)->seconds - 12.0) < 0.01);
+                QVERIFY(!library->index(row, SongLibraryModel::MlpColumn).data().toString().startsWith(QStringLiteral("–")));
+            }
+        }
+        // A changed file is analysed again; the others are not.
+        QVERIFY(testaudio::write(paths[2], testaudio::sine(330.0, 15.0, 22050), 1, 22050, SF_FORMAT_WAV | SF_FORMAT_PCM_16));
+        {
+            MainWindow w;
+            w.restoreLibrary();
+            SongLibraryModel* library = w.library();
+            QCOMPARE(library->state(library->rowOf(paths[0])), SongLibraryModel::State::Ready);
+            QCOMPARE(library->state(library->rowOf(paths[2])), SongLibraryModel::State::Loading);
+            QTRY_VERIFY_WITH_TIMEOUT(library->state(library->rowOf(paths[2])) == SongLibraryModel::State::Ready, 60000);
+            QVERIFY(std::abs(library->analysis(library->rowOf(paths[2]))->seconds - 15.0) < 0.01);
+        }
+        qunsetenv("GENRESCOPE_LIBRARY");
+    }
+
+    void aKilledAppLosesNothingButTheSongsInFlight()
+    {
+        // The real app scans a folder; SIGKILL once three songs are in the store. Every song
+        // opened is still in the library afterwards; those analysed are not analysed again.
+        const QString store = dir_.filePath(QStringLiteral("killed-app.sqlite"));
+        const QString folder = dir_.filePath(QStringLiteral("killed-app"));
+        QVERIFY(QDir().mkpath(folder));
+        for (int i = 0; i < 10; ++i)
+            QVERIFY(testaudio::write(folder + QStringLiteral("/s%1.wav").arg(i, 2, 10, QLatin1Char('0')),
+                                     testaudio::noise(120.0, 22050, unsigned(90 + i), 0.3f), 1, 22050,
+                                     SF_FORMAT_WAV | SF_FORMAT_PCM_16));
+        QProcess app;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("GENRESCOPE_LIBRARY"), store);
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir_.filePath(QStringLiteral("app-config")));
+        app.setProcessEnvironment(env);
+        app.start(QStringLiteral(GENRESCOPE_GUI_PATH), {folder});
+        QVERIFY(app.waitForStarted());
+        auto analysed = [&] {
+            try {
+                int n = 0;
+                for (const auto& s : genrescope::workflow::LibraryStore(store).allSongs())
+                    n += s.size > 0;
+                return n;
+            } catch (const genrescope::Error&) {
+                return 0;
+            }
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(analysed() >= 3 || app.state() != QProcess::Running, 120000);
+        QVERIFY2(app.state() == QProcess::Running, "the app ended before it could be killed");
+        ::kill(pid_t(app.processId()), SIGKILL);
+        QVERIFY(app.waitForFinished(10000));
+        const int done = analysed();
+        QVERIFY2(done >= 3 && done < 10, qPrintable(QString::number(done)));
+
+        qputenv("GENRESCOPE_LIBRARY", QFile::encodeName(store));
+        MainWindow w;
+        w.restoreLibrary();
+        SongLibraryModel* library = w.library();
+        QCOMPARE(library->rowCount(), 10);  // every song opened is still there
+        int ready = 0;
+        for (int row = 0; row < 10; ++row)
+            ready += library->state(row) == SongLibraryModel::State::Ready || row == w.currentRow();
+        QVERIFY2(ready >= done, qPrintable(QStringLiteral("%1 of %2").arg(ready).arg(done)));  // not analysed again
+        QVERIFY(ready < 10);
+        QTRY_VERIFY_WITH_TIMEOUT(allSongsReady(*library), 120000);
+        qunsetenv("GENRESCOPE_LIBRARY");
     }
 
 private:

@@ -33,6 +33,8 @@
 #include <QMimeData>
 #include <QSettings>
 #include <QSortFilterProxyModel>
+#include <QLabel>
+#include <QToolButton>
 #include <QStyle>
 #include <QTabWidget>
 
@@ -126,6 +128,22 @@ MainWindow::MainWindow(QWidget* parent)
 
     connect(ui_->songList->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this] { refreshSelected(); });
+    // Whole-library progress in the status bar: how many songs wait, which one runs, and pause.
+    libraryProgress_ = new QLabel(this);
+    libraryProgress_->setObjectName(QStringLiteral("libraryProgress"));
+    pauseAnalysis_ = new QToolButton(this);
+    pauseAnalysis_->setObjectName(QStringLiteral("pauseAnalysis"));
+    pauseAnalysis_->setCheckable(true);
+    pauseAnalysis_->setText(tr("Pause"));
+    pauseAnalysis_->setToolTip(tr("Pause analysing the library (songs being analysed finish)"));
+    statusBar()->addPermanentWidget(libraryProgress_);
+    statusBar()->addPermanentWidget(pauseAnalysis_);
+    connect(pauseAnalysis_, &QToolButton::toggled, this, [this](bool paused) {
+        library_->setPaused(paused);
+        pauseAnalysis_->setText(paused ? tr("Resume") : tr("Pause"));
+    });
+    connect(library_, &SongLibraryModel::queueChanged, this, &MainWindow::showLibraryProgress);
+    showLibraryProgress();
     connect(library_, &SongLibraryModel::songReady, this, [this](int row) {
         if (row == currentRow())
             refreshSelected();
@@ -193,6 +211,25 @@ void MainWindow::openPaths(const QStringList& paths)
     if (row >= 0)
         selectSong(row);
     statusBar()->showMessage(files.size() == 1 ? tr("Opened 1 file") : tr("Opened %1 files").arg(files.size()), 4000);
+}
+
+void MainWindow::showLibraryProgress()
+{
+    const int left = library_->waitingCount() + library_->runningCount();
+    if (left == 0) {
+        analysisBatch_ = 0;
+        libraryProgress_->hide();
+        pauseAnalysis_->setVisible(library_->paused());
+        return;
+    }
+    analysisBatch_ = std::max(analysisBatch_, left);
+    const QString name = QFileInfo(library_->runningPath()).fileName();
+    libraryProgress_->setText(library_->paused()
+                                  ? tr("Analysis paused: %1 song(s) waiting").arg(left)
+                                  : tr("Analysing %1 of %2 songs · %3").arg(analysisBatch_ - left + 1).arg(analysisBatch_)
+                                        .arg(QFontMetrics(font()).elidedText(name, Qt::ElideMiddle, 240)));
+    libraryProgress_->show();
+    pauseAnalysis_->show();
 }
 
 void MainWindow::refreshSelected()

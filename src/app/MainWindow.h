@@ -8,6 +8,8 @@
 namespace genrescope::classify { class GenreClassifier; }
 
 class QSortFilterProxyModel;
+class QLabel;
+class QToolButton;
 namespace Ui { class MainWindow; }
 
 namespace genrescope::app {
@@ -45,6 +47,7 @@ protected:
 
 private:
     void refreshSelected();
+    void showLibraryProgress();
     void showMessage(const QString& message);
     void updatePosition();
     void addRecent(const QStringList& paths);
@@ -68,6 +71,9 @@ public:
 private:
 
     std::unique_ptr<Ui::MainWindow> ui_;
+    QLabel* libraryProgress_ = nullptr;              // "Analysing 12 of 240 songs · name"
+    QToolButton* pauseAnalysis_ = nullptr;
+    int analysisBatch_ = 0;                          // songs queued since the queue was last empty
     SongLibraryModel* library_;
     TimeAxis* axis_;
     PlaybackController* playback_;

@@ -177,13 +177,59 @@ double SongLibraryModel::progress(int row) const { return entries_.at(size_t(row
 QString SongLibraryModel::message(int row) const { return entries_.at(size_t(row)).message; }
 SongAnalysisPtr SongLibraryModel::analysis(int row) const { return entries_.at(size_t(row)).analysis; }
 
-void SongLibraryModel::start(int row)
+void SongLibraryModel::start(int row, bool first)
+{
+    const quint64 id = entries_[size_t(row)].id;
+    std::erase(queue_, id);
+    if (first)
+        queue_.push_front(id);
+    else
+        queue_.push_back(id);
+    dispatch();
+}
+
+void SongLibraryModel::dispatch()
+{
+    const int threads = std::max(1, pools::analysis()->maxThreadCount());
+    while (!paused_ && running_ < threads && !queue_.empty()) {
+        const quint64 id = queue_.front();
+        queue_.pop_front();
+        const int row = rowOfId(id);
+        if (row < 0 || entries_[size_t(row)].state != State::Loading || entries_[size_t(row)].watcher)
+            continue;  // closed, or already running
+        launch(row);
+        ++running_;
+    }
+    Q_EMIT queueChanged();
+}
+
+void SongLibraryModel::setPaused(bool paused)
+{
+    paused_ = paused;
+    dispatch();
+}
+
+int SongLibraryModel::waitingCount() const
+{
+    return int(queue_.size());
+}
+
+QString SongLibraryModel::runningPath() const
+{
+    for (const Entry& e : entries_)
+        if (e.watcher)
+            return e.path;
+    return {};
+}
+
+void SongLibraryModel::launch(int row)
 {
     Entry& e = entries_[size_t(row)];
     e.cancel = std::make_shared<std::atomic<bool>>(false);
     auto* watcher = e.watcher = new QFutureWatcher<SongAnalysisPtr>(this);
     // Rows move when songs are closed: the callbacks find their song by id.
     const quint64 id = e.id;
+
     connect(watcher, &QFutureWatcherBase::progressValueChanged, this, [this, id](int value) {
         const int at = rowOfId(id);
         if (at < 0 || entries_[size_t(at)].state != State::Loading)
@@ -192,7 +238,11 @@ void SongLibraryModel::start(int row)
         changed(at);
         Q_EMIT songProgress(at, entries_[size_t(at)].progress);
     });
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, id, watcher] { finish(id, watcher); });
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, id, watcher] {
+        --running_;
+        finish(id, watcher);
+        dispatch();
+    });
 
     const QString path = e.path;
     auto cancel = e.cancel;
@@ -418,6 +468,14 @@ void SongLibraryModel::markUsed(quint64 id)
 bool SongLibraryModel::ensureLoaded(int row)
 {
     Entry& e = entries_.at(size_t(row));
+    if (e.state == State::Loading && !e.watcher) {  // waiting: the song looked at goes first
+        const quint64 id = e.id;
+        QMetaObject::invokeMethod(this, [this, id] {
+            if (const int at = rowOfId(id); at >= 0 && entries_[size_t(at)].state == State::Loading)
+                start(at, true);
+        }, Qt::QueuedConnection);
+        return false;
+    }
     if (e.state != State::Ready)
         return e.state == State::Failed;
     if (!e.analysis->slim()) {
@@ -434,7 +492,7 @@ bool SongLibraryModel::ensureLoaded(int row)
         if (at < 0 || entries_[size_t(at)].state != State::Loading || entries_[size_t(at)].watcher)
             return;
         changed(at);
-        start(at);
+        start(at, true);  // the song the user looks at goes before the others
     }, Qt::QueuedConnection);
     return false;
 }
@@ -462,6 +520,7 @@ void SongLibraryModel::reloadAll()
 
 void SongLibraryModel::cancelAll()
 {
+    queue_.clear();
     for (Entry& e : entries_)
         if (e.cancel)
             e.cancel->store(true);

@@ -11,6 +11,7 @@
 #include <QSet>
 
 #include <algorithm>
+#include <deque>
 #include <atomic>
 #include <memory>
 #include <vector>
@@ -66,10 +67,20 @@ public:
     /// Cancels all loads and waits for them to stop.
     void cancelAll();
 
+    /// Analyses wait in a queue (the song being shown first) and run a few at a time, one per
+    /// thread of the analysis pool. Paused, no new one starts; those running finish.
+    void setPaused(bool paused);
+    bool paused() const { return paused_; }
+    int waitingCount() const;
+    int runningCount() const { return running_; }
+    QString runningPath() const;  // one of the songs being analysed, or empty
+
 Q_SIGNALS:
     void songReady(int row);
     void songFailed(int row, const QString& message);
     void songProgress(int row, double fraction);
+    /// Songs were queued, started or finished.
+    void queueChanged();
 
 private:
     struct Entry {
@@ -83,7 +94,9 @@ private:
         std::shared_ptr<std::atomic<bool>> cancel;
         QFutureWatcher<SongAnalysisPtr>* watcher = nullptr;
     };
-    void start(int row);
+    void start(int row, bool first = false);  // queues the analysis
+    void dispatch();                           // starts queued analyses while threads are free
+    void launch(int row);
     void finish(quint64 id, QFutureWatcher<SongAnalysisPtr>* watcher);
     int rowOfId(quint64 id) const;
     void changed(int row);
@@ -95,6 +108,9 @@ private:
     QSet<QString> paths_;  // of entries_, for adding thousands of files at once
     std::unique_ptr<workflow::LibraryStore> store_;
     std::vector<quint64> recentlyUsed_;
+    std::deque<quint64> queue_;  // songs waiting for analysis, by id
+    int running_ = 0;
+    bool paused_ = false;
     quint64 nextId_ = 1;
 };
 

@@ -16,6 +16,8 @@
 
 #include <QApplication>
 #include <QLabel>
+#include <QThread>
+#include <QToolButton>
 #include <QProcess>
 #include <csignal>
 #include "common/Error.h"
@@ -487,6 +489,53 @@ private Q_SLOTS:
         QVERIFY(ready < 10);
         QTRY_VERIFY_WITH_TIMEOUT(allSongsReady(*library), 120000);
         qunsetenv("GENRESCOPE_LIBRARY");
+    }
+
+    void analysesWaitTheirTurnAndPause()
+    {
+        // Sixteen songs: paused at once, only those already running finish; the song selected
+        // while the rest wait is analysed next; resumed, all finish.
+        QDir(dir_.path()).mkpath(QStringLiteral("queue"));
+        QStringList paths;
+        for (int i = 0; i < 16; ++i) {
+            paths << dir_.filePath(QStringLiteral("queue/q%1.wav").arg(i, 2, 10, QLatin1Char('0')));
+            QVERIFY(testaudio::write(paths.back(), testaudio::noise(20.0, 22050, unsigned(300 + i), 0.3f), 1, 22050,
+                                     SF_FORMAT_WAV | SF_FORMAT_PCM_16));
+        }
+        MainWindow w;
+        w.resize(1000, 650);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto* pause = w.findChild<QToolButton*>(QStringLiteral("pauseAnalysis"));
+        auto* progress = w.findChild<QLabel*>(QStringLiteral("libraryProgress"));
+        QVERIFY(pause && progress);
+        SongLibraryModel* library = w.library();
+        w.openPaths(paths);
+        pause->click();
+        QVERIFY(library->paused());
+        QTRY_COMPARE_WITH_TIMEOUT(library->runningCount(), 0, 60000);
+        auto readyCount = [&] {
+            int n = 0;
+            for (int row = 0; row < library->rowCount(); ++row)
+                n += library->state(row) == SongLibraryModel::State::Ready;
+            return n;
+        };
+        const int threads = QThread::idealThreadCount();
+        const int before = readyCount();
+        QVERIFY2(before <= threads, qPrintable(QString::number(before)));
+        QTest::qWait(500);
+        QCOMPARE(readyCount(), before);  // paused: nothing new started
+        QVERIFY2(progress->text().contains(QStringLiteral("paused")), qPrintable(progress->text()));
+
+        const int last = library->rowOf(QFileInfo(paths.last()).absoluteFilePath());
+        w.selectSong(last);
+        QTest::qWait(50);
+        pause->click();
+        QVERIFY(!library->paused());
+        QTRY_VERIFY_WITH_TIMEOUT(library->state(last) == SongLibraryModel::State::Ready, 60000);
+        QVERIFY2(readyCount() <= before + 2 * threads, qPrintable(QString::number(readyCount())));  // it went first
+        QTRY_VERIFY_WITH_TIMEOUT(allSongsReady(*library), 120000);
+        QTRY_VERIFY(progress->isHidden());
     }
 
 private:

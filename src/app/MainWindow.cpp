@@ -34,6 +34,7 @@
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QLabel>
+#include <QTimer>
 #include <QToolButton>
 #include <QStyle>
 #include <QTabWidget>
@@ -126,8 +127,14 @@ MainWindow::MainWindow(QWidget* parent)
     ui_->playButton->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
     addAction(ui_->actionPlayPause);
 
-    connect(ui_->songList->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this] { refreshSelected(); });
+    // The current row moves in bursts (typing in the filter, sorting, arrow keys held down): the
+    // song is shown, and a slim one decoded again, once the row has settled for a moment.
+    selectionSettled_ = new QTimer(this);
+    selectionSettled_->setSingleShot(true);
+    selectionSettled_->setInterval(150);
+    connect(selectionSettled_, &QTimer::timeout, this, [this] { refreshSelected(); });
+    connect(ui_->songList->selectionModel(), &QItemSelectionModel::currentRowChanged, selectionSettled_,
+            qOverload<>(&QTimer::start));
     // Whole-library progress in the status bar: how many songs wait, which one runs, and pause.
     libraryProgress_ = new QLabel(this);
     libraryProgress_->setObjectName(QStringLiteral("libraryProgress"));
@@ -376,6 +383,8 @@ void MainWindow::restoreWindowState()
 void MainWindow::selectSong(int row)
 {
     ui_->songList->setCurrentIndex(proxy_->mapFromSource(library_->index(row, 0)));
+    selectionSettled_->stop();
+    refreshSelected();  // chosen on purpose: shown at once
 }
 
 void MainWindow::restoreLibrary()

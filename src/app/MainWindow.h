@@ -10,6 +10,7 @@ namespace genrescope::classify { class GenreClassifier; }
 class QSortFilterProxyModel;
 class QLabel;
 class QToolButton;
+class QTimer;
 namespace Ui { class MainWindow; }
 
 namespace genrescope::app {
@@ -73,6 +74,7 @@ private:
     std::unique_ptr<Ui::MainWindow> ui_;
     QLabel* libraryProgress_ = nullptr;              // "Analysing 12 of 240 songs · name"
     QToolButton* pauseAnalysis_ = nullptr;
+    QTimer* selectionSettled_ = nullptr;             // shows the current song once the row stops moving
     int analysisBatch_ = 0;                          // songs queued since the queue was last empty
     SongLibraryModel* library_;
     TimeAxis* axis_;

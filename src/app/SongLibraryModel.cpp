@@ -247,6 +247,7 @@ void SongLibraryModel::launch(int row)
     const QString path = e.path;
     auto cancel = e.cancel;
     QFuture<SongAnalysisPtr> future = QtConcurrent::run(pools::analysis(), [path, cancel](QPromise<SongAnalysisPtr>& promise) {
+        pools::runInBackground();
         promise.setProgressRange(0, 1000);
         TaskControl control{[&promise](double f) { promise.setProgressValue(int(f * 1000)); }, cancel.get()};
         try {

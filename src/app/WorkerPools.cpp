@@ -4,6 +4,9 @@
 #include <QThread>
 #include <QThreadPool>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 namespace genrescope::app::pools {
 
 namespace {
@@ -18,6 +21,15 @@ QThreadPool* make(const char* name, int threads)
 }
 
 } // namespace
+
+void runInBackground()
+{
+    thread_local bool lowered = false;
+    if (!lowered) {
+        lowered = true;
+        ::setpriority(PRIO_PROCESS, ::gettid(), 10);  // per thread on Linux; failure only costs latency
+    }
+}
 
 QThreadPool* analysis()
 {

@@ -9,6 +9,9 @@ namespace genrescope::app::pools {
 
 /// Song analyses: one thread per core.
 QThreadPool* analysis();
+/// Call first in a background task: the calling thread runs at a lower priority (nice 10), so
+/// the UI thread gets a core at once when it needs one. Idempotent.
+void runInBackground();
 /// Training, evaluation and dataset summaries: two threads (a run and a data read).
 QThreadPool* training();
 /// The Live tab's rolling images and classifications: two threads, so they never queue behind songs.

@@ -182,32 +182,43 @@ ScanReport scanLibrary(LibraryStore& store, const QStringList& files, const clas
                 d.song = storedFrom(path, stamp, hash, p);
                 d.predictions = predictionsOf(p, classifier);
             } catch (const Error& e) {
+                d.song.errorCode = QLatin1String(errorCodeName(e.code()));
+                d.song.error = e.message();
+            } catch (const std::exception& e) {  // out of memory and the like: this file fails, the scan goes on
+                d.song.errorCode = QStringLiteral("internal");
+                d.song.error = QStringLiteral("%1: internal error: %2").arg(shownPath(path), QString::fromUtf8(e.what()));
+            }
+            if (d.song.failed()) {
                 d.song.path = path;
                 d.song.size = stamp.size;
                 d.song.mtimeNs = stamp.mtimeNs;
                 d.song.contentHash = hash;
-                d.song.errorCode = QLatin1String(errorCodeName(e.code()));
-                d.song.error = e.message();
             }
             std::lock_guard lock(mutex);
             finished.push_back(std::move(d));
             arrived.notify_one();
         });
     }
-    for (qsizetype written = 0; written < todo.size(); ++written) {
-        Done d;
-        {
-            std::unique_lock lock(mutex);
-            arrived.wait(lock, [&] { return !finished.empty(); });
-            d = std::move(finished.front());
-            finished.pop_front();
+    try {
+        for (qsizetype written = 0; written < todo.size(); ++written) {
+            Done d;
+            {
+                std::unique_lock lock(mutex);
+                arrived.wait(lock, [&] { return !finished.empty(); });
+                d = std::move(finished.front());
+                finished.pop_front();
+            }
+            if (d.song.errorCode == QLatin1String(errorCodeName(ErrorCode::Cancelled)))
+                continue;  // not stored: the next scan analyses it
+            store.putSong(d.song, d.predictions);
+            ++(d.song.failed() ? report.failed : report.analysed);
+            if (progress)
+                progress(d.path, d.song.error, true, ++done, report.considered);
         }
-        if (d.song.errorCode == QLatin1String(errorCodeName(ErrorCode::Cancelled)))
-            continue;  // not stored: the next scan analyses it
-        store.putSong(d.song, d.predictions);
-        ++(d.song.failed() ? report.failed : report.analysed);
-        if (progress)
-            progress(d.path, d.song.error, true, ++done, report.considered);
+    } catch (...) {  // the store cannot be written: stop at once rather than analyse the rest for nothing
+        pool.clear();
+        pool.waitForDone();
+        throw;
     }
     pool.waitForDone();
     return report;

@@ -49,6 +49,16 @@ struct LibraryStore::Impl {
                     QStringLiteral("%1: %2: %3").arg(shownPath(path), what, e.text().isEmpty() ? e.driverText() : e.text()));
     }
 
+    /// Starts a write transaction that takes the write lock at once (BEGIN IMMEDIATE), so the
+    /// busy timeout applies when another process writes, instead of failing on an upgrade.
+    void begin(const QString& path) const { run(path, QStringLiteral("BEGIN IMMEDIATE")).finish(); }
+    void commit(const QString& path) const { run(path, QStringLiteral("COMMIT")).finish(); }
+    void rollback() const
+    {
+        QSqlQuery q(db());
+        q.exec(QStringLiteral("ROLLBACK"));
+    }
+
     /// Runs one statement. Keep the returned query only to read its rows: an unfinished
     /// statement holds a read transaction open.
     QSqlQuery run(const QString& path, const QString& sql, const QVariantList& values = {}) const
@@ -71,22 +81,29 @@ LibraryStore::LibraryStore(const QString& path) : d_(std::make_unique<Impl>()), 
         throw Error(ErrorCode::WriteFailed,
                     QStringLiteral("%1: cannot create the folder %2.").arg(shownPath(path), shownPath(info.absolutePath())));
     d_->connection = QStringLiteral("genrescope-store-%1").arg(g_connections.fetchAndAddRelaxed(1));
-    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), d_->connection);
-    db.setDatabaseName(path);
-    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
-    if (!db.open())
-        d_->fail(path, QStringLiteral("cannot open the library store"), db.lastError());
-    {
-        QSqlQuery check(db);
-        if (!check.exec(QStringLiteral("PRAGMA schema_version")))
-            throw Error(ErrorCode::InvalidArgument,
-                        QStringLiteral("%1: not a Genrescope library store (%2). Move it away or give another --db.")
-                            .arg(shownPath(path), check.lastError().text()));
+    try {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), d_->connection);
+        db.setDatabaseName(path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
+        if (!db.open())
+            d_->fail(path, QStringLiteral("cannot open the library store"), db.lastError());
+        {
+            QSqlQuery check(db);
+            if (!check.exec(QStringLiteral("PRAGMA schema_version")))
+                throw Error(ErrorCode::InvalidArgument,
+                            QStringLiteral("%1: not a Genrescope library store (%2). Move it away or give another --db.")
+                                .arg(shownPath(path), check.lastError().text()));
+        }
+        exec(QStringLiteral("PRAGMA journal_mode=WAL"));
+        exec(QStringLiteral("PRAGMA synchronous=NORMAL"));
+        exec(QStringLiteral("PRAGMA foreign_keys=ON"));
+        migrate();
+    } catch (...) {  // no connection or open transaction stays behind
+        d_->rollback();
+        QSqlDatabase::database(d_->connection, false).close();
+        QSqlDatabase::removeDatabase(d_->connection);
+        throw;
     }
-    exec(QStringLiteral("PRAGMA journal_mode=WAL"));
-    exec(QStringLiteral("PRAGMA synchronous=NORMAL"));
-    exec(QStringLiteral("PRAGMA foreign_keys=ON"));
-    migrate();
 }
 
 LibraryStore::~LibraryStore()
@@ -128,9 +145,13 @@ void LibraryStore::migrate()
                         .arg(shownPath(path_)).arg(version).arg(kSchemaVersion));
     if (version == kSchemaVersion)
         return;
-    QSqlDatabase db = d_->db();
-    db.transaction();
-    if (version < 1) {
+    d_->begin(path_);  // another process may be creating the same store: decide under the write lock
+    const int current = schemaVersion();
+    if (current >= kSchemaVersion) {
+        d_->commit(path_);
+        return;
+    }
+    if (current < 1) {
         exec(QStringLiteral("CREATE TABLE songs (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, size INTEGER, "
                             "mtime_ns INTEGER, content_hash TEXT, container TEXT, encoding TEXT, sample_rate INTEGER, "
                             "channels INTEGER, seconds REAL, error_code TEXT, error TEXT, unusual INTEGER, "
@@ -141,14 +162,13 @@ void LibraryStore::migrate()
         exec(QStringLiteral("CREATE TABLE predictions (song_id INTEGER NOT NULL REFERENCES songs(id) ON DELETE CASCADE, "
                             "model TEXT NOT NULL, song BLOB, windows BLOB, PRIMARY KEY(song_id, model))"));
     }
-    if (version < 2) {
+    if (current < 2) {
         // Models by checksum (kind and classes once, not per prediction); decoding notes.
         exec(QStringLiteral("CREATE TABLE models (checksum TEXT PRIMARY KEY, kind TEXT, classes TEXT)"));
         exec(QStringLiteral("ALTER TABLE songs ADD COLUMN note TEXT"));
     }
     exec(QStringLiteral("PRAGMA user_version=%1").arg(kSchemaVersion));
-    if (!db.commit())
-        d_->fail(path_, QStringLiteral("cannot update the library store's schema"), db.lastError());
+    d_->commit(path_);
 }
 
 int LibraryStore::songCount() const
@@ -256,7 +276,8 @@ std::vector<StoredSong> LibraryStore::allSongs(bool withWindows) const
         songs.push_back(songFrom(q));
     if (withWindows)
         for (StoredSong& s : songs)
-            s.windows = song(s.path)->windows;
+            if (std::optional<StoredSong> full = song(s.path))  // gone meanwhile: no windows
+                s.windows = std::move(full->windows);
     return songs;
 }
 
@@ -278,25 +299,21 @@ void LibraryStore::addPending(const QStringList& paths)
 {
     if (paths.isEmpty())
         return;
-    QSqlDatabase db = d_->db();
-    db.transaction();
+    d_->begin(path_);
     try {
         for (const QString& path : paths)
             d_->run(path_, QStringLiteral("INSERT OR IGNORE INTO songs (path, size, mtime_ns) VALUES (?, -1, -1)"), {path})
                 .finish();
+        d_->commit(path_);
     } catch (...) {
-        db.rollback();
+        d_->rollback();
         throw;
     }
-    if (!db.commit())
-        d_->fail(path_, QStringLiteral("cannot add songs"), db.lastError());
 }
 
 void LibraryStore::putSong(const StoredSong& s, const std::vector<StoredPrediction>& predictions)
 {
-    QSqlDatabase db = d_->db();
-    if (!db.transaction())
-        d_->fail(path_, QStringLiteral("cannot start a transaction"), db.lastError());
+    d_->begin(path_);
     try {
         const std::optional<StoredSong> old = song(s.path);
         const bool sameFile = old && old->size == s.size && old->mtimeNs == s.mtimeNs && !old->failed() && !s.failed();
@@ -334,12 +351,11 @@ void LibraryStore::putSong(const StoredSong& s, const std::vector<StoredPredicti
             d_->run(path_, QStringLiteral("INSERT OR REPLACE INTO predictions (song_id, model, song, windows) VALUES (?, ?, ?, ?)"),
                     {id, p.modelChecksum, toBlob(p.song), toBlob(windows)});
         }
+        d_->commit(path_);
     } catch (...) {
-        db.rollback();
+        d_->rollback();
         throw;
     }
-    if (!db.commit())
-        d_->fail(path_, QStringLiteral("cannot save a song"), db.lastError());
 }
 
 void LibraryStore::moveSong(qint64 id, const QString& newPath, qint64 size, qint64 mtimeNs)

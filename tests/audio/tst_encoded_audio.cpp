@@ -330,6 +330,11 @@ private:
         open.replace(data + 4, 4, le32(0));
         testaudio::writeBytes(path("size-0.wav"), open);
         add("size-0.wav", true, L, 0.001, {}, QStringLiteral("open"));
+        // A really empty recording (data size 0, RIFF size exact) with a tag chunk after it: not audio.
+        QByteArray empty = wav.left(data + 4) + le32(0) + "LIST" + le32(8) + "INFOtest";
+        empty.replace(4, 4, le32(quint32(empty.size() - 8)));
+        testaudio::writeBytes(path("empty-with-tags.wav"), empty);
+        add("empty-with-tags.wav", true, -1, 0, QStringLiteral("no audio frames"));
         const QString caf = path("unknown-size.caf");
         testaudio::write(caf, testaudio::readRaw(source_), 2, kRate, SF_FORMAT_CAF | SF_FORMAT_PCM_16);
         QByteArray cafBytes = readAll(caf);

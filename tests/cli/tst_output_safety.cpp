@@ -8,6 +8,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -82,6 +83,18 @@ private Q_SLOTS:
         r = cli(resolved + QStringList{QStringLiteral("--force")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(digest(existing) != before);
+    }
+
+    void forceThroughASymlinkReplacesItsTarget()
+    {
+        const QString target = path(QStringLiteral("real-mel.csv"));
+        const QString link = path(QStringLiteral("mel-link.csv"));
+        testaudio::writeBytes(target, "old\n");
+        QVERIFY(QFile::link(target, link));
+        const Run r = cli({"melspec", wav_, "--csv", link, "--force"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(QFileInfo(link).isSymLink());  // the link stays a link ...
+        QVERIFY(QFileInfo(target).size() > 1000);  // ... and the file it points to holds the result
     }
 
     void neverWritesOntoAnInput_data()

@@ -222,6 +222,24 @@ private Q_SLOTS:
         QVERIFY2(!merged.err.contains(QStringLiteral("[")), qPrintable(merged.err));  // nothing was analysed again
     }
 
+    void twoScansWriteOneStoreAtOnce()
+    {
+        // Two processes create and fill the same new store together: both wait for the write
+        // lock instead of failing ("database is locked", "table songs already exists").
+        const QString parallel = QStandardPaths::findExecutable(QStringLiteral("parallel"));
+        if (parallel.isEmpty())
+            QSKIP("GNU parallel is missing; ./scripts/test installs it");
+        const QString db = dir_.filePath(QStringLiteral("shared.sqlite"));
+        QProcess p;
+        p.start(parallel, {"--will-cite", QStringLiteral(GENRESCOPE_CLI_PATH), "scan", "--db", db, "--shard", "{}/2", songs_,
+                           ":::", "0", "1"});
+        QVERIFY(p.waitForFinished(300000));
+        const QByteArray err = p.readAllStandardError();
+        QVERIFY2(p.exitCode() == 1, err.constData());  // only the shard holding broken.wav reports a failure
+        QVERIFY2(!err.contains("locked") && !err.contains("already exists"), err.constData());
+        QCOMPARE(LibraryStore(db).songCount(), 9);
+    }
+
     void aKilledScanLosesOnlyTheSongsInFlight()
     {
         // Twelve songs of 2 minutes, one at a time; SIGKILL once three are reported done.

@@ -81,6 +81,10 @@ QByteArray le32(quint32 v)
 void sniffWav(QFile& file, SniffResult& r)
 {
     const qint64 fileSize = file.size();
+    file.seek(4);
+    const QByteArray riffSize = file.read(4);
+    if (riffSize.size() < 4)
+        return;
     qint64 pos = 12;
     quint16 tag = 0, blockAlign = 1;
     while (pos + 8 <= fileSize) {
@@ -109,7 +113,9 @@ void sniffWav(QFile& file, SniffResult& r)
                 r.sizeLeftOpen = isOpenSize(size);
             } else if (const QString codec = wavCodecName(tag); !codec.isEmpty()) {
                 r.unsupportedCodec = codec;
-            } else if (isOpenSize(size) && present > 0) {
+            } else if (isOpenSize(size) && present > 0 &&
+                       (size != 0 || isOpenSize(qFromLittleEndian<quint32>(riffSize.constData())))) {
+                // 0xFFFFFFFF, or 0 with the RIFF size left open too: a streamed write, not an empty recording
                 qint64 whole = std::min<qint64>(present, 0xFFFFFFF0);
                 whole -= whole % blockAlign;
                 r.patches.push_back({pos + 4, le32(quint32(whole))});
@@ -141,7 +147,7 @@ void sniffCaf(QFile& file, SniffResult& r)
             }
             return;
         }
-        if (size < 0)
+        if (size < 0 || size > fileSize - pos - 12)
             return;
         pos += 12 + size;
     }

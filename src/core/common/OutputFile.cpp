@@ -148,8 +148,11 @@ void requireDistinctOutputs(const QList<QPair<QString, QString>>& outputs)
         }
 }
 
-void writeFileAtomically(const QString& path, const QByteArray& bytes, bool overwrite)
+void writeFileAtomically(const QString& givenPath, const QByteArray& bytes, bool overwrite)
 {
+    // A symbolic link to a file: the file it points to is replaced, the link stays.
+    const QFileInfo given(givenPath);
+    const QString path = given.isSymLink() && given.exists() ? given.canonicalFilePath() : givenPath;
     const QString folder = folderOf(path);
     QByteArray base = QFile::encodeName(QFileInfo(path).fileName()).left(200);
     QByteArray temporary = QFile::encodeName(folder) + "/." + base + ".XXXXXX";

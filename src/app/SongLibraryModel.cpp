@@ -425,10 +425,7 @@ int SongLibraryModel::attachStore(std::unique_ptr<workflow::LibraryStore> store)
                     }
                     (models[m] == classifier->mlp() ? g.mlp : g.cnn) = *found;
                 }
-                g.ensemble.assign(size_t(g.classes.size()), 0.0f);
-                for (size_t c = 0; c < g.ensemble.size(); ++c)
-                    g.ensemble[c] = float(g.mlpWeight * (g.mlp.empty() ? 0.0f : g.mlp[c]) +
-                                          (1.0 - g.mlpWeight) * (g.cnn.empty() ? 0.0f : g.cnn[c]));
+                g.ensemble = classifier->ensemble(g.mlp, g.cnn);
                 a->hasGenres = complete;
                 a->classifier = classifier;
             }

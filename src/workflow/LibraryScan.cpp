@@ -58,18 +58,11 @@ std::optional<classify::SongPrediction> storedPrediction(const LibraryStore& sto
     p.unusual = song.unusual;
     p.unusualReason = song.unusualReason;
     p.decodingNote = song.note;
-    const double w = classifier.mlpWeight();
-    auto mix = [&](const std::vector<float>& a, const std::vector<float>& b) {
-        std::vector<float> e(size_t(p.classes.size()), 0.0f);
-        for (size_t c = 0; c < e.size(); ++c)
-            e[c] = float(w * (a.empty() ? 0.0f : a[c]) + (1.0 - w) * (b.empty() ? 0.0f : b[c]));
-        return e;
-    };
     if (mlp)
         p.mlp = mlp->song;
     if (cnn)
         p.cnn = cnn->song;
-    p.ensemble = mix(p.mlp, p.cnn);
+    p.ensemble = classifier.ensemble(p.mlp, p.cnn);
     for (size_t i = 0; i < song.windows.size(); ++i) {
         classify::WindowPrediction wp;
         wp.start = song.windows[i].start;
@@ -79,7 +72,7 @@ std::optional<classify::SongPrediction> storedPrediction(const LibraryStore& sto
             wp.mlp = mlp->windows[i];
         if (cnn && i < cnn->windows.size())
             wp.cnn = cnn->windows[i];
-        wp.ensemble = mix(wp.mlp, wp.cnn);
+        wp.ensemble = classifier.ensemble(wp.mlp, wp.cnn);
         p.windows.push_back(std::move(wp));
     }
     return p;
@@ -132,7 +125,7 @@ ScanReport scanLibrary(LibraryStore& store, const QStringList& files, const clas
             checksums << m->checksum;
 
     // What is already known: unchanged files, and moved ones (same content, old path gone).
-    QStringList todo;
+    std::vector<std::pair<QString, QString>> todo;  // path, and its content hash when already read
     int done = 0;
     for (const QString& path : mine) {
         const std::optional<FileStamp> stamp = stampOf(path);
@@ -151,8 +144,10 @@ ScanReport scanLibrary(LibraryStore& store, const QStringList& files, const clas
                 progress(path, stored->error, false, ++done, report.considered);
             continue;
         }
+        QString hash;
         if (stamp && !stored) {
-            if (std::optional<StoredSong> moved = store.movedSong(quickContentHash(path)); moved && complete(*moved)) {
+            hash = quickContentHash(path);
+            if (std::optional<StoredSong> moved = store.movedSong(hash); moved && complete(*moved)) {
                 store.moveSong(moved->id, path, stamp->size, stamp->mtimeNs);
                 ++report.moved;
                 if (progress)
@@ -160,7 +155,7 @@ ScanReport scanLibrary(LibraryStore& store, const QStringList& files, const clas
                 continue;
             }
         }
-        todo << path;
+        todo.emplace_back(path, hash);
     }
 
     // Analyse the rest on a pool of our own; this thread writes each song as it arrives.
@@ -169,12 +164,12 @@ ScanReport scanLibrary(LibraryStore& store, const QStringList& files, const clas
     std::deque<Done> finished;
     QThreadPool pool;
     pool.setMaxThreadCount(std::max(1, options.jobs));
-    for (const QString& path : todo) {
-        pool.start([&, path] {
+    for (const auto& [path, knownHash] : todo) {
+        pool.start([&, path = path, knownHash = knownHash] {
             Done d;
             d.path = path;
             const FileStamp stamp = stampOf(path).value_or(FileStamp{});
-            const QString hash = quickContentHash(path);
+            const QString hash = knownHash.isEmpty() ? quickContentHash(path) : knownHash;
             try {
                 if (cancel && cancel->load())
                     throw Cancelled();
@@ -200,7 +195,7 @@ ScanReport scanLibrary(LibraryStore& store, const QStringList& files, const clas
         });
     }
     try {
-        for (qsizetype written = 0; written < todo.size(); ++written) {
+        for (size_t written = 0; written < todo.size(); ++written) {
             Done d;
             {
                 std::unique_lock lock(mutex);

@@ -156,11 +156,16 @@ WindowPrediction GenreClassifier::classifyWindow(const float* x, long n, const T
         const ml::Tensor out = cnn_->predict(std::move(input));
         p.cnn.assign(out.data.begin(), out.data.end());
     }
-    const size_t K = size_t(classes_.size());
-    p.ensemble.assign(K, 0.0f);
-    for (size_t c = 0; c < K; ++c)
-        p.ensemble[c] = float(mlpWeight_ * (mlp_ ? p.mlp[c] : 0.0f) + (1.0 - mlpWeight_) * (cnn_ ? p.cnn[c] : 0.0f));
+    p.ensemble = ensemble(p.mlp, p.cnn);
     return p;
+}
+
+std::vector<float> GenreClassifier::ensemble(const std::vector<float>& mlp, const std::vector<float>& cnn) const
+{
+    std::vector<float> e(size_t(classes_.size()), 0.0f);
+    for (size_t c = 0; c < e.size(); ++c)
+        e[c] = float(mlpWeight_ * (mlp.empty() ? 0.0f : mlp[c]) + (1.0 - mlpWeight_) * (cnn.empty() ? 0.0f : cnn[c]));
+    return e;
 }
 
 namespace {

@@ -85,6 +85,8 @@ public:
     bool hasCnn() const { return bool(cnn_); }
     const QStringList& classes() const { return classes_; }
     double mlpWeight() const { return mlpWeight_; }
+    /// The weighted mean of the two models' probabilities; an empty vector is a model that is absent.
+    std::vector<float> ensemble(const std::vector<float>& mlp, const std::vector<float>& cnn) const;
     const ml::Model* mlp() const { return mlp_.get(); }
     const ml::Model* cnn() const { return cnn_.get(); }
 

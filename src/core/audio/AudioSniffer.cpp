@@ -37,18 +37,6 @@ bool isMpegSync(const QByteArray& b, qsizetype at)
     return b0 == 0xFF && (b1 & 0xE0) == 0xE0 && ((b1 >> 3) & 3) != 1 && layerValid && rateValid && bitrateValid;
 }
 
-/// Size of a leading ID3v2 tag (0 when there is none).
-qint64 id3v2Size(const QByteArray& head)
-{
-    if (head.size() < 10 || !head.startsWith("ID3"))
-        return 0;
-    qint64 size = 0;
-    for (int i = 6; i < 10; ++i)
-        size = (size << 7) | (quint8(head[i]) & 0x7F);
-    const bool footer = quint8(head[5]) & 0x10;
-    return 10 + size + (footer ? 10 : 0);
-}
-
 /// Codecs seen in WAV files that libsndfile does not decode, by format tag.
 QString wavCodecName(quint16 tag)
 {
@@ -173,6 +161,17 @@ void sniffOgg(const QByteArray& head, SniffResult& r)
 
 } // namespace
 
+qint64 id3v2TagSize(const QByteArray& head)
+{
+    if (head.size() < 10 || !head.startsWith("ID3"))
+        return 0;
+    qint64 size = 0;
+    for (int i = 6; i < 10; ++i)
+        size = (size << 7) | (quint8(head[i]) & 0x7F);
+    const bool footer = quint8(head[5]) & 0x10;
+    return 10 + size + (footer ? 10 : 0);
+}
+
 SniffResult sniffAudioFile(const QString& path)
 {
     SniffResult r;
@@ -190,7 +189,7 @@ SniffResult sniffAudioFile(const QString& path)
         sniffCaf(file, r);
     } else if (head.startsWith("OggS")) {
         sniffOgg(head, r);
-    } else if (const qint64 tag = id3v2Size(head); tag > 0) {
+    } else if (const qint64 tag = id3v2TagSize(head); tag > 0) {
         file.seek(tag);
         const QByteArray after = file.read(4);
         if (!after.startsWith("fLaC") && !after.startsWith("RIFF"))  // libsndfile skips ID3 before those itself

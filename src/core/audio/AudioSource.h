@@ -69,6 +69,9 @@ struct SniffResult {
     bool sizeLeftOpen = false;    // the header's data size was a streaming placeholder
 };
 
+/// Size in bytes of a leading ID3v2 tag (header, body and footer), or 0 when head has none.
+qint64 id3v2TagSize(const QByteArray& head);
+
 /// Looks at a file's first bytes and chunk headers. Never throws; unreadable files sniff as Sndfile.
 SniffResult sniffAudioFile(const QString& path);
 

@@ -65,11 +65,8 @@ bool hasLengthFrame(int fd, qint64 offset, qint64 size)
     const ssize_t got = ::pread(fd, head.data(), size_t(std::min<qint64>(head.size(), size)), off_t(offset));
     head.resize(std::max<qsizetype>(0, got));
     qsizetype at = 0;
-    if (head.startsWith("ID3") && head.size() >= 10) {  // skip a leading ID3v2 tag
-        qint64 tag = 0;
-        for (int i = 6; i < 10; ++i)
-            tag = (tag << 7) | (quint8(head[i]) & 0x7F);
-        at = qsizetype(10 + tag + ((quint8(head[5]) & 0x10) ? 10 : 0));
+    if (const qint64 tag = id3v2TagSize(head); tag > 0) {  // skip a leading ID3v2 tag
+        at = qsizetype(tag);
         if (at + 64 > head.size()) {
             head.resize(256);
             const ssize_t more = ::pread(fd, head.data(), 256, off_t(offset + at));

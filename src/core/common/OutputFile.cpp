@@ -38,7 +38,8 @@ bool sameFile(const struct stat& a, const QString& other)
     return ::stat(QFile::encodeName(other).constData(), &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-void writeAll(int fd, const QByteArray& bytes, const QString& path)
+/// Writes all of bytes to fd. Returns 0, or the errno of the failure.
+int writeAll(int fd, const QByteArray& bytes)
 {
     qsizetype done = 0;
     while (done < bytes.size()) {
@@ -46,9 +47,10 @@ void writeAll(int fd, const QByteArray& bytes, const QString& path)
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
-            fail(path, QStringLiteral("cannot write: %1.").arg(systemReason(n < 0 ? errno : EIO)));
+            return n < 0 ? errno : EIO;
         done += n;
     }
+    return 0;
 }
 
 /// Permission bits for a new file: what the process's umask allows of rw-rw-rw-.
@@ -117,20 +119,17 @@ void OutputTarget::write(const QByteArray& bytes) const
     }
     if (path_ == QLatin1String("-")) {
         std::fflush(stdout);
-        writeAll(STDOUT_FILENO, bytes, QStringLiteral("standard output"));
+        if (const int error = writeAll(STDOUT_FILENO, bytes))
+            fail(QStringLiteral("standard output"), QStringLiteral("cannot write: %1.").arg(systemReason(error)));
         return;
     }
     const int fd = ::open(QFile::encodeName(path_).constData(), O_WRONLY | O_CLOEXEC);
     if (fd < 0)
         fail(path_, QStringLiteral("cannot open for writing: %1.").arg(systemReason(errno)));
-    try {
-        writeAll(fd, bytes, path_);
-    } catch (...) {
-        ::close(fd);
-        throw;
-    }
-    if (::close(fd) != 0)
-        fail(path_, QStringLiteral("cannot write: %1.").arg(systemReason(errno)));
+    const int error = writeAll(fd, bytes);
+    const int closed = ::close(fd) == 0 ? 0 : errno;
+    if (error || closed)
+        fail(path_, QStringLiteral("cannot write: %1.").arg(systemReason(error ? error : closed)));
 }
 
 void requireDistinctOutputs(const QList<QPair<QString, QString>>& outputs)
@@ -168,17 +167,9 @@ void writeFileAtomically(const QString& givenPath, const QByteArray& bytes, bool
     struct stat old{};
     const mode_t mode = ::stat(QFile::encodeName(path).constData(), &old) == 0 ? (old.st_mode & 07777) : newFileMode();
     ::fchmod(fd, mode);
-    qsizetype done = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = ::write(fd, bytes.constData() + done, size_t(bytes.size() - done));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            if (n == 0)
-                errno = EIO;
-            abandon(QStringLiteral("cannot write"));
-        }
-        done += n;
+    if (const int error = writeAll(fd, bytes)) {
+        errno = error;
+        abandon(QStringLiteral("cannot write"));
     }
     if (::fsync(fd) != 0)
         abandon(QStringLiteral("cannot write"));

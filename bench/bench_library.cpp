@@ -1,7 +1,9 @@
 // The library at scale: a store of N songs (default 10,000; each a real file on disk, with
 // both built-in models' answers stored) is restored into the real window, offscreen.
 // Prints JSON: seconds to restore (the table filled, nothing analysed), resident memory
-// before and after, and the store's size. Usage: bench_library [N]
+// before and after, and the store's size. Then, with FILEs (long songs), opens them all
+// in that window, waits until every one is analysed, shows each in turn, and adds the
+// peak and final resident memory. Usage: bench_library [N [FILE...]]
 
 #include "MainWindow.h"
 #include "SongAnalysis.h"
@@ -22,15 +24,35 @@ using namespace genrescope;
 
 namespace {
 
-double residentMiB()
+/// A /proc/self/status field in MiB: VmRSS (resident now) or VmHWM (its peak).
+double statusMiB(const char* field = "VmRSS:")
 {
     QFile status(QStringLiteral("/proc/self/status"));
     if (!status.open(QIODevice::ReadOnly))
         return 0;
     for (const QByteArray& line : status.readAll().split('\n'))
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
+        if (line.startsWith(field))
+            return line.mid(int(qstrlen(field))).trimmed().split(' ').first().toDouble() / 1024.0;
     return 0;
+}
+
+double residentMiB()
+{
+    return statusMiB();
+}
+
+/// Runs the event loop until `done` or `seconds` pass.
+template <typename Done>
+bool waitFor(Done done, double seconds)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (!done()) {
+        if (clock.elapsed() > seconds * 1000)
+            return false;
+        QApplication::processEvents(QEventLoop::AllEvents, 50);
+    }
+    return true;
 }
 
 } // namespace
@@ -46,7 +68,7 @@ int main(int argc, char** argv)
     qputenv("GENRESCOPE_LIBRARY", QFile::encodeName(store));
 
     // The store as a scan of N songs of 4 minutes (16 windows) would leave it.
-    const auto classifier = app::currentClassifier();
+    const auto classifier = workflow::defaultClassifier();
     if (!classifier) {
         std::fprintf(stderr, "bench_library: this build has no built-in models\n");
         return 1;
@@ -102,8 +124,38 @@ int main(int argc, char** argv)
     for (int row = 0; row < w.library()->rowCount(); ++row)
         ready += w.library()->state(row) == app::SongLibraryModel::State::Ready;
     std::printf("{\"songs\": %d, \"restored\": %d, \"restoreSeconds\": %.3f, \"residentMiBBefore\": %.1f, "
-                "\"residentMiBAfter\": %.1f, \"storeMiB\": %.1f}\n",
+                "\"residentMiBAfter\": %.1f, \"storeMiB\": %.1f",
                 songs, ready, seconds, before, residentMiB(), QFileInfo(store).size() / 1048576.0);
+
+    // Long songs on top: all analysed (two at a time), then each shown in turn.
+    QStringList longSongs;
+    for (int i = 2; i < argc; ++i)
+        longSongs << QFile::decodeName(argv[i]);
+    if (!longSongs.isEmpty()) {
+        app::SongLibraryModel* library = w.library();
+        const int first = library->rowCount();
+        w.openPaths(longSongs);
+        auto settled = [&] {
+            for (int row = first; row < library->rowCount(); ++row)
+                if (library->state(row) == app::SongLibraryModel::State::Loading)
+                    return false;
+            return true;
+        };
+        bool ok = waitFor(settled, 3600);
+        for (int row = first; ok && row < library->rowCount(); ++row) {
+            w.selectSong(row);
+            ok = waitFor([&] { return library->state(row) != app::SongLibraryModel::State::Loading; }, 3600);
+            w.repaint();
+        }
+        int analysed = 0;
+        for (int row = first; row < library->rowCount(); ++row)
+            analysed += library->state(row) == app::SongLibraryModel::State::Ready;
+        std::printf(", \"longSongs\": %lld, \"longSongsAnalysed\": %d, \"peakResidentMiB\": %.1f, "
+                    "\"residentMiBWithLongSongs\": %.1f, \"loadedSongs\": %d",
+                    static_cast<long long>(longSongs.size()), analysed, statusMiB("VmHWM:"), residentMiB(),
+                    library->loadedSongCount());
+    }
+    std::printf("}\n");
     w.library()->cancelAll();
     return 0;
 }

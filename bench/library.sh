@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The library at scale, for docs/BENCHMARKS.md (scripts/bench appends what this prints):
 #   - restoring a store of 10,000 songs into the real window (bench_library): time and memory;
+#     then opening three songs of one hour in that window: peak and final memory;
 #   - scanning a folder of 4-minute songs with --jobs 2: `scan` (into a fresh store) against
 #     `classify` (no store), alternately, 3 times each, medians; seconds of audio per second.
 # Usage: bench/library.sh BUILD_DIR   (a build with -DGENRESCOPE_BUILD_BENCH=ON)
@@ -11,7 +12,13 @@ cli="$build/src/cli/genrescope-cli"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-restore=$("$build/bench/bench_library" 10000 2>/dev/null)
+# Three songs of an hour each (pink noise and a tone that changes every minute).
+mkdir -p "$work/hours"
+for i in 1 2 3; do
+  sox -n -r 22050 -c 1 -b 16 "$work/hours/hour$i.wav" synth 3600 pinknoise vol 0.2 synth 3600 sine mix $((110 * i))-$((880 * i)) 2>/dev/null
+done
+restore=$("$build/bench/bench_library" 10000 "$work"/hours/*.wav 2>/dev/null)
+rm -rf "$work/hours"
 
 # Eight songs of 4 minutes: GTZAN clips joined end to end (or noise without the shared data).
 data=${GENRESCOPE_GTZAN:-$here/../shared/data/gtzan}
@@ -49,6 +56,9 @@ print(f"| Restore a store of {r['songs']:,} songs into the window (table filled 
       f"{r['restoreSeconds']:.2f} s | <= 1 s |")
 print(f"| Resident memory with {r['songs']:,} songs listed | {r['residentMiBAfter']:.0f} MiB "
       f"(the store file: {r['storeMiB']:.0f} MiB) | <= 1024 MiB |")
+if "longSongs" in r:
+    print(f"| The same window after opening {r['longSongs']} songs of 1 hour ({r['longSongsAnalysed']} analysed, each shown in turn) | "
+          f"peak {r['peakResidentMiB']:.0f} MiB, then {r['residentMiBWithLongSongs']:.0f} MiB ({r['loadedSongs']} held in full) | <= 1024 MiB |")
 print(f"| `scan --jobs 2`, 8 songs of 4 min ({audio / 60:.0f} min of audio), into a fresh store | {scan:.1f} s: "
       f"{audio / scan:.0f}x real time, {8 / scan * 60:.1f} songs/min | >= 150x |")
 print(f"| `classify --jobs 2` on the same songs (no store), same run, alternating | {classify:.1f} s: "

@@ -231,7 +231,7 @@ void LivePanel::tick()
     }
     scope_->setSignal(std::move(recent));
 
-    const auto classifier = currentClassifier();
+    const auto classifier = classifier_;
     if (!classifier || classifying_ || samplesSinceClassified_ < kAnalysisRate ||
         bufferedSeconds() < classify::kMinimumSeconds)
         return;

@@ -6,6 +6,7 @@
 
 #include "audio/Resampler.h"
 #include "classify/GenreClassifier.h"
+#include "workflow/SongAnalyzer.h"
 
 #include <QFutureWatcher>
 #include <QImage>
@@ -39,6 +40,8 @@ public:
     double bufferedSeconds() const;
     /// Classifications finished since listening started.
     int classifications() const { return classifications_; }
+    /// The models that classify the rolling window (at first the built-in ones; null: none).
+    void setClassifier(std::shared_ptr<const classify::GenreClassifier> classifier) { classifier_ = std::move(classifier); }
 
 public Q_SLOTS:
     void startListening();
@@ -46,6 +49,7 @@ public Q_SLOTS:
 
 private:
     void refreshDevices();
+    std::shared_ptr<const classify::GenreClassifier> classifier_ = workflow::defaultClassifier();
     void readAudio();
     void tick();
 

@@ -304,7 +304,7 @@ void MainWindow::refreshSelected()
             details += tr("<br>No genre: %1").arg(song->genreNote.toHtmlEscaped());
         }
         genrePanel_->setPrediction(song->hasGenres ? &song->genres : nullptr,
-                                   song->genreNote.isEmpty() && !currentClassifier() ? tr("no models are loaded.") : song->genreNote);
+                                   song->genreNote.isEmpty() && !library_->classifier() ? tr("no models are loaded.") : song->genreNote);
         genreTimeline_->setPrediction(song->hasGenres ? &song->genres : nullptr);
         ui_->songDetails->setText(details);
         if (song.get() != shownSong_) {  // a newly shown song starts at full view, at 0 s
@@ -315,7 +315,7 @@ void MainWindow::refreshSelected()
         ui_->waveformView->setSong(song);
         ui_->spectrogramView->setSong(song);
         if (song->hasFeatures)
-            features_->setFeatures(&song->features, currentClassifier() ? currentClassifier()->mlp() : nullptr);
+            features_->setFeatures(&song->features, library_->classifier() ? library_->classifier()->mlp() : nullptr);
         break;
     }
     }
@@ -638,7 +638,8 @@ QString MainWindow::loadModels(const QString& featureModel, const QString& image
 
 void MainWindow::useClassifier(std::shared_ptr<const classify::GenreClassifier> classifier, const QString& description)
 {
-    setCurrentClassifier(std::move(classifier));
+    live_->setClassifier(classifier);
+    library_->setClassifier(std::move(classifier));
     statusBar()->showMessage(description, 6000);
     library_->reloadAll();
     refreshSelected();

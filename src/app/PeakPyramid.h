@@ -16,6 +16,13 @@ public:
     explicit PeakPyramid(const std::vector<float>& samples);
 
     int levels() const { return int(levels_.size()); }
+    size_t bytes() const
+    {
+        size_t n = 0;
+        for (const auto& level : levels_)
+            n += level.size() * sizeof(level[0]);
+        return n;
+    }
     size_t binCount(int level) const { return levels_[size_t(level)].size(); }
     long binSize(int level) const { return long(kBaseBin) << level; }
 

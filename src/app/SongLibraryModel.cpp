@@ -222,6 +222,31 @@ QString SongLibraryModel::runningPath() const
     return {};
 }
 
+std::shared_ptr<const workflow::KnownGenres> SongLibraryModel::knownGenres(const Entry& e) const
+{
+    // A slim song shown again: its genres (from this session, or the store) need no new classification.
+    if (!e.analysis || !e.analysis->slim() || !e.analysis->hasGenres || !classifier_ ||
+        e.analysis->classifier != classifier_)
+        return nullptr;
+    auto known = std::make_shared<workflow::KnownGenres>();
+    known->classifier = classifier_;
+    known->genres = e.analysis->genres;
+    known->fileSize = e.analysis->fileSize;
+    known->mtimeNs = e.analysis->mtimeNs;
+    if (known->genres.windows.empty() && store_) {  // restored: the windows are read only now
+        std::optional<classify::SongPrediction> stored;
+        try {
+            if (const auto song = store_->song(e.path); song && song->size == known->fileSize && song->mtimeNs == known->mtimeNs)
+                stored = workflow::storedPrediction(*store_, *song, *classifier_);
+        } catch (const Error&) {
+        }
+        if (!stored)
+            return nullptr;
+        known->genres = std::move(*stored);
+    }
+    return known;
+}
+
 void SongLibraryModel::launch(int row)
 {
     Entry& e = entries_[size_t(row)];
@@ -246,12 +271,14 @@ void SongLibraryModel::launch(int row)
 
     const QString path = e.path;
     auto cancel = e.cancel;
-    QFuture<SongAnalysisPtr> future = QtConcurrent::run(pools::analysis(), [path, cancel](QPromise<SongAnalysisPtr>& promise) {
+    const std::shared_ptr<const workflow::KnownGenres> known = knownGenres(e);
+    QFuture<SongAnalysisPtr> future = QtConcurrent::run(pools::analysis(), [path, cancel, classifier = classifier_, known](
+                                                                               QPromise<SongAnalysisPtr>& promise) {
         pools::runInBackground();
         promise.setProgressRange(0, 1000);
         TaskControl control{[&promise](double f) { promise.setProgressValue(int(f * 1000)); }, cancel.get()};
         try {
-            promise.addResult(analyseSong(path, control));
+            promise.addResult(analyseSong(path, classifier, control, known.get()));
         } catch (const Error& err) {
             promise.setException(std::make_exception_ptr(err));
         } catch (const std::exception& err) {
@@ -368,7 +395,7 @@ void SongLibraryModel::storeResult(const Entry& e)
 int SongLibraryModel::attachStore(std::unique_ptr<workflow::LibraryStore> store)
 {
     store_ = std::move(store);
-    const auto classifier = currentClassifier();
+    const auto& classifier = classifier_;
     // Each current model's song-level answers, by song id: two queries for the whole library.
     std::vector<QHash<qint64, std::vector<float>>> answers;
     std::vector<const ml::Model*> models;
@@ -454,13 +481,20 @@ void SongLibraryModel::markUsed(quint64 id)
 {
     std::erase(recentlyUsed_, id);
     recentlyUsed_.insert(recentlyUsed_.begin(), id);
-    while (recentlyUsed_.size() > size_t(kMaxLoadedSongs)) {
-        const int row = rowOfId(recentlyUsed_.back());
-        recentlyUsed_.pop_back();
+    size_t bytes = 0;
+    std::vector<quint64> kept;
+    for (const quint64 used : recentlyUsed_) {
+        const int row = rowOfId(used);
         Entry* e = row >= 0 ? &entries_[size_t(row)] : nullptr;
-        if (e && e->state == State::Ready && e->analysis && !e->analysis->slim())
+        if (!e || e->state != State::Ready || !e->analysis || e->analysis->slim())
+            continue;
+        bytes += e->analysis->heldBytes();
+        if (kept.empty() || (kept.size() < size_t(kMaxLoadedSongs) && bytes <= maxLoadedBytes_))
+            kept.push_back(used);
+        else
             e->analysis = slimmed(*e->analysis);  // a view still showing it keeps its own reference
     }
+    recentlyUsed_ = std::move(kept);
 }
 
 bool SongLibraryModel::ensureLoaded(int row)

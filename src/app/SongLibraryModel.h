@@ -52,18 +52,25 @@ public:
     SongAnalysisPtr analysis(int row) const;
 
     /// Songs whose samples, peaks and spectrogram stay in memory; the others keep only
-    /// their summary (length, genres, features), so a large library stays small.
+    /// their summary (length, genres, features), so a large library stays small. The songs
+    /// used last are kept up to kMaxLoadedSongs of them and kMaxLoadedBytes together (the
+    /// last one always: an hour-long song holds about 480 MB).
     static constexpr int kMaxLoadedSongs = 8;
+    static constexpr size_t kMaxLoadedBytes = size_t(256) << 20;
+    void setMaxLoadedBytes(size_t bytes) { maxLoadedBytes_ = bytes; }  // applies from the next song used
     /// Call before showing a song: true when its full analysis is there (or it failed);
     /// false when it is loading, a slim song being analysed again.
     bool ensureLoaded(int row);
-    /// Songs held in full now (at most kMaxLoadedSongs).
+    /// Songs held in full now (at most kMaxLoadedSongs, within kMaxLoadedBytes).
     int loadedSongCount() const;
 
     /// Closes a song (a load still running is cancelled). Returns false for a bad row.
     bool removeSong(int row);
     /// Analyses every song again (e.g. after the models changed); songs still loading are left alone.
     void reloadAll();
+    /// The models new analyses use (at first the built-in ones; null: no genres).
+    void setClassifier(std::shared_ptr<const classify::GenreClassifier> classifier) { classifier_ = std::move(classifier); }
+    const std::shared_ptr<const classify::GenreClassifier>& classifier() const { return classifier_; }
     /// Cancels all loads and waits for them to stop.
     void cancelAll();
 
@@ -83,6 +90,7 @@ Q_SIGNALS:
     void queueChanged();
 
 private:
+    std::shared_ptr<const classify::GenreClassifier> classifier_ = workflow::defaultClassifier();
     struct Entry {
         quint64 id = 0;  // stable while rows move
         QString path;
@@ -100,7 +108,9 @@ private:
     void finish(quint64 id, QFutureWatcher<SongAnalysisPtr>* watcher);
     int rowOfId(quint64 id) const;
     void changed(int row);
-    void markUsed(quint64 id);  // most recent first; slims songs beyond kMaxLoadedSongs
+    /// The genres a slim song already has (from this session or the store), or null.
+    std::shared_ptr<const workflow::KnownGenres> knownGenres(const Entry& e) const;
+    void markUsed(quint64 id);  // most recent first; slims songs beyond kMaxLoadedSongs or kMaxLoadedBytes
 
     void storeResult(const Entry& e);
 
@@ -108,6 +118,7 @@ private:
     QSet<QString> paths_;  // of entries_, for adding thousands of files at once
     std::unique_ptr<workflow::LibraryStore> store_;
     std::vector<quint64> recentlyUsed_;
+    size_t maxLoadedBytes_ = kMaxLoadedBytes;
     std::deque<quint64> queue_;  // songs waiting for analysis, by id
     int running_ = 0;
     bool paused_ = false;

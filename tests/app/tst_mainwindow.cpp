@@ -97,7 +97,7 @@ private Q_SLOTS:
         // With the built-in models, a 4 s song gets a plain reason instead of a genre.
         auto* details = w.findChild<QLabel*>(QStringLiteral("songDetails"));
         QVERIFY(details);
-        if (genrescope::app::currentClassifier())
+        if (genrescope::workflow::defaultClassifier())
             QVERIFY2(details->text().contains(QStringLiteral("at least 10 s")), qPrintable(details->text()));
         // The feature table shows the 57 features of the song.
         auto* table = w.findChild<QTableView*>(QStringLiteral("featureTable"));
@@ -105,7 +105,7 @@ private Q_SLOTS:
         QCOMPARE(table->model()->rowCount(), 57);
         QCOMPARE(table->model()->index(16, 0).data().toString(), QStringLiteral("tempo"));
         // With the built-in MLP, the third column is the z-score against its training songs.
-        if (const auto classifier = genrescope::app::currentClassifier(); classifier && classifier->mlp()) {
+        if (const auto classifier = genrescope::workflow::defaultClassifier(); classifier && classifier->mlp()) {
             const genrescope::ml::Model& mlp = *classifier->mlp();
             const int tempo = genrescope::featureIndex(QStringLiteral("tempo"));
             const double value = table->model()->index(tempo, 1).data(Qt::UserRole).toDouble();
@@ -216,7 +216,7 @@ private Q_SLOTS:
         const QString data = testaudio::gtzanDir();
         if (data.isEmpty())
             QSKIP("GTZAN data not found (set GENRESCOPE_GTZAN or put it at ../shared/data/gtzan)");
-        if (!genrescope::app::currentClassifier())
+        if (!genrescope::workflow::defaultClassifier())
             QSKIP("this build has no default models in models/");
         MainWindow w;
         w.show();
@@ -272,7 +272,7 @@ private Q_SLOTS:
 
     void probabilitiesAppearForADroppedSong()
     {
-        if (!genrescope::app::currentClassifier())
+        if (!genrescope::workflow::defaultClassifier())
             QSKIP("this build has no default models in models/");
         // 45 s: two windows (0-30 s and 15-45 s), so the timeline has two blocks.
         const QString path = dir_.filePath(QStringLiteral("forty-five.wav"));
@@ -338,6 +338,15 @@ private Q_SLOTS:
         QCOMPARE(library->analysis(slimRow)->audio.samples.size(), size_t(3 * 22050));
         QVERIFY(std::abs(w.timeAxis()->duration() - 3.0) < 0.01);
         QVERIFY(library->loadedSongCount() <= SongLibraryModel::kMaxLoadedSongs);
+
+        // Memory bounds them too (long songs): with room for two and a half songs, two stay.
+        library->setMaxLoadedBytes(library->analysis(slimRow)->heldBytes() * 5 / 2);
+        const int other = slimRow == 0 ? 1 : 0;
+        w.selectSong(other);
+        QTRY_VERIFY_WITH_TIMEOUT(library->state(other) == SongLibraryModel::State::Ready && !library->analysis(other)->slim(),
+                                 60000);
+        QCOMPARE(library->loadedSongCount(), 2);
+        QVERIFY(!library->analysis(other)->slim());  // the song shown always stays
     }
 
     void filteringWhileSongsLoadIsSafe()
@@ -426,6 +435,18 @@ private Q_SLOTS:
                 QVERIFY(std::abs(library->analysis(row)->seconds - 12.0) < 0.01);
                 QVERIFY(!library->index(row, SongLibraryModel::MlpColumn).data().toString().startsWith(QStringLiteral("–")));
             }
+            if (genrescope::workflow::defaultClassifier()) {
+                // The shown song is decoded again for its views; its genres and window features come from the store.
+                const int shown = w.currentRow();
+                QTRY_VERIFY_WITH_TIMEOUT(library->state(shown) == SongLibraryModel::State::Ready &&
+                                             !library->analysis(shown)->slim(), 60000);
+                const SongAnalysisPtr a = library->analysis(shown);
+                QVERIFY(a->genresReused);
+                QCOMPARE(a->genres.windows.size(), size_t(1));
+                QCOMPARE(a->genres.windows[0].features.size(), size_t(57));
+                QVERIFY(a->hasFeatures && a->features[0] > 0);
+                QCOMPARE(a->audio.samples.size(), size_t(12 * 22050));
+            }
         }
         // A changed file is analysed again; the others are not.
         QVERIFY(testaudio::write(paths[2], testaudio::sine(330.0, 15.0, 22050), 1, 22050, SF_FORMAT_WAV | SF_FORMAT_PCM_16));
@@ -437,6 +458,7 @@ private Q_SLOTS:
             QCOMPARE(library->state(library->rowOf(paths[2])), SongLibraryModel::State::Loading);
             QTRY_VERIFY_WITH_TIMEOUT(library->state(library->rowOf(paths[2])) == SongLibraryModel::State::Ready, 60000);
             QVERIFY(std::abs(library->analysis(library->rowOf(paths[2]))->seconds - 15.0) < 0.01);
+            QVERIFY(!library->analysis(library->rowOf(paths[2]))->genresReused);
         }
         qunsetenv("GENRESCOPE_LIBRARY");
     }

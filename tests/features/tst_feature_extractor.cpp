@@ -13,10 +13,13 @@
 #include "common/Error.h"
 #include "dsp/Stft.h"
 #include "features/Chroma.h"
+#include "dsp/MelSpectrogram.h"
 #include "features/FeatureExtractor.h"
+#include "features/FileFeatures.h"
 #include "features/MedianFilter.h"
 
 #include <QDir>
+#include <sndfile.h>
 #include <QDirIterator>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -257,6 +260,99 @@ private Q_SLOTS:
         QCOMPARE(songIdFromFilename(QStringLiteral("blues.00000.3.wav")), QStringLiteral("blues.00000"));
         QCOMPARE(songIdFromFilename(QStringLiteral("blues.00000.wav")), QStringLiteral("blues.00000"));
         QCOMPARE(songIdFromFilename(QStringLiteral("/x/My Song.mp3")), QStringLiteral("My Song"));
+    }
+
+    void songWindowsTakeAShortTailWhole()
+    {
+        const long second = 22050;
+        QCOMPARE(songWindows(12 * second).size(), size_t(1));
+        const auto gtzanClip = songWindows(661794);  // 30.01 s: one window of the whole clip
+        QCOMPARE(gtzanClip.size(), size_t(1));
+        QCOMPARE(gtzanClip.front().length, 661794L);
+        const auto longer = songWindows(31 * second);  // past the 1 s tail: the first 30 s
+        QCOMPARE(longer.size(), size_t(1));
+        QCOMPARE(longer.front().length, 30 * second);
+        QCOMPARE(songWindows(60 * second).size(), size_t(3));  // 0, 15, 30 s
+    }
+
+    void featuresShareTheirStftWithTheMelSpectrogram()
+    {
+        const auto y = testaudio::noise(7.0, 22050, 5, 0.2f);
+        Spectrogram fromFeatures;
+        const FeatureValues v = extractFeatures(y.data(), long(y.size()), {}, &fromFeatures);
+        const Spectrogram own = MelSpectrogram().compute(y.data(), long(y.size()));
+        QCOMPARE(fromFeatures.bins, own.bins);
+        QCOMPARE(fromFeatures.frames, own.frames);
+        QVERIFY(fromFeatures.data == own.data);  // bit for bit: the mel image is unchanged
+        QVERIFY(v == extractFeatures(y.data(), long(y.size())));
+    }
+
+    void poolingFollowsTheLawOfTotalVariance()
+    {
+        FeatureValues a{}, b{}, c{};
+        const int tempo = featureIndex(QStringLiteral("tempo"));
+        for (int f = 0; f < kFeatureCount; ++f) {
+            a[size_t(f)] = 1.0 + f;
+            b[size_t(f)] = 3.0 + f;
+            c[size_t(f)] = 8.0 + f;
+        }
+        a[size_t(tempo)] = 120;
+        b[size_t(tempo)] = 60;
+        c[size_t(tempo)] = 125;
+        const FeatureValues p = poolFeatures({a, b, c});
+        QCOMPARE(p[size_t(tempo)], 120.0);  // the median window tempo
+        const int m = featureIndex(QStringLiteral("rms_mean")), v = featureIndex(QStringLiteral("rms_var"));
+        const double mean = (a[size_t(m)] + b[size_t(m)] + c[size_t(m)]) / 3.0;
+        QCOMPARE(p[size_t(m)], mean);
+        const double within = (a[size_t(v)] + b[size_t(v)] + c[size_t(v)]) / 3.0;
+        double between = 0;
+        for (const auto& w : {a, b, c})
+            between += (w[size_t(m)] - mean) * (w[size_t(m)] - mean) / 3.0;
+        QCOMPARE(p[size_t(v)], within + between);
+        QVERIFY_THROWS_EXCEPTION(Error, poolFeatures({}));
+    }
+
+    void filesAreStreamedToTheSameRows()
+    {
+        // 75 s: whole-file rows are pooled from the song windows; window rows are exact.
+        const QString path = tmp_.filePath(QStringLiteral("seventy-five.wav"));
+        auto y = testaudio::noise(75.0, 22050, 9, 0.1f);
+        const auto tone = testaudio::sine(220.0, 75.0, 22050, 0.2f);
+        for (size_t i = 0; i < y.size(); ++i)
+            y[i] += tone[i] * float(1 + (i / 22050) % 3);
+        QVERIFY(testaudio::write(path, y, 1, 22050, SF_FORMAT_WAV | SF_FORMAT_FLOAT));
+        for (const WindowSpec& spec : {WindowSpec::kaggleSegments(), WindowSpec::sliding(20.0, 7.0)}) {
+            const std::vector<FeatureRow> inMemory = extractRows(y, QStringLiteral("seventy-five.wav"), spec);
+            for (int threads : {1, 2}) {
+                const FileFeatures streamed = extractFileRows(path, spec, {}, threads);
+                QVERIFY(!streamed.pooled);
+                QCOMPARE(streamed.rows.size(), inMemory.size());
+                for (size_t i = 0; i < inMemory.size(); ++i) {
+                    QCOMPARE(streamed.rows[i].filename, inMemory[i].filename);
+                    QCOMPARE(streamed.rows[i].length, inMemory[i].length);
+                    QVERIFY(streamed.rows[i].values == inMemory[i].values);
+                }
+            }
+        }
+        const FileFeatures whole = extractFileRows(path, WindowSpec::whole(), QStringLiteral("mix"), 2);
+        QVERIFY(whole.pooled);
+        QCOMPARE(whole.rows.size(), size_t(1));
+        QCOMPARE(whole.rows[0].filename, QStringLiteral("seventy-five.wav"));
+        QCOMPARE(whole.rows[0].length, long(y.size()));
+        QCOMPARE(whole.rows[0].label, QStringLiteral("mix"));
+        std::vector<FeatureValues> windows;
+        for (const FeatureWindow& w : songWindows(long(y.size())))
+            windows.push_back(extractFeatures(y.data() + w.start, w.length));
+        QCOMPARE(windows.size(), size_t(4));  // 0, 15, 30, 45 s
+        QVERIFY(whole.rows[0].values == poolFeatures(windows));
+
+        // Up to kExactFeatureSeconds the whole-file row is librosa's exact one.
+        const QString shortPath = tmp_.filePath(QStringLiteral("forty.wav"));
+        y.resize(40 * 22050);
+        QVERIFY(testaudio::write(shortPath, y, 1, 22050, SF_FORMAT_WAV | SF_FORMAT_FLOAT));
+        const FileFeatures exact = extractFileRows(shortPath, WindowSpec::whole());
+        QVERIFY(!exact.pooled);
+        QVERIFY(exact.rows.at(0).values == extractFeatures(y.data(), long(y.size())));
     }
 
     void medianFilterMatchesSorting()

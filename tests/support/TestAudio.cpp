@@ -1,6 +1,8 @@
 #include "TestAudio.h"
 
+#include "dsp/MelImage.h"
 #include "features/FeatureVector.h"
+#include "ml/ModelFile.h"
 
 #include <QDir>
 #include <QFile>
@@ -182,6 +184,21 @@ void writeSeparableFeaturesCsv(const QString& path, int songs, unsigned seed)
         text += row + "," + genres[c] + "\r\n";
     }
     writeBytes(path, text);
+}
+
+std::shared_ptr<const genrescope::ml::Model> tinyModel(const QString& kind)
+{
+    using namespace genrescope;
+    auto m = std::make_shared<ml::Model>();
+    const bool image = kind == QLatin1String("image");
+    m->network = std::make_unique<ml::Network>(image ? QStringLiteral("conv:2:5x5:s4x4:relu,gap") : QStringLiteral("dense:8:relu"),
+                                               image ? std::vector<int>{1, kMelImageRows, kMelImageColumns}
+                                                     : std::vector<int>{kFeatureCount},
+                                               3);
+    m->network->initialise(image ? 2 : 1);
+    m->inputKind = kind;
+    m->classes = {"blues", "jazz", "rock"};
+    return m;
 }
 
 } // namespace testaudio

@@ -5,7 +5,10 @@
 #include <QByteArray>
 #include <QString>
 
+#include <memory>
 #include <vector>
+
+namespace genrescope::ml { struct Model; }
 
 namespace testaudio {
 
@@ -30,6 +33,10 @@ std::vector<std::vector<double>> readCsvMatrix(const QString& path);
 /// A Kaggle features CSV of `songs` songs in three separable classes (blues, jazz, rock,
 /// in turn): feature f is near 1 for class f % 3 and near 0 otherwise.
 void writeSeparableFeaturesCsv(const QString& path, int songs, unsigned seed = 1);
+
+/// An untrained model of three classes (blues, jazz, rock) taking "features" (a small MLP)
+/// or "image" (a small CNN) input, with fixed initial weights.
+std::shared_ptr<const genrescope::ml::Model> tinyModel(const QString& kind);
 
 /// Writes about 12 s of espeak-ng speech (a news bulletin) as WAV; false when espeak-ng is missing.
 bool writeSpeech(const QString& path);

@@ -231,16 +231,19 @@ bool AudioDecoder::readBlock(std::vector<float>& out)
     return !atEnd;
 }
 
+void refuseWholeSong(const QString& path, double seconds)
+{
+    throw Error(ErrorCode::TooLong,
+                QStringLiteral("%1: %2 min long; whole songs are loaded up to %3 min. "
+                               "'genrescope-cli classify' and 'features' stream songs of any length.")
+                    .arg(shownPath(path)).arg(seconds / 60.0, 0, 'f', 0).arg(kMaxWholeSongSeconds / 60.0, 0, 'f', 0));
+}
+
 DecodedAudio decodeAudio(const QString& path, const TaskControl& control, int outputRate)
 {
     control.throwIfCancelled();
     AudioDecoder decoder(path, outputRate);
-    const auto refuseLength = [&](double seconds) {
-        throw Error(ErrorCode::TooLong,
-                    QStringLiteral("%1: %2 min long; whole songs are loaded up to %3 min. "
-                                   "'genrescope-cli classify' streams songs of any length.")
-                        .arg(shownPath(path)).arg(seconds / 60.0, 0, 'f', 0).arg(kMaxWholeSongSeconds / 60.0, 0, 'f', 0));
-    };
+    const auto refuseLength = [&](double seconds) { refuseWholeSong(path, seconds); };
     if (decoder.info().headerLength == HeaderLength::Exact && decoder.info().durationSeconds() > kMaxWholeSongSeconds)
         refuseLength(decoder.info().durationSeconds());
     DecodedAudio result;

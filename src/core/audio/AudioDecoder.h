@@ -62,8 +62,10 @@ struct DecodedAudio {
 
 /// The longest song decodeAudio holds in memory whole (317 MB of samples at 22050 Hz).
 /// Longer files are refused with ErrorCode::TooLong; streaming readers (AudioDecoder,
-/// GenreClassifier::classifyFile) take any length.
+/// GenreClassifier::classifyFile, extractFileRows) take any length.
 inline constexpr double kMaxWholeSongSeconds = 3600.0;
+/// Throws the TooLong error for a song of `seconds` that was to be held whole.
+[[noreturn]] void refuseWholeSong(const QString& path, double seconds);
 
 /// Decodes a whole file. Reports progress and honours cancellation through control.
 DecodedAudio decodeAudio(const QString& path, const TaskControl& control = {},

@@ -3,8 +3,10 @@
 #include "common/Error.h"
 #include "common/Parallel.h"
 #include "dsp/MelImage.h"
+#include "dsp/MelSpectrogram.h"
 #include "features/FeatureExtractor.h"
 #include "features/Statistics.h"
+#include "features/WindowFeeder.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -14,9 +16,7 @@
 #include <atomic>
 #include <cmath>
 #include <limits>
-#include <condition_variable>
 #include <mutex>
-#include <thread>
 
 namespace genrescope::classify {
 
@@ -133,29 +133,37 @@ GenreClassifier::GenreClassifier(std::shared_ptr<const ml::Model> mlp, std::shar
     classes_ = mlp_ ? mlp_->classes : cnn_->classes;
 }
 
-WindowPrediction GenreClassifier::classifyWindow(const float* x, long n, const TaskControl& control) const
+WindowPrediction GenreClassifier::classifyWindow(const float* x, long n, const TaskControl& control, bool withFeatures,
+                                                 Spectrogram* melPowerOut) const
 {
     WindowPrediction p;
     p.distance = std::numeric_limits<double>::quiet_NaN();
-    if (mlp_) {
-        const FeatureValues v = extractFeatures(x, n, control);
+    Spectrogram melPower;  // from the features' STFT when there are features: one STFT per window
+    if (mlp_ || withFeatures) {
+        const FeatureValues v = extractFeatures(x, n, control, &melPower);
         p.features.assign(v.begin(), v.end());
+    }
+    if (mlp_) {
         ml::Tensor input({1, kFeatureCount});
         for (int f = 0; f < kFeatureCount; ++f)
-            input.data[size_t(f)] = float(v[size_t(f)]);
+            input.data[size_t(f)] = float(p.features[size_t(f)]);
         p.distance = mlp_->distance(input);
         const ml::Tensor out = mlp_->predict(std::move(input));
         p.mlp.assign(out.data.begin(), out.data.end());
     }
     control.throwIfCancelled();
+    if (melPower.data.empty() && (cnn_ || melPowerOut))
+        melPower = MelSpectrogram().compute(x, n, control);
     if (cnn_) {
-        const MelImage image = melImageFromAudio(x, n);
+        const MelImage image = melImageFromPower(melPower);
         ml::Tensor input({1, 1, kMelImageRows, kMelImageColumns});
         for (size_t k = 0; k < image.index.size(); ++k)
             input.data[k] = float(image.index[k]) / 255.0f;
         const ml::Tensor out = cnn_->predict(std::move(input));
         p.cnn.assign(out.data.begin(), out.data.end());
     }
+    if (melPowerOut)
+        *melPowerOut = std::move(melPower);
     p.ensemble = ensemble(p.mlp, p.cnn);
     return p;
 }
@@ -176,11 +184,6 @@ namespace {
                                                 .arg(seconds, 0, 'f', 1).arg(kMinimumSeconds));
 }
 
-const WindowSpec& windowSpec()
-{
-    static const WindowSpec spec = WindowSpec::sliding(kWindowSeconds, kHopSeconds);
-    return spec;
-}
 
 } // namespace
 
@@ -217,7 +220,7 @@ SongPrediction GenreClassifier::classify(const std::vector<float>& y, const Task
     const double seconds = double(y.size()) / kSampleRate;
     if (seconds < kMinimumSeconds)
         refuseShortSong(seconds);
-    const std::vector<FeatureWindow> windows = featureWindows(long(y.size()), windowSpec());
+    const std::vector<FeatureWindow> windows = songWindows(long(y.size()));
     std::vector<WindowPrediction> predictions(windows.size());
     std::atomic<int> done{0};
     std::mutex reportMutex;
@@ -236,128 +239,74 @@ SongPrediction GenreClassifier::classify(const std::vector<float>& y, const Task
     return songFrom(std::move(predictions), levels);
 }
 
-SongPrediction GenreClassifier::classifyFile(const QString& path, DecodedAudio* keep, const TaskControl& control,
-                                             int threads) const
+SongPrediction GenreClassifier::classifyFile(const QString& path, const FileOptions& options,
+                                             const TaskControl& control) const
 {
     control.throwIfCancelled();
     AudioDecoder decoder(path);
-    if (keep) {
-        *keep = DecodedAudio{};
-        keep->source = decoder.info();
-        keep->sampleRate = decoder.outputRate();
-    }
     const double expectedSamples = double(decoder.info().frames) * kSampleRate / std::max(1, decoder.info().sampleRate);
-    const long W = windowSpec().windowSamples, hop = windowSpec().hopSamples;
-    // Full windows start at 0, hop, 2 hop, ...: window k exists once k*hop + W samples are decoded.
+    const long W = songWindowSpec().windowSamples, hop = songWindowSpec().hopSamples;
     const double expectedWindows = std::max(1.0, std::floor((expectedSamples - double(W)) / double(hop)) + 1.0);
-    // Unless the caller keeps the song, only the samples from the next window's start on are
-    // held, and decoding pauses (its thread classifies instead) once that is more than this.
-    const long maxBuffered = W + hop * long(std::max(1, threads) + 2);
 
-    std::mutex mutex;
-    std::condition_variable ready;
-    std::vector<float> buffer;  // samples [bufferStart, decoded) of the song
-    if (keep)
-        buffer.reserve(size_t(std::min(expectedSamples + 8192.0, 64.0 * 1024 * 1024)));
-    long bufferStart = 0, decoded = 0;
+    std::mutex mutex;  // guards predictions and progress
     std::vector<WindowPrediction> predictions;
-    double decodeFraction = 0;  // the decoder's progress, as last seen by the decoding thread
-    int nextWindow = 0, finished = 0;
-    bool decodingDone = false, failed = false;
-    std::exception_ptr error;
+    double decodeFraction = 0;
+    int finished = 0;
     auto report = [&] {  // call with the mutex held
         control.report(0.5 * decodeFraction + 0.5 * std::min(1.0, finished / expectedWindows));
     };
-    auto windowReady = [&] { return long(nextWindow) * hop + W <= decoded; };
-    // Classifies the next window; call with `lock` held and windowReady() true.
-    std::vector<float> scratch;
-    auto classifyNext = [&](std::unique_lock<std::mutex>& lock, std::vector<float>& window) {
-        const int k = nextWindow++;
-        const auto from = buffer.begin() + (long(k) * hop - bufferStart);
-        window.assign(from, from + W);
-        lock.unlock();
-        control.throwIfCancelled();
-        WindowPrediction p = classifyWindow(window.data(), W, control);
-        p.start = double(long(k) * hop) / kSampleRate;
-        p.end = double(long(k) * hop + W) / kSampleRate;
-        lock.lock();
-        if (predictions.size() <= size_t(k))
-            predictions.resize(size_t(k) + 1);
-        predictions[size_t(k)] = std::move(p);
-        ++finished;
-        report();
-        ready.notify_all();
-    };
-    auto work = [&] {
-        const OpenMpLimitedToOneThread limit(threads > 1);
-        std::vector<float> window;
-        std::unique_lock lock(mutex);
-        for (;;) {
-            ready.wait(lock, [&] { return failed || decodingDone || windowReady(); });
-            if (failed || !windowReady())
-                return;  // stopped, or decoding is over and no full window is left
-            try {
-                classifyNext(lock, window);
-            } catch (...) {
-                if (!lock.owns_lock())
-                    lock.lock();
-                if (!error)
-                    error = std::current_exception();
-                failed = true;
-                ready.notify_all();
-                return;
-            }
-        }
-    };
-    std::vector<std::jthread> helpers;
-    for (int t = 1; t < std::max(1, threads); ++t)
-        helpers.emplace_back(work);
+    WindowFeeder feeder({W, hop, std::max(1, options.threads), options.keep != nullptr, W + songTailSamples()},
+                        [&](int k, long start, const float* x, long n) {
+                            control.throwIfCancelled();
+                            WindowPrediction p = classifyWindow(x, n, control, options.windowFeatures);
+                            p.start = double(start) / kSampleRate;
+                            p.end = double(start + n) / kSampleRate;
+                            std::lock_guard lock(mutex);
+                            if (predictions.size() <= size_t(k))
+                                predictions.resize(size_t(k) + 1);
+                            predictions[size_t(k)] = std::move(p);
+                            ++finished;
+                            report();
+                        });
+    if (options.keep) {
+        if (decoder.info().headerLength == HeaderLength::Exact && decoder.info().durationSeconds() > kMaxWholeSongSeconds)
+            refuseWholeSong(path, decoder.info().durationSeconds());
+        feeder.held().reserve(size_t(std::min(expectedSamples + 8192.0, 64.0 * 1024 * 1024)));
+    }
     LevelMeter levels;
-    try {
-        const OpenMpLimitedToOneThread limit(threads > 1);
+    {
+        const OpenMpLimitedToOneThread limit(options.threads > 1);
         std::vector<float> block;
         for (bool more = true; more;) {
             control.throwIfCancelled();
             block.clear();
             more = decoder.readBlock(block);
             levels.add(block.data(), block.size());
-            std::unique_lock lock(mutex);
-            if (failed)
-                break;
-            if (!keep) {  // drop what no window still needs
-                const long needed = std::min(long(nextWindow) * hop, decoded);
-                buffer.erase(buffer.begin(), buffer.begin() + (needed - bufferStart));
-                bufferStart = needed;
-            }
-            buffer.insert(buffer.end(), block.begin(), block.end());
-            decoded += long(block.size());
+            feeder.add(block.data(), block.size());
+            if (options.keep && double(feeder.fed()) / kSampleRate > kMaxWholeSongSeconds)  // longer than its header said
+                refuseWholeSong(path, double(feeder.fed()) / kSampleRate);
+            std::lock_guard lock(mutex);
             decodeFraction = more ? decoder.progress() : 1.0;
             report();
-            ready.notify_all();
-            while (!keep && !failed && decoded - long(nextWindow) * hop > maxBuffered && windowReady())
-                classifyNext(lock, scratch);  // the helpers lag behind: help, so memory stays bounded
         }
-    } catch (...) {
-        std::lock_guard lock(mutex);
-        if (!error)
-            error = std::current_exception();
-        failed = true;
     }
-    {
-        std::lock_guard lock(mutex);
-        decodingDone = true;
-        ready.notify_all();
+    feeder.finish();
+    if (options.keep) {  // even when the song is too short to classify
+        *options.keep = DecodedAudio{};
+        options.keep->source = decoder.info();  // with the decoded length and any note
+        options.keep->sampleRate = decoder.outputRate();
+        options.keep->samples = std::move(feeder.held());
     }
-    work();  // the decoding thread helps with the last windows
-    helpers.clear();  // joins
-    if (error)
-        std::rethrow_exception(error);
 
-    const double seconds = double(decoded) / kSampleRate;
+    const double seconds = double(feeder.fed()) / kSampleRate;
     if (seconds < kMinimumSeconds)
         refuseShortSong(seconds);
-    if (predictions.empty()) {  // shorter than one window: the whole song (all still buffered) is the window
-        WindowPrediction p = classifyWindow(buffer.data(), long(buffer.size()), control);
+    if (options.wholeSongMel)
+        *options.wholeSongMel = Spectrogram{};
+    if (predictions.empty()) {  // one window of the whole song, all still held
+        const std::vector<float>& y = options.keep ? options.keep->samples : feeder.held();
+        WindowPrediction p = classifyWindow(y.data(), long(y.size()), control, options.windowFeatures,
+                                            options.wholeSongMel);
         p.end = seconds;
         predictions.push_back(std::move(p));
     }
@@ -365,10 +314,6 @@ SongPrediction GenreClassifier::classifyFile(const QString& path, DecodedAudio* 
     SongPrediction song = songFrom(std::move(predictions), levels);
     song.decodingNote = decoder.info().note;
     song.source = decoder.info();
-    if (keep) {
-        keep->source = decoder.info();  // now with the decoded length and any note
-        keep->samples = std::move(buffer);
-    }
     return song;
 }
 

@@ -10,6 +10,8 @@
 #include "audio/AudioDecoder.h"
 #include "audio/AudioInfo.h"
 #include "common/Progress.h"
+#include "dsp/Spectrogram.h"
+#include "features/FeatureExtractor.h"
 #include "ml/ModelFile.h"
 
 #include <QStringList>
@@ -19,8 +21,8 @@
 
 namespace genrescope::classify {
 
-inline constexpr double kWindowSeconds = 30.0;
-inline constexpr double kHopSeconds = 15.0;
+inline constexpr double kWindowSeconds = kSongWindowSeconds;  // the song windows (features/FeatureExtractor.h)
+inline constexpr double kHopSeconds = kSongHopSeconds;
 inline constexpr double kMinimumSeconds = 10.0;
 /// A song quieter than this (RMS, dB re full scale) is flagged as silent.
 inline constexpr double kSilenceDbfs = -60.0;
@@ -94,15 +96,26 @@ public:
     /// Throws Error for songs shorter than kMinimumSeconds, Cancelled when cancelled.
     SongPrediction classify(const std::vector<float>& y, const TaskControl& control = {}, int threads = 1) const;
 
+    struct FileOptions {
+        int threads = 1;                    // windows classified at once
+        DecodedAudio* keep = nullptr;       // receives the decoded song; without it memory stays bounded
+        bool windowFeatures = false;        // every window gets its features, even without a features model
+        Spectrogram* wholeSongMel = nullptr;  // receives the mel power of a song that is one window
+    };
     /// Decodes a file (as decodeAudio) and classifies it at once: each window starts on
-    /// one of `threads` threads as soon as its samples are decoded. With `keep`, the decoded
-    /// signal is left there; without, memory stays bounded (a few windows' worth of samples)
-    /// for songs of any length. Throws as decodeAudio and classify do.
+    /// one of `threads` threads as soon as its samples are decoded. Without `keep`, memory
+    /// stays bounded (a few windows' worth of samples) for songs of any length. Each window
+    /// takes one STFT, shared by its features and its mel image. Throws as decodeAudio and classify do.
+    SongPrediction classifyFile(const QString& path, const FileOptions& options, const TaskControl& control = {}) const;
     SongPrediction classifyFile(const QString& path, DecodedAudio* keep = nullptr, const TaskControl& control = {},
-                                int threads = 1) const;
+                                int threads = 1) const
+    {
+        return classifyFile(path, FileOptions{threads, keep}, control);
+    }
 
 private:
-    WindowPrediction classifyWindow(const float* x, long n, const TaskControl& control) const;
+    WindowPrediction classifyWindow(const float* x, long n, const TaskControl& control, bool withFeatures = false,
+                                    Spectrogram* melPower = nullptr) const;
     /// The song from its window predictions (in time order) and its signal.
     SongPrediction songFrom(std::vector<WindowPrediction> windows, const LevelMeter& levels) const;
 

@@ -25,6 +25,24 @@ WindowSpec WindowSpec::sliding(double seconds, double hopSeconds, int sampleRate
     return {Kind::Sliding, std::lround(seconds * sampleRate), std::max(1L, std::lround(hopSeconds * sampleRate))};
 }
 
+WindowSpec songWindowSpec()
+{
+    return WindowSpec::sliding(kSongWindowSeconds, kSongHopSeconds);
+}
+
+long songTailSamples()
+{
+    return std::lround(kSongTailSeconds * 22050.0);
+}
+
+std::vector<FeatureWindow> songWindows(long n)
+{
+    const WindowSpec spec = songWindowSpec();
+    if (n < spec.windowSamples + songTailSamples())
+        return {{0, n}};
+    return featureWindows(n, spec);
+}
+
 std::vector<FeatureWindow> featureWindows(long n, const WindowSpec& spec)
 {
     std::vector<FeatureWindow> windows;
@@ -47,7 +65,7 @@ std::vector<FeatureWindow> featureWindows(long n, const WindowSpec& spec)
     return windows;
 }
 
-FeatureValues extractFeatures(const float* y, long n, const TaskControl& control)
+FeatureValues extractFeatures(const float* y, long n, const TaskControl& control, Spectrogram* melPowerOut)
 {
     if (n <= 0)
         throw Error(ErrorCode::InvalidArgument, QStringLiteral("Cannot compute features of an empty signal."));
@@ -63,7 +81,10 @@ FeatureValues extractFeatures(const float* y, long n, const TaskControl& control
     Spectrogram magnitude(X.bins, X.frames), power(X.bins, X.frames);
     binMagnitudes(X.data.data(), long(X.data.size()), magnitude.data.data(), power.data.data());
     const MelFilterbank bank;
-    const Spectrogram melDb = powerToDb(bank.apply(power));
+    Spectrogram melPower = bank.apply(power);
+    const Spectrogram melDb = powerToDb(melPower);
+    if (melPowerOut)
+        *melPowerOut = std::move(melPower);
 
     FeatureValues v{};
     size_t at = 0;
@@ -99,6 +120,44 @@ FeatureValues extractFeatures(const float* y, long n, const TaskControl& control
     return v;
 }
 
+FeatureValues poolFeatures(const std::vector<FeatureValues>& windows)
+{
+    if (windows.empty())
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("No windows to summarise."));
+    static const int tempo = featureIndex(QStringLiteral("tempo"));
+    const double n = double(windows.size());
+    FeatureValues pooled{};
+    for (int f = 0; f < kFeatureCount; f += (f == tempo ? 1 : 2)) {
+        if (f == tempo) {
+            std::vector<float> tempos;
+            for (const FeatureValues& w : windows)
+                tempos.push_back(float(w[size_t(f)]));
+            pooled[size_t(f)] = medianInPlace(tempos);
+            continue;
+        }
+        double mean = 0, withinVar = 0;
+        for (const FeatureValues& w : windows) {
+            mean += w[size_t(f)] / n;
+            withinVar += w[size_t(f) + 1] / n;
+        }
+        double betweenVar = 0;
+        for (const FeatureValues& w : windows)
+            betweenVar += (w[size_t(f)] - mean) * (w[size_t(f)] - mean) / n;
+        pooled[size_t(f)] = mean;
+        pooled[size_t(f) + 1] = withinVar + betweenVar;
+    }
+    return pooled;
+}
+
+QString rowStem(const QString& filename)
+{
+    QString stem = QFileInfo(filename).fileName();
+    const QString suffix = QFileInfo(filename).suffix();
+    if (!suffix.isEmpty())
+        stem.chop(suffix.size() + 1);
+    return stem;
+}
+
 std::vector<FeatureRow> extractRows(const std::vector<float>& y, const QString& filename, const WindowSpec& spec,
                                     const QString& label, const TaskControl& control)
 {
@@ -112,10 +171,7 @@ std::vector<FeatureRow> extractRows(const std::vector<float>& y, const QString& 
                     QStringLiteral("%1 is too short (%2 s) for %3 s windows.")
                         .arg(filename).arg(double(y.size()) / 22050.0, 0, 'f', 2)
                         .arg(double(spec.windowSamples) / 22050.0, 0, 'f', 2));
-    QString stem = QFileInfo(filename).fileName();
-    const QString suffix = QFileInfo(filename).suffix();
-    if (!suffix.isEmpty())
-        stem.chop(suffix.size() + 1);
+    const QString stem = rowStem(filename);
     std::vector<FeatureRow> rows;
     for (size_t i = 0; i < windows.size(); ++i) {
         control.throwIfCancelled();

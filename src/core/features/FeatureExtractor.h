@@ -4,6 +4,7 @@
 // window and hop. One STFT per window is shared by every spectral feature.
 
 #include "common/Progress.h"
+#include "dsp/Spectrogram.h"
 #include "features/FeatureVector.h"
 
 #include <vector>
@@ -29,6 +30,16 @@ struct WindowSpec {
     static WindowSpec sliding(double seconds, double hopSeconds, int sampleRate = 22050);
 };
 
+/// The windows a song is classified and summarised over: 30 s every 15 s. A song shorter
+/// than one window and its tail is one window of the whole (a GTZAN clip of 30.01 s is
+/// taken whole, as Kaggle made its features and image).
+inline constexpr double kSongWindowSeconds = 30.0;
+inline constexpr double kSongHopSeconds = 15.0;
+inline constexpr double kSongTailSeconds = 1.0;
+WindowSpec songWindowSpec();
+long songTailSamples();
+std::vector<FeatureWindow> songWindows(long n);
+
 /// Windows over a signal of n samples:
 /// - Whole: one window [0, n);
 /// - KaggleSegments: floor(n / 66149) consecutive segments (none if shorter);
@@ -36,10 +47,25 @@ struct WindowSpec {
 std::vector<FeatureWindow> featureWindows(long n, const WindowSpec& spec);
 
 /// The 57 features of y[0, n). Throws Error for empty or non-finite input. Never returns NaN.
-FeatureValues extractFeatures(const float* y, long n, const TaskControl& control = {});
+/// With melPower, also gives the 128-band mel power spectrogram its STFT yields (the same
+/// as MelSpectrogram's), so a mel image of the window needs no second STFT.
+FeatureValues extractFeatures(const float* y, long n, const TaskControl& control = {}, Spectrogram* melPower = nullptr);
+
+/// Whole-song features are exact (one STFT and HPSS over the song) up to this length, which
+/// takes about 100 MB. Longer songs are summarised from their windows (poolFeatures), so a
+/// song of any length takes bounded memory.
+inline constexpr double kExactFeatureSeconds = 60.0;
+
+/// A long song's features from those of its windows: each mean is the mean of the window
+/// means; each variance is the mean window variance plus the variance of the window means
+/// (the law of total variance, windows weighted alike); the tempo is the median window tempo.
+FeatureValues poolFeatures(const std::vector<FeatureValues>& windows);
 
 /// Shorter audio has no meaningful features (tempo, variances): extractRows refuses it.
 inline constexpr double kMinimumFeatureSeconds = 1.0;
+
+/// A file name without its extension: rows are named "<stem>.wav" and "<stem>.<i>.wav".
+QString rowStem(const QString& filename);
 
 /// Rows for each window of a decoded file, named as Kaggle does ("<stem>.<i>.wav" for windows).
 std::vector<FeatureRow> extractRows(const std::vector<float>& y, const QString& filename, const WindowSpec& spec,

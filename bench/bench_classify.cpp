@@ -8,6 +8,7 @@
 #include "audio/AudioDecoder.h"
 #include "audio/Resampler.h"
 #include "classify/GenreClassifier.h"
+#include "workflow/ModelCatalog.h"
 #include "common/Memory.h"
 
 #include <QDir>
@@ -73,7 +74,7 @@ Inputs& inputs()
 
 void classifyFile(benchmark::State& state, const QString& path, int threads)
 {
-    const auto classifier = classify::makeClassifier();
+    const auto classifier = workflow::defaultClassifier();
     if (!classifier || path.isEmpty()) {
         state.SkipWithError("no embedded models, or no MP3 encoder in libsndfile");
         return;

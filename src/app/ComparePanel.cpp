@@ -7,6 +7,7 @@
 #include "WorkerError.h"
 #include "classify/GenreClassifier.h"
 #include "common/Error.h"
+#include "workflow/ModelCatalog.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSeries>
@@ -135,13 +136,18 @@ void ComparePanel::compare()
     watcher_ = new QFutureWatcher<std::shared_ptr<classify::JoinedPredictions>>(this);
     connect(watcher_, &QFutureWatcherBase::finished, this, &ComparePanel::finished);
     watcher_->setFuture(QtConcurrent::run(pools::training(), [=] {
-        const auto mlp = classify::loadModelOrEmbedded(mlpPath, QLatin1String(classify::kDefaultMlpName));
-        const auto cnn = classify::loadModelOrEmbedded(cnnPath, QLatin1String(classify::kDefaultCnnName));
-        if (!mlp || !cnn)
-            throw Error(ErrorCode::InvalidArgument, tr("This build has no built-in models; choose model files."));
-        return std::make_shared<classify::JoinedPredictions>(classify::predictJoined(
-            *mlp, *cnn, data::loadDataset(features, data::InputKind::Features), data::loadDataset(images, data::InputKind::Image),
-            list));
+        // Empty fields are the built-in models; the pair's ensemble weight is the one `evaluate` uses.
+        const workflow::ModelChoice models = workflow::chooseModels(
+            {mlpPath.isEmpty() ? QLatin1String(workflow::kBuiltInMlp) : mlpPath,
+             cnnPath.isEmpty() ? QLatin1String(workflow::kBuiltInCnn) : cnnPath},
+            workflow::Completion::None);
+        if (!models.mlp || !models.cnn)
+            throw Error(ErrorCode::InvalidArgument, tr("Compare needs a features model and an image model."));
+        auto joined = std::make_shared<classify::JoinedPredictions>(classify::predictJoined(
+            *models.mlp, *models.cnn, data::loadDataset(features, data::InputKind::Features),
+            data::loadDataset(images, data::InputKind::Image), list));
+        joined->mlpWeight = models.mlpWeight();
+        return joined;
     }));
 }
 
@@ -183,8 +189,8 @@ void ComparePanel::show(const classify::JoinedPredictions& j)
     summary_->setText(tr("%1 songs. MLP %2 %, CNN %3 %, ensemble (w = %4) %5 %. They agree on %6 % of the songs.%7")
                           .arg(j.songs.size())
                           .arg(100.0 * mlp.accuracy, 0, 'f', 1).arg(100.0 * cnn.accuracy, 0, 'f', 1)
-                          .arg(classify::defaultMlpWeight(), 0, 'f', 2)
-                          .arg(100.0 * classify::ensembleReport(j, classify::defaultMlpWeight()).accuracy, 0, 'f', 1)
+                          .arg(j.mlpWeight, 0, 'f', 2)
+                          .arg(100.0 * classify::ensembleReport(j, j.mlpWeight).accuracy, 0, 'f', 1)
                           .arg(100.0 * agree / std::max<size_t>(1, a.size()), 0, 'f', 0)
                           .arg(j.missing.isEmpty() ? QString() : tr(" %1 songs were in only one dataset and were left out.").arg(j.missing.size())));
 

@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "workflow/LibraryStore.h"
+#include "workflow/ModelCatalog.h"
 #include "ui_MainWindow.h"
 
 #include "FeatureTableModel.h"
@@ -92,8 +93,8 @@ MainWindow::MainWindow(QWidget* parent)
     setCentralWidget(tabs_);
     buildDesktopActions();
     installExportMenus(this);
-    connect(train_, &TrainPanel::useModelRequested, this, [this](const QString& path, bool featureModel) {
-        const QString error = featureModel ? loadModels(path, imageModelPath_) : loadModels(featureModelPath_, path);
+    connect(train_, &TrainPanel::useModelRequested, this, [this](const QString& path, bool) {
+        const QString error = useModel(path);
         if (!error.isEmpty())
             return statusBar()->showMessage(error, 10000);
         tabs_->setCurrentIndex(0);
@@ -615,25 +616,52 @@ void MainWindow::chooseModel(bool features)
                                                       {}, tr("Genrescope models (*.gsm);;All files (*)"));
     if (file.isEmpty())
         return;
-    const QString error = features ? loadModels(file, imageModelPath_) : loadModels(featureModelPath_, file);
-    if (!error.isEmpty())
+    if (const QString error = useModel(file); !error.isEmpty())
         showMessage(error);
+}
+
+QString MainWindow::useModel(const QString& file)
+{
+    // The other kind stays when it knows the same genres; else the new model is used alone.
+    const QString mlp = featureModelPath_.isEmpty() ? QLatin1String(workflow::kBuiltInMlp) : featureModelPath_;
+    const QString cnn = imageModelPath_.isEmpty() ? QLatin1String(workflow::kBuiltInCnn) : imageModelPath_;
+    try {
+        return useModels(workflow::chooseModels({file}, workflow::Completion::IfCompatible, {mlp, cnn}));
+    } catch (const Error& e) {
+        return e.message();
+    }
 }
 
 QString MainWindow::loadModels(const QString& featureModel, const QString& imageModel)
 {
+    QStringList names;
+    for (const QString& name : {featureModel, imageModel})
+        if (!name.isEmpty())
+            names << name;
     try {
-        auto classifier = classify::makeClassifier(featureModel, imageModel);
-        featureModelPath_ = featureModel;
-        imageModelPath_ = imageModel;
-        const QString description = tr("Models: %1 and %2")
-            .arg(featureModel.isEmpty() ? tr("built-in MLP") : QFileInfo(featureModel).fileName(),
-                 imageModel.isEmpty() ? tr("built-in CNN") : QFileInfo(imageModel).fileName());
-        useClassifier(std::move(classifier), description);
-        return {};
+        return useModels(workflow::chooseModels(names, workflow::Completion::IfCompatible));
     } catch (const Error& e) {
         return e.message();
     }
+}
+
+QString MainWindow::useModels(const workflow::ModelChoice& models)
+{
+    auto classifier = models.classifier();
+    if (!classifier)
+        return tr("No model to classify with.");
+    const auto pathOf = [](const QString& name) { return workflow::isBuiltInModelName(name) ? QString() : name; };
+    featureModelPath_ = pathOf(models.mlpName);
+    imageModelPath_ = pathOf(models.cnnName);
+    const auto shown = [](const QString& name, const QString& builtIn) {
+        return name.isEmpty() ? tr("no %1").arg(builtIn)
+                              : workflow::isBuiltInModelName(name) ? tr("built-in %1").arg(builtIn) : QFileInfo(name).fileName();
+    };
+    QString description = tr("Models: %1 and %2").arg(shown(models.mlpName, tr("MLP")), shown(models.cnnName, tr("CNN")));
+    if (!models.note.isEmpty())
+        description += QStringLiteral(". ") + models.note;
+    useClassifier(std::move(classifier), description);
+    return {};
 }
 
 void MainWindow::useClassifier(std::shared_ptr<const classify::GenreClassifier> classifier, const QString& description)

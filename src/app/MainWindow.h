@@ -6,6 +6,7 @@
 #include <memory>
 
 namespace genrescope::classify { class GenreClassifier; }
+namespace genrescope::workflow { struct ModelChoice; }
 
 class QSortFilterProxyModel;
 class QLabel;
@@ -62,12 +63,16 @@ private:
     void help();
     void playInExplore(const QString& path);
     void chooseModel(bool features);
+    QString useModels(const workflow::ModelChoice& models);
     void useClassifier(std::shared_ptr<const classify::GenreClassifier> classifier, const QString& description);
 
 public:
     /// Loads model files for the feature and/or image slot (empty: the built-in model).
     /// Returns an error message, or empty on success; songs are analysed again.
     QString loadModels(const QString& featureModel, const QString& imageModel);
+    /// Uses a model file of either kind; the other kind stays when it knows the same genres,
+    /// else the file is used alone. Returns an error message, or empty.
+    QString useModel(const QString& file);
 
 private:
 

@@ -25,8 +25,8 @@ SongAnalysisPtr analyseSong(const QString& path, std::shared_ptr<const classify:
 
 size_t SongAnalysis::heldBytes() const
 {
-    return audio.samples.size() * sizeof(float) + melDb.data.size() * sizeof(float) + size_t(melImage.sizeInBytes()) +
-           peaks.bytes();
+    return audio.samples.capacity() * sizeof(float) + melDb.data.capacity() * sizeof(float) +
+           size_t(melImage.sizeInBytes()) + peaks.bytes();
 }
 
 SongAnalysisPtr slimmed(const SongAnalysis& song)

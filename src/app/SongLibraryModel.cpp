@@ -233,6 +233,7 @@ std::shared_ptr<const workflow::KnownGenres> SongLibraryModel::knownGenres(const
     known->genres = e.analysis->genres;
     known->fileSize = e.analysis->fileSize;
     known->mtimeNs = e.analysis->mtimeNs;
+    known->contentHash = e.analysis->contentHash;
     if (known->genres.windows.empty() && store_) {  // restored: the windows are read only now
         std::optional<classify::SongPrediction> stored;
         try {
@@ -342,6 +343,8 @@ void SongLibraryModel::finish(quint64 id, QFutureWatcher<SongAnalysisPtr>* watch
         e.state = State::Failed;
         e.message = QStringLiteral("Loading failed.");
     }
+    if (e.state == State::Failed && e.analysis && !e.analysis->slim())
+        e.analysis = slimmed(*e.analysis);  // an earlier analysis, no longer counted in the memory budget
     storeResult(e);
     changed(row);
     if (e.state == State::Ready)
@@ -481,6 +484,9 @@ void SongLibraryModel::markUsed(quint64 id)
 {
     std::erase(recentlyUsed_, id);
     recentlyUsed_.insert(recentlyUsed_.begin(), id);
+    // The song shown first (it always stays, and counts), then the others, most recent first.
+    if (const auto shown = std::find(recentlyUsed_.begin(), recentlyUsed_.end(), shownId_); shown != recentlyUsed_.end())
+        std::rotate(recentlyUsed_.begin(), shown, shown + 1);
     size_t bytes = 0;
     std::vector<quint64> kept;
     for (const quint64 used : recentlyUsed_) {
@@ -489,7 +495,7 @@ void SongLibraryModel::markUsed(quint64 id)
         if (!e || e->state != State::Ready || !e->analysis || e->analysis->slim())
             continue;
         bytes += e->analysis->heldBytes();
-        if (kept.empty() || (kept.size() < size_t(kMaxLoadedSongs) && bytes <= maxLoadedBytes_))
+        if (used == shownId_ || (kept.size() < size_t(kMaxLoadedSongs) && bytes <= maxLoadedBytes_))
             kept.push_back(used);
         else
             e->analysis = slimmed(*e->analysis);  // a view still showing it keeps its own reference
@@ -500,6 +506,7 @@ void SongLibraryModel::markUsed(quint64 id)
 bool SongLibraryModel::ensureLoaded(int row)
 {
     Entry& e = entries_.at(size_t(row));
+    shownId_ = e.id;
     if (e.state == State::Loading && !e.watcher) {  // waiting: the song looked at goes first
         const quint64 id = e.id;
         QMetaObject::invokeMethod(this, [this, id] {

@@ -52,9 +52,9 @@ public:
     SongAnalysisPtr analysis(int row) const;
 
     /// Songs whose samples, peaks and spectrogram stay in memory; the others keep only
-    /// their summary (length, genres, features), so a large library stays small. The songs
-    /// used last are kept up to kMaxLoadedSongs of them and kMaxLoadedBytes together (the
-    /// last one always: an hour-long song holds about 480 MB).
+    /// their summary (length, genres, features), so a large library stays small. The song
+    /// shown always stays; with it, the songs used last up to kMaxLoadedSongs of them and
+    /// kMaxLoadedBytes together (an hour-long song alone holds about 480 MB).
     static constexpr int kMaxLoadedSongs = 8;
     static constexpr size_t kMaxLoadedBytes = size_t(256) << 20;
     void setMaxLoadedBytes(size_t bytes) { maxLoadedBytes_ = bytes; }  // applies from the next song used
@@ -119,6 +119,7 @@ private:
     std::unique_ptr<workflow::LibraryStore> store_;
     std::vector<quint64> recentlyUsed_;
     size_t maxLoadedBytes_ = kMaxLoadedBytes;
+    quint64 shownId_ = 0;  // the song ensureLoaded was last asked for
     std::deque<quint64> queue_;  // songs waiting for analysis, by id
     int running_ = 0;
     bool paused_ = false;

@@ -7,6 +7,7 @@
 #include "classify/GenreClassifier.h"
 #include "common/Error.h"
 #include "workflow/LibraryScan.h"
+#include "workflow/ModelCatalog.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
@@ -68,11 +69,13 @@ int runClassify(const QStringList& args)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "Genre probabilities for songs of any length: 30 s windows with a 15 s hop (songs of 10-30 s are one\n"
-        "window; shorter ones are refused); the MLP sees each window's 57 features, the CNN its mel image, the\n"
-        "ensemble is their weighted mean, and the song's probabilities are the mean over windows.\n"
+        "Genre probabilities for songs of any length: 30 s windows with a 15 s hop (a song of 10-31 s is one\n"
+        "window of the whole song; shorter ones are refused); the MLP sees each window's 57 features, the CNN\n"
+        "its mel image, the ensemble is their weighted mean, and the song's probabilities are the mean over\n"
+        "windows.\n"
         "--model picks what to show (repeatable): mlp, cnn, ensemble (the models built into this binary), or a\n"
-        "model FILE (a features model replaces the MLP, an image model the CNN). Default: mlp, cnn and ensemble.\n"
+        "model FILE (a features model replaces the MLP, an image model the CNN; one model alone is fine, the\n"
+        "ensemble needs both kinds to know the same genres). Default: mlp, cnn and ensemble.\n"
         "Songs unlike the training music (silence, speech, noise, tones) are flagged as unusual.\n"
         "Folders are searched recursively and classified as a batch, with progress on stderr."));
     parser.addOptions({
@@ -97,51 +100,22 @@ int runClassify(const QStringList& args)
     if (jobs < 1)
         return usage(QStringLiteral("--jobs must be between 1 and 64."));
 
-    // Which outputs, and which model fills each of the two slots.
+    // Which outputs, and which model fills each of the two slots: "mlp"/"cnn" are the built-in
+    // models, anything else a model file; "ensemble" needs both kinds, knowing the same genres.
     QStringList requested = parser.values(QStringLiteral("model"));
     if (requested.isEmpty())
-        requested = {QStringLiteral("mlp"), QStringLiteral("cnn"), QStringLiteral("ensemble")};
-    QString mlpPath, cnnPath;
-    std::shared_ptr<const ml::Model> mlp, cnn;  // the model files given, loaded once
-    bool needMlp = false, needCnn = false;
+        requested = {QLatin1String(workflow::kBuiltInMlp), QLatin1String(workflow::kBuiltInCnn), QStringLiteral("ensemble")};
+    QStringList names;
+    for (const QString& r : requested)
+        if (r != QLatin1String("ensemble") && !names.contains(r))
+            names << r;
+    const bool ensemble = requested.contains(QStringLiteral("ensemble"));
+    const workflow::ModelChoice models =
+        workflow::chooseModels(names, ensemble ? workflow::Completion::Required : workflow::Completion::None);
     std::vector<Output> outputs;
-    for (const QString& r : requested) {
-        if (r == QLatin1String("mlp")) {
-            outputs.push_back({r, Slot::Mlp});
-            needMlp = true;
-        } else if (r == QLatin1String("cnn")) {
-            outputs.push_back({r, Slot::Cnn});
-            needCnn = true;
-        } else if (r == QLatin1String("ensemble")) {
-            outputs.push_back({r, Slot::Ensemble});
-            needMlp = needCnn = true;
-        } else {
-            auto model = std::make_shared<const ml::Model>(ml::loadModel(r));  // throws a clear error for missing or damaged files
-            const bool features = model->inputKind == QLatin1String("features");
-            QString& path = features ? mlpPath : cnnPath;
-            if (!path.isEmpty())
-                return usage(QStringLiteral("two %1 models given; pass at most one of each kind.").arg(model->inputKind));
-            path = r;
-            (features ? mlp : cnn) = std::move(model);
-            (features ? needMlp : needCnn) = true;
-            outputs.push_back({r, features ? Slot::Mlp : Slot::Cnn});
-        }
-    }
-    if (needMlp && !mlp)
-        mlp = classify::loadModelOrEmbedded({}, QLatin1String(classify::kDefaultMlpName));
-    if (needCnn && !cnn)
-        cnn = classify::loadModelOrEmbedded({}, QLatin1String(classify::kDefaultCnnName));
-    if ((needMlp && !mlp) || (needCnn && !cnn))
-        return usage(QStringLiteral("this build has no embedded %1 model; pass a model FILE with --model.")
-                         .arg(needMlp && !mlp ? QStringLiteral("MLP") : QStringLiteral("CNN")));
-    if (mlp && cnn && mlp->classes != cnn->classes)
-        return usage(QStringLiteral("the features model %1 knows %2 genres (%3) but the image model %4 knows %5 (%6). "
-                                    "Use a pair trained on the same genres, or one model alone (--model FILE).")
-                         .arg(mlpPath.isEmpty() ? QStringLiteral("(built in)") : shownPath(mlpPath))
-                         .arg(mlp->classes.size()).arg(listSummary(mlp->classes))
-                         .arg(cnnPath.isEmpty() ? QStringLiteral("(built in)") : shownPath(cnnPath))
-                         .arg(cnn->classes.size()).arg(listSummary(cnn->classes)));
-    const classify::GenreClassifier classifier(mlp, cnn, classify::mlpWeightFor(mlpPath, cnnPath));
+    for (const QString& r : requested)
+        outputs.push_back({r, r == QLatin1String("ensemble") ? Slot::Ensemble : r == models.mlpName ? Slot::Mlp : Slot::Cnn});
+    const classify::GenreClassifier classifier(models.mlp, models.cnn, models.mlpWeight());
 
     const QStringList files = audioformats::collectAudioFiles(parser.positionalArguments());
     if (files.isEmpty())

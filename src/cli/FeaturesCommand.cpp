@@ -46,7 +46,7 @@ int runFeatures(const QStringList& args)
     parser.addOption({QStringLiteral("hop"), QStringLiteral("Seconds between window starts."), QStringLiteral("SECONDS")});
     parser.addOption({QStringLiteral("label"), QStringLiteral("Label every row with GENRE."), QStringLiteral("GENRE")});
     parser.addOption({QStringLiteral("label-from-folder"), QStringLiteral("Label rows with each file's folder name.")});
-    parser.addOption({QStringLiteral("jobs"), QStringLiteral("Files processed in parallel (default: cores)."),
+    parser.addOption({QStringLiteral("jobs"), QStringLiteral("Threads: files in parallel, or one file's windows (default: cores)."),
                       QStringLiteral("N")});
     parser.addOption({QStringLiteral("out"), QStringLiteral("Write the CSV to FILE (default, or -: standard output)."),
                       QStringLiteral("FILE")});

@@ -6,6 +6,7 @@
 #include "audio/AudioFormats.h"
 #include "common/Error.h"
 #include "workflow/LibraryScan.h"
+#include "workflow/ModelCatalog.h"
 
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -27,34 +28,6 @@ bool parseShard(const QString& text, int& index, int& count)
 }
 
 } // namespace
-
-std::shared_ptr<const classify::GenreClassifier> classifierFor(const QStringList& modelFiles, QString* error)
-{
-    QString mlpPath, cnnPath;
-    std::shared_ptr<const ml::Model> mlp, cnn;
-    for (const QString& file : modelFiles) {
-        auto model = std::make_shared<const ml::Model>(ml::loadModel(file));
-        const bool features = model->inputKind == QLatin1String("features");
-        if (!(features ? mlpPath : cnnPath).isEmpty()) {
-            *error = QStringLiteral("two %1 models given; pass at most one of each kind.").arg(model->inputKind);
-            return nullptr;
-        }
-        (features ? mlpPath : cnnPath) = file;
-        (features ? mlp : cnn) = std::move(model);
-    }
-    if (!mlp)
-        mlp = classify::loadModelOrEmbedded({}, QLatin1String(classify::kDefaultMlpName));
-    if (!cnn)
-        cnn = classify::loadModelOrEmbedded({}, QLatin1String(classify::kDefaultCnnName));
-    if (mlp && cnn && mlp->classes != cnn->classes) {
-        *error = QStringLiteral("the features model knows %1 genres (%2) but the image model %3 (%4); give a pair "
-                                "trained on the same genres.")
-                     .arg(mlp->classes.size()).arg(listSummary(mlp->classes)).arg(cnn->classes.size())
-                     .arg(listSummary(cnn->classes));
-        return nullptr;
-    }
-    return std::make_shared<const classify::GenreClassifier>(mlp, cnn, classify::mlpWeightFor(mlpPath, cnnPath));
-}
 
 int runScan(const QStringList& args)
 {
@@ -92,10 +65,14 @@ int runScan(const QStringList& args)
         !parseShard(parser.value(QStringLiteral("shard")), options.shardIndex, options.shardCount))
         return usage(QStringLiteral("--shard takes I/N with 0 <= I < N, e.g. 0/2 (got '%1').")
                          .arg(capped(shownPath(parser.value(QStringLiteral("shard"))), 40)));
-    QString error;
-    const auto classifier = classifierFor(parser.values(QStringLiteral("model")), &error);
+    // Files replace the built-in model of their kind; the other kind stays when it knows the same genres.
+    const workflow::ModelChoice models =
+        workflow::chooseModels(parser.values(QStringLiteral("model")), workflow::Completion::IfCompatible);
+    if (!models.note.isEmpty())
+        err() << QStringLiteral("scan: %1\n").arg(models.note);
+    const auto classifier = models.classifier();
     if (!classifier)
-        return usage(error);
+        return usage(QStringLiteral("this build has no built-in models; pass a model FILE with --model."));
     const QStringList files = audioformats::collectAudioFiles(parser.positionalArguments());
     if (files.isEmpty())
         return usage(QStringLiteral("no audio files found."));

@@ -11,6 +11,7 @@
 #include "classify/Training.h"
 #include "common/Error.h"
 #include "common/OutputFile.h"
+#include "workflow/ModelCatalog.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
@@ -176,19 +177,6 @@ void printReport(const ml::ClassificationReport& r, const QStringList& classes)
     out().flush();
 }
 
-/// "mlp" / "cnn": the embedded default; anything else: a model file.
-std::shared_ptr<const ml::Model> modelByName(const QString& name)
-{
-    if (name == QLatin1String("mlp") || name == QLatin1String("cnn")) {
-        const auto m = classify::loadModelOrEmbedded({}, QLatin1String(name == QLatin1String("mlp") ? classify::kDefaultMlpName
-                                                                                                  : classify::kDefaultCnnName));
-        if (!m)
-            throw Error(ErrorCode::InvalidArgument, QStringLiteral("This build has no embedded %1 model.").arg(name));
-        return m;
-    }
-    return std::make_shared<ml::Model>(ml::loadModel(name));
-}
-
 int evaluateEnsemble(const QCommandLineParser& parser)
 {
     if (!parser.isSet(QStringLiteral("images"))) {
@@ -197,12 +185,9 @@ int evaluateEnsemble(const QCommandLineParser& parser)
     }
     const auto valueOr = [&](const QString& option) { return parser.isSet(option) ? parser.value(option) : option; };
     const QString mlpName = valueOr(QStringLiteral("mlp")), cnnName = valueOr(QStringLiteral("cnn"));
-    const auto mlp = modelByName(mlpName);
-    const auto cnn = modelByName(cnnName);
-    const auto shownModel = [](const QString& name) {
-        return name == QLatin1String("mlp") || name == QLatin1String("cnn") ? QStringLiteral("the built-in %1").arg(name)
-                                                                            : shownPath(name);
-    };
+    const auto mlp = workflow::loadModelNamed(mlpName);
+    const auto cnn = workflow::loadModelNamed(cnnName);
+    const auto shownModel = workflow::shownModelName;
     if (mlp->inputKind != QLatin1String("features")) {
         printError(QStringLiteral("evaluate: --mlp %1 takes %2 input; the ensemble needs a features model there.")
                        .arg(shownModel(mlpName), mlp->inputKind));
@@ -220,7 +205,7 @@ int evaluateEnsemble(const QCommandLineParser& parser)
                        .arg(shownModel(cnnName)).arg(cnn->classes.size()).arg(listSummary(cnn->classes)));
         return kBadInput;
     }
-    double weight = classify::mlpWeightFor(parser.value(QStringLiteral("mlp")), parser.value(QStringLiteral("cnn")));
+    double weight = workflow::ModelChoice{mlp, cnn, mlpName, cnnName, {}}.mlpWeight();
     if (parser.isSet(QStringLiteral("mlp-weight"))) {
         bool ok = false;
         weight = parser.value(QStringLiteral("mlp-weight")).toDouble(&ok);
@@ -302,7 +287,7 @@ int runEvaluate(const QStringList& args)
     if (parser.value(QStringLiteral("model")) == QLatin1String("ensemble")) {
         return evaluateEnsemble(parser);
     }
-    const auto model = modelByName(parser.value(QStringLiteral("model")));
+    const auto model = workflow::loadModelNamed(parser.value(QStringLiteral("model")));
     const data::Dataset d = data::loadDataset(parser.value(QStringLiteral("data")), data::parseInputKind(model->inputKind));
     const classify::PartScores s = classify::evaluateModel(*model, d, parser.value(QStringLiteral("list")));
     if (parser.isSet(QStringLiteral("json"))) {

@@ -1,11 +1,16 @@
 #include "workflow/SongAnalyzer.h"
 
 #include "common/Error.h"
+#include "common/Parallel.h"
 #include "dsp/MelSpectrogram.h"
 #include "features/FeatureExtractor.h"
 #include "features/Onset.h"
 #include "features/Tempo.h"
 #include "workflow/LibraryStore.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
 
 namespace genrescope::workflow {
 
@@ -17,22 +22,33 @@ void addSongFeatures(AnalysedSong& song, const TaskControl& control)
 {
     const std::vector<float>& y = song.audio.samples;
     const auto& windows = song.genres.windows;
-    if (song.hasGenres && windows.size() == 1 && windows[0].start == 0.0 && windows[0].features.size() == kFeatureCount &&
+    const bool windowFeatures =
+        song.hasGenres && !windows.empty() &&
+        std::all_of(windows.begin(), windows.end(), [](const auto& w) { return w.features.size() == size_t(kFeatureCount); });
+    auto valuesOf = [](const std::vector<double>& v) {
+        FeatureValues out{};
+        std::copy(v.begin(), v.end(), out.begin());
+        return out;
+    };
+    if (windowFeatures && windows.size() == 1 && windows[0].start == 0.0 &&
         std::lround(windows[0].end * kAnalysisRate) == long(y.size())) {
-        std::copy(windows[0].features.begin(), windows[0].features.end(), song.features.begin());
+        song.features = valuesOf(windows[0].features);
     } else if (double(y.size()) <= kExactFeatureSeconds * kAnalysisRate) {
         song.features = extractFeatures(y.data(), long(y.size()), control);
     } else {
         std::vector<FeatureValues> perWindow;
-        if (song.hasGenres && !windows.empty() && windows[0].features.size() == kFeatureCount) {
-            for (const classify::WindowPrediction& w : windows) {
-                FeatureValues v{};
-                std::copy(w.features.begin(), w.features.end(), v.begin());
-                perWindow.push_back(v);
-            }
-        } else {
-            for (const FeatureWindow& w : songWindows(long(y.size())))
-                perWindow.push_back(extractFeatures(y.data() + w.start, w.length, control));
+        if (windowFeatures) {
+            for (const classify::WindowPrediction& w : windows)
+                perWindow.push_back(valuesOf(w.features));
+        } else {  // no features model: the song windows' features, on two threads
+            const std::vector<FeatureWindow> spans = songWindows(long(y.size()));
+            perWindow.resize(spans.size());
+            std::atomic<int> done{0};
+            parallelFor(int(spans.size()), 2, [&](int i) {
+                control.throwIfCancelled();
+                perWindow[size_t(i)] = extractFeatures(y.data() + spans[size_t(i)].start, spans[size_t(i)].length);
+                control.report(double(++done) / double(spans.size()));
+            });
         }
         song.features = poolFeatures(perWindow);
         song.featuresPooled = true;
@@ -54,7 +70,8 @@ AnalysedSong analyseSongFile(const QString& path, std::shared_ptr<const classify
     const TaskControl windowStage{[&](double f) { control.report(0.8 * f); }, control.cancel};
     Spectrogram wholeSongMel;  // the mel power of a song that is one window, from that window's STFT
     const bool reuse = known && classifier && known->classifier == classifier && !known->genres.windows.empty() &&
-                       known->fileSize == song.fileSize && known->mtimeNs == song.mtimeNs;
+                       known->fileSize == song.fileSize && known->mtimeNs == song.mtimeNs &&
+                       known->contentHash == song.contentHash;
     if (reuse) {
         song.audio = decodeAudio(path, windowStage);
         song.genres = known->genres;
@@ -77,9 +94,11 @@ AnalysedSong analyseSongFile(const QString& path, std::shared_ptr<const classify
         } catch (const Cancelled&) {
             throw;
         } catch (const Error& e) {
+            // Decoded but too short to classify, or a window failed: the song is shown without genres.
+            // A file that does not decode fails here as it did there.
             if (song.audio.sampleRate == 0)
-                throw;  // not decoded: the file itself failed
-            song.genreNote = e.message();  // decoded, but too short to classify
+                song.audio = decodeAudio(path, windowStage);
+            song.genreNote = e.message();
         }
     } else {
         song.audio = decodeAudio(path, windowStage);
@@ -107,18 +126,6 @@ AnalysedSong analyseSongFile(const QString& path, std::shared_ptr<const classify
     addSongFeatures(song, control);
     control.report(1.0);
     return song;
-}
-
-std::shared_ptr<const classify::GenreClassifier> defaultClassifier()
-{
-    static const std::shared_ptr<const classify::GenreClassifier> classifier = [] {
-        try {
-            return classify::makeClassifier();
-        } catch (const Error&) {
-            return std::shared_ptr<const classify::GenreClassifier>{};
-        }
-    }();
-    return classifier;
 }
 
 } // namespace genrescope::workflow

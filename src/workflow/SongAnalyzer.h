@@ -11,6 +11,7 @@
 #include "common/Progress.h"
 #include "dsp/Spectrogram.h"
 #include "features/FeatureVector.h"
+#include "workflow/ModelCatalog.h"
 
 #include <memory>
 
@@ -48,6 +49,7 @@ struct KnownGenres {
     classify::SongPrediction genres;  // with its windows (and their features)
     qint64 fileSize = 0;              // the file as it was then
     qint64 mtimeNs = 0;
+    QString contentHash;
 };
 
 /// Analyses a file with `classifier` (may be null: no genres), its windows on `threads`
@@ -57,8 +59,5 @@ struct KnownGenres {
 /// song too short for genres gets a genreNote.
 AnalysedSong analyseSongFile(const QString& path, std::shared_ptr<const classify::GenreClassifier> classifier,
                              int threads = 2, const TaskControl& control = {}, const KnownGenres* known = nullptr);
-
-/// The built-in models as a classifier, made once (null when the binary has none). Thread-safe.
-std::shared_ptr<const classify::GenreClassifier> defaultClassifier();
 
 } // namespace genrescope::workflow

@@ -22,6 +22,8 @@
 #include <csignal>
 #include "common/Error.h"
 #include "workflow/LibraryStore.h"
+#include "ml/ModelFile.h"
+#include <QStatusBar>
 #include <QLineEdit>
 #include <QTableView>
 #include <QTableView>
@@ -347,6 +349,37 @@ private Q_SLOTS:
                                  60000);
         QCOMPARE(library->loadedSongCount(), 2);
         QVERIFY(!library->analysis(other)->slim());  // the song shown always stays
+    }
+
+    void aCustomModelOfOtherGenresIsUsedAlone()
+    {
+        // A features model of two genres of one's own: Explore uses it alone (the built-in CNN knows
+        // other genres) and says so; the built-in pair comes back from the Models menu.
+        const QString model = dir_.filePath(QStringLiteral("own-genres.gsm"));
+        genrescope::ml::saveModel(*testaudio::tinyModel(QStringLiteral("features"), {"orchestral", "electronic"}), model, true);
+        const QString song = dir_.filePath(QStringLiteral("own-song.wav"));
+        QVERIFY(testaudio::write(song, testaudio::noise(14.0, 22050, 44, 0.3f), 1, 22050, SF_FORMAT_WAV | SF_FORMAT_PCM_16));
+        MainWindow w;
+        w.resize(1000, 650);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QCOMPARE(w.useModel(model), QString());
+        const auto classifier = w.library()->classifier();
+        QVERIFY(classifier && classifier->hasMlp() && !classifier->hasCnn());
+        QCOMPARE(classifier->classes(), QStringList({"orchestral", "electronic"}));
+        if (genrescope::workflow::defaultClassifier())
+            QVERIFY2(w.statusBar()->currentMessage().contains(QStringLiteral("used alone")),
+                     qPrintable(w.statusBar()->currentMessage()));
+        w.openPaths({song});
+        QTRY_VERIFY_WITH_TIMEOUT(allSongsReady(*w.library()), 60000);
+        const SongAnalysisPtr a = w.library()->analysis(0);
+        QVERIFY(a->hasGenres);
+        QCOMPARE(a->genres.classes, QStringList({"orchestral", "electronic"}));
+        QVERIFY(a->genres.cnn.empty() && a->genres.ensemble == a->genres.mlp);
+        if (genrescope::workflow::defaultClassifier()) {
+            QCOMPARE(w.loadModels({}, {}), QString());
+            QVERIFY(w.library()->classifier()->hasMlp() && w.library()->classifier()->hasCnn());
+        }
     }
 
     void filteringWhileSongsLoadIsSafe()

@@ -258,7 +258,7 @@ private Q_SLOTS:
         const QString tiny = dir_.filePath(QStringLiteral("tiny.wav"));
         QVERIFY(testaudio::write(tiny, testaudio::noise(5.0, 22050, 9, 0.3f), 1, 22050, SF_FORMAT_WAV | SF_FORMAT_PCM_16));
         Run r = cli({"classify", "--json", song});
-        if (r.exitCode == 2 && r.err.contains(QStringLiteral("no embedded")))
+        if (r.exitCode == 2 && r.err.contains(QStringLiteral("no built-in")))
             QSKIP("this build has no default models in models/");
         QCOMPARE(r.exitCode, 0);
         const QJsonArray all = QJsonDocument::fromJson(r.out.toUtf8()).array();
@@ -323,7 +323,7 @@ private Q_SLOTS:
         const QString csv = data + QStringLiteral("/features_30_sec.csv"), images = data + QStringLiteral("/images");
         const QString valid = data + QStringLiteral("/splits/valid.txt");
         Run r = cli({"evaluate", "--model", "mlp", "--data", csv, "--list", valid, "--json"});
-        if (r.exitCode == 2 && r.err.contains(QStringLiteral("no embedded")))
+        if (r.exitCode == 2 && r.err.contains(QStringLiteral("no built-in")))
             QSKIP("this build has no default models in models/");
         QCOMPARE(r.exitCode, 0);
         const double mlp = QJsonDocument::fromJson(r.out.toUtf8()).object().value("songAccuracy").toDouble();

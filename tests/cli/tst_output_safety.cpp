@@ -12,6 +12,9 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 
 #include <sndfile.h>
@@ -255,6 +258,16 @@ private Q_SLOTS:
         QCOMPARE(lineCount(r.err), 1);
         QVERIFY2(r.err.contains(model) && r.err.contains(QStringLiteral("3 genres")), qPrintable(r.err));
         QVERIFY2(r.err.size() < 500, qPrintable(r.err));
+        // The model alone is fine: one answer, in its own genres.
+        const QString song = path(QStringLiteral("twelve-seconds.wav"));
+        QVERIFY(testaudio::write(song, testaudio::noise(12.0, 22050, 4, 0.3f), 1, 22050, SF_FORMAT_WAV | SF_FORMAT_PCM_16));
+        r = cli({"classify", "--json", "--model", model, song});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonArray answers = QJsonDocument::fromJson(r.out.toUtf8()).array();
+        QCOMPARE(answers.size(), 1);
+        const QJsonObject answer = answers[0].toObject();
+        QCOMPARE(answer.value("model").toString(), model);
+        QCOMPARE(answer.value("probabilities").toObject().keys(), QStringList({"blues", "jazz", "rock"}));
     }
 
 private:

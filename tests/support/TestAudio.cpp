@@ -186,7 +186,7 @@ void writeSeparableFeaturesCsv(const QString& path, int songs, unsigned seed)
     writeBytes(path, text);
 }
 
-std::shared_ptr<const genrescope::ml::Model> tinyModel(const QString& kind)
+std::shared_ptr<const genrescope::ml::Model> tinyModel(const QString& kind, const QStringList& classes)
 {
     using namespace genrescope;
     auto m = std::make_shared<ml::Model>();
@@ -194,10 +194,10 @@ std::shared_ptr<const genrescope::ml::Model> tinyModel(const QString& kind)
     m->network = std::make_unique<ml::Network>(image ? QStringLiteral("conv:2:5x5:s4x4:relu,gap") : QStringLiteral("dense:8:relu"),
                                                image ? std::vector<int>{1, kMelImageRows, kMelImageColumns}
                                                      : std::vector<int>{kFeatureCount},
-                                               3);
+                                               int(classes.size()));
     m->network->initialise(image ? 2 : 1);
     m->inputKind = kind;
-    m->classes = {"blues", "jazz", "rock"};
+    m->classes = classes;
     return m;
 }
 

@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 #include <vector>
@@ -34,9 +35,10 @@ std::vector<std::vector<double>> readCsvMatrix(const QString& path);
 /// in turn): feature f is near 1 for class f % 3 and near 0 otherwise.
 void writeSeparableFeaturesCsv(const QString& path, int songs, unsigned seed = 1);
 
-/// An untrained model of three classes (blues, jazz, rock) taking "features" (a small MLP)
-/// or "image" (a small CNN) input, with fixed initial weights.
-std::shared_ptr<const genrescope::ml::Model> tinyModel(const QString& kind);
+/// An untrained model taking "features" (a small MLP) or "image" (a small CNN) input, with
+/// fixed initial weights, for these classes.
+std::shared_ptr<const genrescope::ml::Model> tinyModel(const QString& kind,
+                                                       const QStringList& classes = {"blues", "jazz", "rock"});
 
 /// Writes about 12 s of espeak-ng speech (a news bulletin) as WAV; false when espeak-ng is missing.
 bool writeSpeech(const QString& path);

@@ -96,7 +96,7 @@ private Q_SLOTS:
         const QString path = write(QStringLiteral("known.wav"), y);
         const workflow::AnalysedSong first = workflow::analyseSongFile(path, classifier_);
         QVERIFY(!first.genresReused);
-        workflow::KnownGenres known{classifier_, first.genres, first.fileSize, first.mtimeNs};
+        workflow::KnownGenres known{classifier_, first.genres, first.fileSize, first.mtimeNs, first.contentHash};
         const workflow::AnalysedSong again = workflow::analyseSongFile(path, classifier_, 2, {}, &known);
         QVERIFY(again.genresReused);
         QVERIFY(again.genres.ensemble == first.genres.ensemble);
@@ -108,6 +108,9 @@ private Q_SLOTS:
         const auto other = std::make_shared<classify::GenreClassifier>(testaudio::tinyModel(QStringLiteral("features")), nullptr);
         QVERIFY(!workflow::analyseSongFile(path, other, 2, {}, &known).genresReused);
         known.mtimeNs += 1;
+        QVERIFY(!workflow::analyseSongFile(path, classifier_, 2, {}, &known).genresReused);
+        known.mtimeNs -= 1;
+        known.contentHash = QStringLiteral("another file of the same size and time");
         QVERIFY(!workflow::analyseSongFile(path, classifier_, 2, {}, &known).genresReused);
     }
 

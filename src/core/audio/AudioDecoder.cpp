@@ -239,6 +239,18 @@ void refuseWholeSong(const QString& path, double seconds)
                     .arg(shownPath(path)).arg(seconds / 60.0, 0, 'f', 0).arg(kMaxWholeSongSeconds / 60.0, 0, 'f', 0));
 }
 
+size_t wholeSongReserve(const AudioDecoder& decoder)
+{
+    const double expected = double(decoder.info().frames) * decoder.outputRate() / std::max(1, decoder.info().sampleRate);
+    return size_t(std::clamp(expected + 65536.0, 0.0, kMaxWholeSongSeconds * decoder.outputRate() + 65536.0));
+}
+
+void trimWholeSong(std::vector<float>& samples)
+{
+    if (samples.capacity() > samples.size() + samples.size() / 8 + 65536)
+        samples.shrink_to_fit();
+}
+
 DecodedAudio decodeAudio(const QString& path, const TaskControl& control, int outputRate)
 {
     control.throwIfCancelled();
@@ -249,8 +261,7 @@ DecodedAudio decodeAudio(const QString& path, const TaskControl& control, int ou
     DecodedAudio result;
     result.source = decoder.info();
     result.sampleRate = outputRate;
-    const double expected = double(decoder.info().frames) * outputRate / decoder.info().sampleRate;
-    result.samples.reserve(size_t(std::min(expected + 8192.0, 64.0 * 1024 * 1024)));
+    result.samples.reserve(wholeSongReserve(decoder));
     while (decoder.readBlock(result.samples)) {
         if (double(result.samples.size()) / outputRate > kMaxWholeSongSeconds)  // longer than its header said
             refuseLength(double(result.samples.size()) / outputRate);
@@ -258,6 +269,7 @@ DecodedAudio decodeAudio(const QString& path, const TaskControl& control, int ou
         control.report(decoder.progress());
     }
     result.source = decoder.info();  // with the decoded length and any note
+    trimWholeSong(result.samples);
     control.report(1.0);
     return result;
 }

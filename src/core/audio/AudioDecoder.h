@@ -66,6 +66,11 @@ struct DecodedAudio {
 inline constexpr double kMaxWholeSongSeconds = 3600.0;
 /// Throws the TooLong error for a song of `seconds` that was to be held whole.
 [[noreturn]] void refuseWholeSong(const QString& path, double seconds);
+/// Samples to reserve for a whole decoded song: its header's length and a block, at most
+/// kMaxWholeSongSeconds' worth (so an hour does not double into 128 Mi floats).
+size_t wholeSongReserve(const AudioDecoder& decoder);
+/// Gives back room a whole song's samples did not use (a header's estimate was too long).
+void trimWholeSong(std::vector<float>& samples);
 
 /// Decodes a whole file. Reports progress and honours cancellation through control.
 DecodedAudio decodeAudio(const QString& path, const TaskControl& control = {},

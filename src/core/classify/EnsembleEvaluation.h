@@ -20,6 +20,7 @@ struct JoinedPredictions {
     std::vector<int> labels;             // per song
     std::vector<std::vector<float>> mlp, cnn;  // per song, per class
     QStringList missing;                 // songs found in only one of the two datasets
+    double mlpWeight = 0.5;              // the pair's ensemble weight, for reports (set by the caller)
 };
 
 /// Throws Error when the models do not fit the data or no song is in both datasets.

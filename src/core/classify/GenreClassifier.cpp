@@ -255,7 +255,11 @@ SongPrediction GenreClassifier::classifyFile(const QString& path, const FileOpti
     auto report = [&] {  // call with the mutex held
         control.report(0.5 * decodeFraction + 0.5 * std::min(1.0, finished / expectedWindows));
     };
-    WindowFeeder feeder({W, hop, std::max(1, options.threads), options.keep != nullptr, W + songTailSamples()},
+    if (options.keep && decoder.info().headerLength == HeaderLength::Exact &&
+        decoder.info().durationSeconds() > kMaxWholeSongSeconds)
+        refuseWholeSong(path, decoder.info().durationSeconds());
+    const long reserve = options.keep ? long(wholeSongReserve(decoder)) : 0;
+    WindowFeeder feeder({W, hop, std::max(1, options.threads), options.keep != nullptr, W + songTailSamples(), reserve},
                         [&](int k, long start, const float* x, long n) {
                             control.throwIfCancelled();
                             WindowPrediction p = classifyWindow(x, n, control, options.windowFeatures);
@@ -268,11 +272,6 @@ SongPrediction GenreClassifier::classifyFile(const QString& path, const FileOpti
                             ++finished;
                             report();
                         });
-    if (options.keep) {
-        if (decoder.info().headerLength == HeaderLength::Exact && decoder.info().durationSeconds() > kMaxWholeSongSeconds)
-            refuseWholeSong(path, decoder.info().durationSeconds());
-        feeder.held().reserve(size_t(std::min(expectedSamples + 8192.0, 64.0 * 1024 * 1024)));
-    }
     LevelMeter levels;
     {
         const OpenMpLimitedToOneThread limit(options.threads > 1);
@@ -296,6 +295,7 @@ SongPrediction GenreClassifier::classifyFile(const QString& path, const FileOpti
         options.keep->source = decoder.info();  // with the decoded length and any note
         options.keep->sampleRate = decoder.outputRate();
         options.keep->samples = std::move(feeder.held());
+        trimWholeSong(options.keep->samples);
     }
 
     const double seconds = double(feeder.fed()) / kSampleRate;
@@ -334,20 +334,6 @@ double defaultMlpWeight()
         return 0.5;
     const double w = QJsonDocument::fromJson(file.readAll()).object().value("mlpWeight").toDouble(0.5);
     return w >= 0.0 && w <= 1.0 ? w : 0.5;
-}
-
-double mlpWeightFor(const QString& mlpPath, const QString& cnnPath)
-{
-    return mlpPath.isEmpty() && cnnPath.isEmpty() ? defaultMlpWeight() : 0.5;
-}
-
-std::shared_ptr<const GenreClassifier> makeClassifier(const QString& mlpPath, const QString& cnnPath)
-{
-    const auto mlp = loadModelOrEmbedded(mlpPath, QLatin1String(kDefaultMlpName));
-    const auto cnn = loadModelOrEmbedded(cnnPath, QLatin1String(kDefaultCnnName));
-    if (!mlp && !cnn)
-        return nullptr;
-    return std::make_shared<GenreClassifier>(mlp, cnn, mlpWeightFor(mlpPath, cnnPath));
 }
 
 } // namespace genrescope::classify

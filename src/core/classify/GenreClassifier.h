@@ -35,7 +35,7 @@ struct WindowPrediction {
     double start = 0, end = 0;                 // seconds
     std::vector<float> mlp, cnn, ensemble;     // per class (empty when that model is absent)
     double distance = 0;                       // from the training features (NaN when unknown)
-    std::vector<double> features;              // the window's 57 features (when there is a features model)
+    std::vector<double> features;              // the window's 57 features (with a features model, or when asked for)
 };
 
 struct SongPrediction {
@@ -132,13 +132,7 @@ inline constexpr auto kDefaultMlpName = "mlp-features.gsm";
 inline constexpr auto kDefaultCnnName = "cnn-melimage.gsm";
 
 /// The ensemble weight chosen on valid.txt for the embedded defaults (":/models/ensemble.json"), else 0.5.
+/// Which pair gets it is the model catalog's rule (workflow/ModelCatalog.h).
 double defaultMlpWeight();
-/// The MLP weight for a pair of model paths: defaultMlpWeight() when both are empty
-/// (the built-in pair), else 0.5.
-double mlpWeightFor(const QString& mlpPath, const QString& cnnPath);
-
-/// A classifier from model files; an empty path means the embedded default. Null when
-/// neither model is available. Throws Error for unreadable or incompatible files.
-std::shared_ptr<const GenreClassifier> makeClassifier(const QString& mlpPath = {}, const QString& cnnPath = {});
 
 } // namespace genrescope::classify

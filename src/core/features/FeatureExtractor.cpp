@@ -149,6 +149,14 @@ FeatureValues poolFeatures(const std::vector<FeatureValues>& windows)
     return pooled;
 }
 
+void requireFeatureLength(long samples, const QString& filename)
+{
+    if (double(samples) < kMinimumFeatureSeconds * 22050.0)
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("%1 is %2 s long; features need at least %3 s of audio.")
+                                                    .arg(filename).arg(double(samples) / 22050.0, 0, 'f', 3)
+                                                    .arg(kMinimumFeatureSeconds));
+}
+
 QString rowStem(const QString& filename)
 {
     QString stem = QFileInfo(filename).fileName();
@@ -161,10 +169,7 @@ QString rowStem(const QString& filename)
 std::vector<FeatureRow> extractRows(const std::vector<float>& y, const QString& filename, const WindowSpec& spec,
                                     const QString& label, const TaskControl& control)
 {
-    if (double(y.size()) < kMinimumFeatureSeconds * 22050.0)
-        throw Error(ErrorCode::InvalidArgument, QStringLiteral("%1 is %2 s long; features need at least %3 s of audio.")
-                                                    .arg(filename).arg(double(y.size()) / 22050.0, 0, 'f', 3)
-                                                    .arg(kMinimumFeatureSeconds));
+    requireFeatureLength(long(y.size()), filename);
     const std::vector<FeatureWindow> windows = featureWindows(long(y.size()), spec);
     if (windows.empty())
         throw Error(ErrorCode::InvalidArgument,

@@ -64,6 +64,9 @@ FeatureValues poolFeatures(const std::vector<FeatureValues>& windows);
 /// Shorter audio has no meaningful features (tempo, variances): extractRows refuses it.
 inline constexpr double kMinimumFeatureSeconds = 1.0;
 
+/// Throws the error extractRows gives a signal shorter than kMinimumFeatureSeconds.
+void requireFeatureLength(long samples, const QString& filename);
+
 /// A file name without its extension: rows are named "<stem>.wav" and "<stem>.<i>.wav".
 QString rowStem(const QString& filename);
 

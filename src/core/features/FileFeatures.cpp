@@ -31,7 +31,7 @@ FileFeatures extractFileRows(const QString& path, const WindowSpec& spec, const 
         prefix.insert(prefix.end(), block.begin(), block.end());
     }
     FileFeatures result;
-    if (whole && !more) {
+    if (whole && !more && long(prefix.size()) <= exactLimit) {
         result.rows = extractRows(prefix, filename, spec, label, control);
         result.source = decoder.info();
         return result;
@@ -61,7 +61,8 @@ FileFeatures extractFileRows(const QString& path, const WindowSpec& spec, const 
     feeder.finish();
     result.source = decoder.info();
     const long n = feeder.fed();
-    if (double(n) < kMinimumFeatureSeconds * 22050.0 || byWindow.empty()) {
+    requireFeatureLength(n, filename);
+    if (byWindow.empty()) {
         // No full window: what extractRows makes of the whole (still held) signal.
         result.rows = extractRows(feeder.held(), filename, spec, label, control);
         return result;

@@ -16,7 +16,7 @@ struct WindowFeeder::State {
     std::condition_variable ready;
     std::vector<float> buffer;  // samples [bufferStart, fed) of the signal
     long bufferStart = 0, fed = 0;
-    int next = 0, visited = 0, running = 0;
+    int next = 0, visited = 0;
     bool finished = false, failed = false;
     std::exception_ptr error;
     std::vector<std::jthread> helpers;
@@ -34,17 +34,14 @@ struct WindowFeeder::State {
         const int k = next++;
         const auto from = buffer.begin() + (startOf(k) - bufferStart);
         window.assign(from, from + options.length);
-        ++running;
         lock.unlock();
         try {
             visit(k, startOf(k), window.data(), options.length);
         } catch (...) {
             lock.lock();
-            --running;
             throw;
         }
         lock.lock();
-        --running;
         ++visited;
         ready.notify_all();
     }
@@ -91,8 +88,18 @@ WindowFeeder::WindowFeeder(const Options& options, Visit visit) : state_(std::ma
     s.options.threads = std::max(1, options.threads);
     s.options.firstWindowAfter = std::max(options.firstWindowAfter, options.length);
     s.visit = std::move(visit);
-    for (int t = 1; t < s.options.threads; ++t)
-        s.helpers.emplace_back([&s] { s.work(); });
+    s.buffer.reserve(size_t(std::max(0L, options.reserve)));
+    try {
+        for (int t = 1; t < s.options.threads; ++t)
+            s.helpers.emplace_back([&s] { s.work(); });
+    } catch (...) {  // no thread for a helper: stop those started
+        {
+            std::lock_guard lock(s.mutex);
+            s.failed = true;
+        }
+        s.stop();
+        throw;
+    }
 }
 
 WindowFeeder::~WindowFeeder()
@@ -155,20 +162,9 @@ long WindowFeeder::fed() const
     return state_->fed;
 }
 
-int WindowFeeder::windows() const
-{
-    std::lock_guard lock(state_->mutex);
-    return state_->visited;
-}
-
 std::vector<float>& WindowFeeder::held()
 {
     return state_->buffer;
-}
-
-long WindowFeeder::heldStart() const
-{
-    return state_->bufferStart;
 }
 
 } // namespace genrescope

@@ -25,6 +25,7 @@ public:
         /// The first window waits until this many samples are in (at least `length`): a signal
         /// shorter than that gets no window here, and the caller treats it as one whole window.
         long firstWindowAfter = 0;
+        long reserve = 0;           // samples to reserve room for (keepAll)
     };
 
     WindowFeeder(const Options& options, Visit visit);
@@ -37,12 +38,10 @@ public:
     /// No more samples: visits the windows left and waits for every visit. Rethrows the first error.
     void finish();
 
-    long fed() const;        // samples fed so far
-    int windows() const;     // windows visited (all of them, after finish)
-    /// The samples still held, from sample heldStart() on: every sample with keepAll, and
+    long fed() const;  // samples fed so far
+    /// The samples still held (after finish(), to move out): every sample with keepAll, and
     /// always the whole signal when it got no window.
     std::vector<float>& held();
-    long heldStart() const;
 
 private:
     struct State;

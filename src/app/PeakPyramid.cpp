@@ -4,7 +4,7 @@
 
 namespace genrescope::app {
 
-PeakPyramid::PeakPyramid(const std::vector<float>& samples)
+PeakPyramid::PeakPyramid(const std::vector<float>& samples) : samples_(long(samples.size()))
 {
     std::vector<std::pair<float, float>> level;
     level.reserve(samples.size() / kBaseBin + 1);
@@ -30,16 +30,17 @@ PeakPyramid::PeakPyramid(const std::vector<float>& samples)
 std::pair<float, float> PeakPyramid::range(long first, long last, const std::vector<float>& samples) const
 {
     first = std::max(0L, first);
-    last = std::min(long(samples.size()), last);
-    if (last <= first)
+    last = std::min(samples_, last);
+    if (last <= first || levels_.empty())
         return {0.0f, 0.0f};
     // The coarsest level with at least two bins per range; bins overlapping the
     // range count whole, so a peak bleeds at most half a pixel.
-    int level = -1;
+    int level = samples.empty() ? 0 : -1;
     for (int l = 0; l < levels(); ++l)
         if (binSize(l) * 2 <= last - first)
             level = l;
-    float lo = samples[size_t(first)], hi = lo;
+    float lo = level < 0 ? samples[size_t(first)] : levels_[size_t(level)][size_t(first / binSize(level))].first;
+    float hi = level < 0 ? lo : levels_[size_t(level)][size_t(first / binSize(level))].second;
     if (level < 0) {
         for (long i = first; i < last; ++i) {
             lo = std::min(lo, samples[size_t(i)]);

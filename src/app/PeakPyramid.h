@@ -24,12 +24,16 @@ public:
         return n;
     }
     size_t binCount(int level) const { return levels_[size_t(level)].size(); }
+    long sampleCount() const { return samples_; }
     long binSize(int level) const { return long(kBaseBin) << level; }
 
     /// Min and max of samples [first, last) using the coarsest level finer than the range.
+    /// Without the samples (a long song keeps only its peaks), ranges under two bins read the
+    /// level-0 bins they touch.
     std::pair<float, float> range(long first, long last, const std::vector<float>& samples) const;
 
 private:
+    long samples_ = 0;
     std::vector<std::vector<std::pair<float, float>>> levels_;
 };
 

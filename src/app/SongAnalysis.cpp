@@ -2,7 +2,8 @@
 
 #include "dsp/Colormap.h"
 
-#include <cstring>
+#include <limits>
+
 
 namespace genrescope::app {
 
@@ -13,20 +14,30 @@ SongAnalysisPtr analyseSong(const QString& path, std::shared_ptr<const classify:
     const TaskControl analysis{[&](double f) { control.report(0.95 * f); }, control.cancel};
     static_cast<workflow::AnalysedSong&>(*song) = workflow::analyseSongFile(path, std::move(classifier), 2, analysis, known);
     song->peaks = PeakPyramid(song->audio.samples);
-    const ArgbImage argb = renderMagma(song->melDb, float(song->dbFloor), float(song->dbCeiling));
-    QImage image(argb.width, argb.height, QImage::Format_RGB32);
-    for (int y = 0; y < argb.height; ++y)
-        std::memcpy(image.scanLine(y), argb.pixels.data() + size_t(y) * size_t(argb.width),
-                    size_t(argb.width) * sizeof(std::uint32_t));
+    // The picture holds the spectrogram from now on (the readout reads its colours): an
+    // hour-long song keeps one 79 MB copy, not two.
+    QImage image(int(song->melDb.frames), song->melDb.bins, QImage::Format_RGB32);
+    renderMagmaInto(song->melDb, float(song->dbFloor), float(song->dbCeiling),
+                    reinterpret_cast<std::uint32_t*>(image.bits()), long(image.bytesPerLine() / 4));
     song->melImage = std::move(image);
+    song->melDb = Spectrogram{};
+    if (song->seconds > SongAnalysis::kSamplesKeptSeconds)
+        std::vector<float>().swap(song->audio.samples);
     control.report(1.0);
     return song;
 }
 
 size_t SongAnalysis::heldBytes() const
 {
-    return audio.samples.capacity() * sizeof(float) + melDb.data.capacity() * sizeof(float) +
-           size_t(melImage.sizeInBytes()) + peaks.bytes();
+    return audio.samples.capacity() * sizeof(float) + size_t(melImage.sizeInBytes()) + peaks.bytes();
+}
+
+double SongAnalysis::decibelsAt(int band, long frame) const
+{
+    if (melImage.isNull() || band < 0 || band >= melImage.height() || frame < 0 || frame >= melImage.width())
+        return std::numeric_limits<double>::quiet_NaN();
+    const int k = magmaIndexOf(melImage.pixel(int(frame), melImage.height() - 1 - band));
+    return k < 0 ? std::numeric_limits<double>::quiet_NaN() : dbFloor + (k + 0.5) / 256.0 * (dbCeiling - dbFloor);
 }
 
 SongAnalysisPtr slimmed(const SongAnalysis& song)

@@ -122,12 +122,12 @@ QString SpectrogramView::readoutAt(const QPoint& pos) const
         return {};
     const double t = timeAxis()->timeAt(pos.x() - r.left(), r.width());
     const double band = double(r.bottom() - pos.y()) / r.height() * bank_.bands();
-    const long frame = std::clamp(long(std::lround(t / song_->frameSeconds())), 0L, song_->melDb.frames - 1);
-    const int b = std::clamp(int(std::floor(band)), 0, song_->melDb.bins - 1);
+    const long frame = std::clamp(long(std::lround(t / song_->frameSeconds())), 0L, long(song_->melImage.width()) - 1);
+    const int b = std::clamp(int(std::floor(band)), 0, song_->melImage.height() - 1);
     return QStringLiteral("%1 s · %2 Hz · %3 dB")
         .arg(t, 0, 'f', 2)
         .arg(std::lround(hzOfBand(band)))
-        .arg(double(song_->melDb.at(b, frame)), 0, 'f', 1);
+        .arg(song_->decibelsAt(b, frame), 0, 'f', 1);
 }
 
 void SpectrogramView::mouseMoveEvent(QMouseEvent* event)

@@ -47,7 +47,8 @@ void WaveformView::paintEvent(QPaintEvent*)
 
     const double spp = axis->viewSpan() * sr / r.width();  // samples per pixel
     p.setRenderHint(QPainter::Antialiasing, spp < 4);
-    if (spp < 2) {
+    const long length = song_->peaks.sampleCount();
+    if (spp < 2 && !samples.empty()) {
         // Close in: a line through the samples, with dots once they are far apart.
         const long first = std::max(0L, long(std::floor(axis->viewStart() * sr)) - 1);
         const long last = std::min(long(samples.size()), long(std::ceil(axis->viewEnd() * sr)) + 2);
@@ -69,7 +70,7 @@ void WaveformView::paintEvent(QPaintEvent*)
         for (int x = 0; x < r.width(); ++x) {
             const long a = long(std::floor(axis->timeAt(x, r.width()) * sr));
             const long b = long(std::floor(axis->timeAt(x + 1, r.width()) * sr));
-            if (b <= 0 || a >= long(samples.size()))
+            if (b <= 0 || a >= length)
                 continue;
             const auto [lo, hi] = song_->peaks.range(a, std::max(b, a + 1), samples);
             p.drawLine(QPointF(r.left() + x + 0.5, mid - hi * half), QPointF(r.left() + x + 0.5, mid - lo * half));

@@ -10,7 +10,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
+#include <mutex>
 
 namespace genrescope::workflow {
 
@@ -56,6 +58,43 @@ void addSongFeatures(AnalysedSong& song, const TaskControl& control)
     song.hasFeatures = true;
 }
 
+/// Songs longer than kLongSongSeconds are analysed one at a time: each holds about half a
+/// gigabyte at its peak (an hour of samples and its spectrograms). Waiting can be cancelled.
+class LongSongTurn {
+public:
+    static constexpr double kLongSongSeconds = 20 * 60.0;
+
+    LongSongTurn(const QString& path, const TaskControl& control)
+    {
+        double seconds = 0;
+        try {
+            seconds = AudioDecoder(path).info().durationSeconds();  // the header's length, or its estimate
+        } catch (const Error&) {
+            return;  // the analysis reports it
+        }
+        if (seconds <= kLongSongSeconds)
+            return;
+        while (!mutex().try_lock_for(std::chrono::milliseconds(100)))
+            control.throwIfCancelled();
+        held_ = true;
+    }
+    ~LongSongTurn()
+    {
+        if (held_)
+            mutex().unlock();
+    }
+    LongSongTurn(const LongSongTurn&) = delete;
+    LongSongTurn& operator=(const LongSongTurn&) = delete;
+
+private:
+    static std::timed_mutex& mutex()
+    {
+        static std::timed_mutex m;
+        return m;
+    }
+    bool held_ = false;
+};
+
 } // namespace
 
 AnalysedSong analyseSongFile(const QString& path, std::shared_ptr<const classify::GenreClassifier> classifier,
@@ -67,6 +106,7 @@ AnalysedSong analyseSongFile(const QString& path, std::shared_ptr<const classify
         song.mtimeNs = stamp->mtimeNs;
     }
     song.contentHash = quickContentHash(path);
+    const LongSongTurn turn(path, control);
     const TaskControl windowStage{[&](double f) { control.report(0.8 * f); }, control.cancel};
     Spectrogram wholeSongMel;  // the mel power of a song that is one window, from that window's STFT
     const bool reuse = known && classifier && known->classifier == classifier && !known->genres.windows.empty() &&
@@ -114,11 +154,13 @@ AnalysedSong analyseSongFile(const QString& path, std::shared_ptr<const classify
                         .arg(shownPath(path)).arg(n).arg(melspec.params().stft.nFft));
     song.hop = melspec.params().stft.hop;
     const TaskControl melStage{[&](double f) { control.report(0.8 + 0.1 * f); }, control.cancel};
-    const Spectrogram mel = wholeSongMel.data.empty() ? melspec.compute(song.audio.samples.data(), n, melStage)
-                                                      : std::move(wholeSongMel);
-    song.melDb = powerToDb(mel, DbParams{0.0, 1e-10, 80.0});
-    // Tempo and beat grid from the onset envelope (power_to_db with ref 1, as librosa).
+    Spectrogram mel = wholeSongMel.data.empty() ? melspec.compute(song.audio.samples.data(), n, melStage)
+                                                : std::move(wholeSongMel);
+    // Tempo and beat grid from the onset envelope (power_to_db with ref 1, as librosa); one dB
+    // spectrogram at a time, so an hour-long song holds two of them at most.
     const std::vector<float> onsets = onsetStrengthMedian(powerToDb(mel));
+    song.melDb = powerToDb(mel, DbParams{0.0, 1e-10, 80.0});
+    mel = Spectrogram{};
     song.tempo = estimateTempo(onsets);
     for (long frame : trackBeats(onsets, song.tempo))
         song.beatTimes.push_back(double(frame) * song.hop / kAnalysisRate);

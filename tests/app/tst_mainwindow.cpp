@@ -23,6 +23,7 @@
 #include "common/Error.h"
 #include "workflow/LibraryStore.h"
 #include "ml/ModelFile.h"
+#include "dsp/MelSpectrogram.h"
 #include <QStatusBar>
 #include <QLineEdit>
 #include <QTableView>
@@ -132,6 +133,19 @@ private Q_SLOTS:
         // The 3 kHz tone starts halfway: the top right of the plot is brighter than the top left.
         const QString left = spec->readoutAt(QPoint(spec->width() / 4, spec->height() / 2));
         QVERIFY2(left.contains(QStringLiteral(" s · ")) && left.contains(QStringLiteral("Hz")), qPrintable(left));
+        // The readout's level comes back from the picture's colours, within half a colour step (80/512 dB).
+        {
+            const SongAnalysisPtr a = w.library()->analysis(w.currentRow());
+            QVERIFY(a && !a->slim() && a->melDb.data.empty());  // the picture alone holds the spectrogram
+            const genrescope::Spectrogram db = genrescope::powerToDb(
+                genrescope::MelSpectrogram().compute(a->audio.samples.data(), long(a->audio.samples.size())),
+                genrescope::DbParams{0.0, 1e-10, 80.0});
+            for (long f = 0; f < db.frames; f += 37)
+                for (int b = 0; b < db.bins; b += 11)
+                    QVERIFY2(std::abs(a->decibelsAt(b, f) - std::clamp(double(db.at(b, f)), -80.0, 0.0)) <= 80.0 / 512 + 1e-3,
+                             qPrintable(QStringLiteral("band %1 frame %2").arg(b).arg(f)));
+            QVERIFY(std::isnan(a->decibelsAt(db.bins, 0)));
+        }
 
         // A click seeks; the playhead follows in the shared axis.
         const QPoint target(wave->width() / 2, wave->height() / 2);

@@ -41,6 +41,27 @@ private Q_SLOTS:
         }
     }
 
+    void pyramidWithoutSamplesReadsItsFinestBins()
+    {
+        // A long song keeps only its peaks: a range shorter than two bins reads the bins it touches.
+        const auto y = testaudio::noise(3.0, 22050, 4);
+        const PeakPyramid pyramid(y);
+        QCOMPARE(pyramid.sampleCount(), long(y.size()));
+        const std::vector<float> none;
+        for (long a : {0L, 5L, 17L, 1000L, long(y.size()) - 3}) {
+            const long b = a + 3;
+            const auto [lo, hi] = pyramid.range(a, b, none);
+            const long from = a / PeakPyramid::kBaseBin * PeakPyramid::kBaseBin;
+            const long to = std::min(long(y.size()), ((b - 1) / PeakPyramid::kBaseBin + 1) * PeakPyramid::kBaseBin);
+            const auto [tlo, thi] = std::minmax_element(y.begin() + from, y.begin() + to);
+            QCOMPARE(lo, *tlo);
+            QCOMPARE(hi, *thi);
+        }
+        // Longer ranges read the same bins with or without the samples.
+        QVERIFY(pyramid.range(100, 5000, none) == pyramid.range(100, 5000, y));
+        QVERIFY(pyramid.range(long(y.size()), long(y.size()) + 10, none) == std::make_pair(0.0f, 0.0f));
+    }
+
     void timeAxisZoomAndClamp()
     {
         TimeAxis axis;

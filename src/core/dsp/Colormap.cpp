@@ -22,21 +22,34 @@ int colourIndex(float v, float lo, float hi)
 
 ArgbImage renderMagma(const Spectrogram& db, float lo, float hi)
 {
-    std::array<std::uint32_t, 256> lut{};
-    for (int k = 0; k < 256; ++k)
-        lut[size_t(k)] = magmaArgb(k);
     ArgbImage img;
     img.width = int(db.frames);
     img.height = db.bins;
     img.pixels.resize(size_t(img.width) * size_t(img.height));
+    renderMagmaInto(db, lo, hi, img.pixels.data(), img.width);
+    return img;
+}
+
+void renderMagmaInto(const Spectrogram& db, float lo, float hi, std::uint32_t* pixels, long stride)
+{
+    std::array<std::uint32_t, 256> lut{};
+    for (int k = 0; k < 256; ++k)
+        lut[size_t(k)] = magmaArgb(k);
     for (long f = 0; f < db.frames; ++f) {
         const float* col = db.frame(f);
         for (int b = 0; b < db.bins; ++b) {
             const int row = db.bins - 1 - b;
-            img.pixels[size_t(row) * size_t(img.width) + size_t(f)] = lut[size_t(colourIndex(col[b], lo, hi))];
+            pixels[size_t(row) * size_t(stride) + size_t(f)] = lut[size_t(colourIndex(col[b], lo, hi))];
         }
     }
-    return img;
+}
+
+int magmaIndexOf(std::uint32_t argb)
+{
+    for (int k = 0; k < 256; ++k)
+        if ((magmaArgb(k) & 0xffffffu) == (argb & 0xffffffu))
+            return k;
+    return -1;
 }
 
 } // namespace genrescope

@@ -25,5 +25,10 @@ struct ArgbImage {
     std::vector<std::uint32_t> pixels;  // 0xAARRGGBB, row-major
 };
 ArgbImage renderMagma(const Spectrogram& db, float lo, float hi);
+/// The same into a caller's pixels (db.bins rows of db.frames pixels, `stride` pixels apart),
+/// e.g. a QImage's, so a long song's picture is not held twice.
+void renderMagmaInto(const Spectrogram& db, float lo, float hi, std::uint32_t* pixels, long stride);
+/// The colour index (0..255) of a magma colour (alpha ignored), or -1.
+int magmaIndexOf(std::uint32_t argb);
 
 } // namespace genrescope

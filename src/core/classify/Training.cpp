@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 namespace genrescope::classify {
 
@@ -99,21 +100,61 @@ void checkStandardisable(const data::Dataset& d, const data::Standardizer& s, co
 
 } // namespace
 
-TrainingOutcome runTraining(const TrainingRequest& request, const ml::TrainCallbacks& callbacks)
+CrossValidation CrossValidation::parse(const QString& text)
 {
-    data::Dataset d = data::loadDataset(request.dataPath, request.input);
-    TrainingOutcome out;
-    out.split = data::makeSplit(request.split, d.songIds, request.config.seed);
-    if (out.split.train.empty())
-        throw Error(ErrorCode::InvalidArgument, QStringLiteral("The split leaves no training rows."));
-
-    std::vector<int> logInputs;
-    if (request.logFeatures && request.input == data::InputKind::Features) {
-        logInputs = logScaledFeatures();
-        ml::logScaleInPlace(d.inputs, logInputs);
+    CrossValidation cv;
+    if (text == QLatin1String("auto")) {
+        cv.mode = Mode::Auto;
+        return cv;
     }
-    data::Standardizer stdz =
-        data::Standardizer::fit(d.inputs, out.split.train, request.input == data::InputKind::Features);
+    if (text == QLatin1String("loo")) {
+        cv.mode = Mode::LeaveOneOut;
+        return cv;
+    }
+    bool ok = false;
+    cv.folds = text.toInt(&ok);
+    if (!ok || cv.folds < 2)
+        throw Error(ErrorCode::InvalidArgument,
+                    QStringLiteral("Unknown cross-validation \"%1\". Use a number of folds of 2 or more, auto or loo.").arg(text));
+    cv.mode = Mode::Folds;
+    return cv;
+}
+
+CrossValidation CrossValidation::resolve(int smallestClass, int songs) const
+{
+    if (mode != Mode::Auto)
+        return *this;
+    CrossValidation cv;
+    if (smallestClass >= kSmallClassSongs)
+        return cv;  // Off
+    cv.mode = smallestClass < kFewSongs && songs <= kMaxLeaveOneOutSongs ? Mode::LeaveOneOut : Mode::Folds;
+    cv.folds = 5;
+    return cv;
+}
+
+double chanceThreshold(int classes, int songs)
+{
+    const double p = 1.0 / std::max(classes, 1);
+    return p + 2.0 * std::sqrt(p * (1.0 - p) / std::max(songs, 1));
+}
+
+bool atChance(double songAccuracy, int songs, int classes)
+{
+    return songAccuracy <= chanceThreshold(classes, songs) + 1e-12;
+}
+
+namespace {
+
+QString percentText(double v)
+{
+    return QStringLiteral("%1 %").arg(100.0 * v, 0, 'f', 1);
+}
+
+/// Standardisation fitted on `rows`, with the ignored features zeroed; refuses data it cannot use.
+data::Standardizer fitStandardizer(const data::Dataset& d, const std::vector<int>& rows, const TrainingRequest& request,
+                                   const std::vector<int>& logInputs)
+{
+    data::Standardizer stdz = data::Standardizer::fit(d.inputs, rows, request.input == data::InputKind::Features);
     for (const QString& name : request.ignoredFeatures) {
         const int f = featureIndex(name);
         if (request.input != data::InputKind::Features || f < 0 || size_t(f) >= stdz.scale.size())
@@ -121,9 +162,12 @@ TrainingOutcome runTraining(const TrainingRequest& request, const ml::TrainCallb
         stdz.scale[size_t(f)] = 0.0f;
     }
     checkStandardisable(d, stdz, request.dataPath, logInputs);
-    stdz.apply(d.inputs);
+    return stdz;
+}
 
-    const QString arch = request.architecture.isEmpty() ? defaultArchitecture(request.input) : request.architecture;
+/// The network's input shape (time crops narrow images).
+std::vector<int> inputShapeOf(const data::Dataset& d, const TrainingRequest& request)
+{
     std::vector<int> inputShape(d.inputs.shape.begin() + 1, d.inputs.shape.end());
     if (request.config.crop.enabled()) {
         if (request.input != data::InputKind::Image || request.config.crop.columns > inputShape.back())
@@ -131,56 +175,323 @@ TrainingOutcome runTraining(const TrainingRequest& request, const ml::TrainCallb
                         QStringLiteral("Time crops need image input at least %1 columns wide.").arg(request.config.crop.columns));
         inputShape.back() = request.config.crop.columns;
     }
-    out.model.network = std::make_unique<ml::Network>(arch, inputShape, int(d.classes.size()));
-    out.model.network->initialise(request.config.seed);
-    out.model.inputKind = data::inputKindName(request.input);
-    out.model.classes = d.classes;
-    out.model.mean = stdz.mean;
-    out.model.scale = stdz.scale;
-    out.model.crop = request.config.crop;
-    out.model.logInputs = logInputs;
-    if (request.input == data::InputKind::Features && out.split.train.size() >= 2)
-        out.model.distribution = ml::fitFeatureDistribution(d.inputs, out.split.train);
+    return inputShape;
+}
 
-    const data::Dataset trainPart = d.subset(out.split.train);
-    const data::Dataset validPart = d.subset(out.split.valid);
-    out.result = ml::train(*out.model.network, {&trainPart.inputs, &trainPart.labels},
-                           {&validPart.inputs, &validPart.labels}, request.config, callbacks);
+/// A fresh model for `d`'s classes with standardisation `stdz` and an initialised network.
+void startModel(ml::Model& model, const TrainingRequest& request, const data::Dataset& d, const QString& arch,
+                const data::Standardizer& stdz, const std::vector<int>& logInputs)
+{
+    model.network = std::make_unique<ml::Network>(arch, inputShapeOf(d, request), int(d.classes.size()));
+    model.network->initialise(request.config.seed);
+    model.inputKind = data::inputKindName(request.input);
+    model.classes = d.classes;
+    model.mean = stdz.mean;
+    model.scale = stdz.scale;
+    model.crop = request.config.crop;
+    model.logInputs = logInputs;
+}
 
-    out.valid = score(out.model, d, out.split.valid, out.result.bestEpoch > 0);  // calibrates on valid
-    out.test = score(out.model, d, out.split.test, false);
+/// "rock (3 songs), jazz (4 songs)" for the classes with fewer than kFewSongs songs; empty when none.
+QString fewSongsNote(const std::vector<int>& perClass, const QStringList& classes)
+{
+    QStringList small;
+    for (size_t c = 0; c < perClass.size(); ++c)
+        if (perClass[c] < kFewSongs)
+            small << QStringLiteral("%1 (%2 song%3)").arg(classes[int(c)]).arg(perClass[c]).arg(perClass[c] == 1 ? "" : "s");
+    if (small.isEmpty())
+        return {};
+    return QStringLiteral("%1 fewer than %2 songs: %3; scores on so few songs mean little. Add songs (%4 or more a class "
+                          "for a held-out split).")
+        .arg(small.size() == 1 ? QStringLiteral("One class has") : QStringLiteral("%1 classes have").arg(small.size()))
+        .arg(kFewSongs).arg(small.join(QStringLiteral(", "))).arg(kSmallClassSongs);
+}
 
+/// The class with the fewest songs.
+int smallestClass(const std::vector<int>& perClass)
+{
+    return int(std::min_element(perClass.begin(), perClass.end()) - perClass.begin());
+}
+
+QJsonObject hyperparametersJson(const TrainingRequest& request)
+{
     const ml::OptimizerConfig& opt = request.config.optimizer;
-    const QJsonObject hyper{{"epochs", request.config.epochs}, {"batch", request.config.batch},
-                            {"optimizer", opt.kindName()}, {"learningRate", opt.learningRate},
-                            {"momentum", opt.momentum}, {"weightDecay", opt.weightDecay},
-                            {"patience", request.config.patience}, {"seed", double(request.config.seed)},
-                            {"cropColumns", request.config.crop.columns}, {"cropViews", request.config.crop.views},
-                            {"inputNoise", double(request.config.inputNoise)}, {"logFeatures", request.logFeatures},
-                            {"ignoredFeatures", QJsonArray::fromStringList(request.ignoredFeatures)}};
+    return QJsonObject{{"epochs", request.config.epochs}, {"batch", request.config.batch},
+                       {"optimizer", opt.kindName()}, {"learningRate", opt.learningRate},
+                       {"momentum", opt.momentum}, {"weightDecay", opt.weightDecay},
+                       {"patience", request.config.patience}, {"seed", double(request.config.seed)},
+                       {"cropColumns", request.config.crop.columns}, {"cropViews", request.config.crop.views},
+                       {"inputNoise", double(request.config.inputNoise)}, {"logFeatures", request.logFeatures},
+                       {"ignoredFeatures", QJsonArray::fromStringList(request.ignoredFeatures)}};
+}
+
+QJsonArray historyJson(const std::vector<ml::EpochStats>& epochs)
+{
     QJsonArray history;
-    for (const ml::EpochStats& e : out.result.history)
+    for (const ml::EpochStats& e : epochs)
         history.append(QJsonObject{{"epoch", e.epoch}, {"trainLoss", e.trainLoss}, {"trainAccuracy", e.trainAccuracy},
                                    {"validLoss", std::isfinite(e.validLoss) ? QJsonValue(e.validLoss) : QJsonValue()},
                                    {"validAccuracy", std::isfinite(e.validAccuracy) ? QJsonValue(e.validAccuracy) : QJsonValue()},
                                    {"seconds", e.seconds}});
+    return history;
+}
+
+QJsonObject crossValidationJson(const CrossValidationScores& cv, const QStringList& classes)
+{
+    if (cv.empty())
+        return {};
+    QJsonArray folds;
+    for (const FoldScore& f : cv.perFold)
+        folds.append(QJsonObject{{"fold", f.fold}, {"trainSongs", f.trainSongs}, {"songs", f.songs}, {"rows", f.rows},
+                                 {"songAccuracy", f.songAccuracy}, {"accuracy", f.rowAccuracy}, {"stopped", f.stopped}});
+    return QJsonObject{{"description", cv.description}, {"folds", cv.folds}, {"leaveOneOut", cv.leaveOneOut},
+                       {"meanSongAccuracy", cv.meanSongAccuracy}, {"sdSongAccuracy", cv.sdSongAccuracy},
+                       {"meanAccuracy", cv.meanRowAccuracy}, {"sdAccuracy", cv.sdRowAccuracy},
+                       {"perFold", folds}, {"pooled", scoresJson(cv.pooled, classes)}};
+}
+
+/// Mean and standard deviation (n - 1) of values.
+std::pair<double, double> meanAndSpread(const std::vector<double>& v)
+{
+    if (v.empty())
+        return {0, 0};
+    double sum = 0;
+    for (double x : v)
+        sum += x;
+    const double mean = sum / double(v.size());
+    double squares = 0;
+    for (double x : v)
+        squares += (x - mean) * (x - mean);
+    return {mean, v.size() > 1 ? std::sqrt(squares / double(v.size() - 1)) : 0.0};
+}
+
+/// The note on an epoch-1 model kept by validation: why it was kept.
+QString epochOneNote(const TrainingOutcome& o)
+{
+    const ml::TrainResult& r = o.result;
+    if (r.bestEpoch != 1 || r.history.size() < 2 || o.split.valid.empty() || r.diverged)
+        return {};
+    return QStringLiteral("The model from epoch 1 was kept: the validation accuracy never rose above epoch 1's (%1 of "
+                          "rows), and the validation part holds only %2 songs (%3 rows). Check the learning rate, or "
+                          "cross-validate by song (--cv auto).")
+        .arg(percentText(r.history.front().validAccuracy)).arg(o.valid.songs).arg(o.valid.rows);
+}
+
+/// Sets atChance and its note from a song accuracy on `songs` songs.
+void judgeChance(TrainingOutcome& o, double songAccuracy, int songs, int classes, const QString& what)
+{
+    o.atChance = atChance(songAccuracy, songs, classes);
+    if (!o.atChance)
+        return;
+    o.notes << QStringLiteral("The %1 song accuracy, %2 on %3 songs, is no better than chance: guessing among %4 classes "
+                              "scores %5, and above %6 only one time in 40. The model was kept anyway; check the labels "
+                              "and features, or add songs.")
+                   .arg(what, percentText(songAccuracy)).arg(songs).arg(classes)
+                   .arg(percentText(1.0 / classes), percentText(chanceThreshold(classes, songs)));
+}
+
+/// Trains on `trainRows` of the raw data (standardised here) with no validation part and scores
+/// `testRows`; fills `oof` at the test rows with the probabilities.
+struct FoldRun {
+    ml::TrainResult result;
+    PartScores scores;
+};
+
+FoldRun runFold(const TrainingRequest& request, const data::Dataset& raw, const QString& arch,
+                const std::vector<int>& logInputs, const std::vector<int>& trainRows, const std::vector<int>& testRows,
+                const ml::TrainCallbacks& callbacks, ml::Tensor& oof)
+{
+    const data::Standardizer stdz = fitStandardizer(raw, trainRows, request, logInputs);
+    data::Dataset trainPart = raw.subset(trainRows);
+    data::Dataset testPart = raw.subset(testRows);
+    stdz.apply(trainPart.inputs);
+    stdz.apply(testPart.inputs);
+    ml::Model model;
+    startModel(model, request, raw, arch, stdz, logInputs);
+    ml::TrainConfig config = request.config;
+    config.patience = 0;
+    FoldRun run;
+    run.result = ml::train(*model.network, {&trainPart.inputs, &trainPart.labels}, {}, config, callbacks);
+    if (run.result.cancelled || (run.result.diverged && run.result.bestEpoch == 0))
+        return run;
+    const ml::Tensor p = ml::predictWithCrops(*model.network, testPart.inputs, model.crop);
+    for (size_t i = 0; i < testRows.size(); ++i)
+        std::copy_n(p.sample(int(i)), p.sampleSize(), oof.sample(testRows[i]));
+    run.scores = scoresOf(testPart, p);
+    return run;
+}
+
+/// Cross-validation by song, then the kept model trained on every row. `d` holds raw (log-scaled) inputs.
+void crossValidate(TrainingOutcome& out, const TrainingRequest& request, data::Dataset& d, const QString& arch,
+                   const std::vector<int>& logInputs, const CrossValidation& cv, const ml::TrainCallbacks& callbacks,
+                   const CrossValidationCallbacks& cvCallbacks)
+{
+    const int songs = d.songCount();
+    const int k = cv.mode == CrossValidation::Mode::LeaveOneOut ? songs : cv.folds;
+    const std::vector<std::vector<int>> folds = data::songFolds(d.songIds, d.labels, k, request.config.seed);
+    CrossValidationScores& scores = out.crossValidation;
+    scores.folds = k;
+    scores.leaveOneOut = k == songs;
+    scores.description = scores.leaveOneOut
+        ? QStringLiteral("leave-one-out cross-validation by song, %1 folds").arg(k)
+        : QStringLiteral("%1-fold cross-validation by song, stratified by class, seed %2").arg(k).arg(request.config.seed);
+    out.split.train.resize(size_t(d.size()));
+    std::iota(out.split.train.begin(), out.split.train.end(), 0);
+    out.split.description = scores.description + QStringLiteral("; the kept model is trained on all %1 songs").arg(songs);
+
+    // The kept model exists from the start (untrained), so a stopped run still hands back a whole Model.
+    const data::Standardizer stdz = fitStandardizer(d, out.split.train, request, logInputs);
+    startModel(out.model, request, d, arch, stdz, logInputs);
+
+    ml::Tensor oof({d.size(), int(d.classes.size())});
+    std::vector<char> inFold(static_cast<size_t>(d.size()));
+    std::vector<double> songAccuracies, rowAccuracies;
+    for (int f = 0; f < k; ++f) {
+        if (cvCallbacks.onRun)
+            cvCallbacks.onRun(f + 1, k + 1);
+        std::fill(inFold.begin(), inFold.end(), 0);
+        for (int r : folds[size_t(f)])
+            inFold[size_t(r)] = 1;
+        std::vector<int> trainRows;
+        for (int r = 0; r < d.size(); ++r)
+            if (!inFold[size_t(r)])
+                trainRows.push_back(r);
+        FoldRun run = runFold(request, d, arch, logInputs, trainRows, folds[size_t(f)], callbacks, oof);
+        if (run.result.cancelled || (run.result.diverged && run.result.bestEpoch == 0)) {
+            QString why = run.result.message;
+            why[0] = why[0].toLower();
+            out.result = run.result;
+            out.result.bestEpoch = 0;
+            out.result.message = QStringLiteral("Cross-validation stopped in fold %1 of %2, so no model was kept: %3")
+                                     .arg(f + 1).arg(k).arg(why);
+            return;
+        }
+        FoldScore fold;
+        fold.fold = f + 1;
+        fold.songs = run.scores.songs;
+        fold.rows = run.scores.rows;
+        fold.trainSongs = songs - fold.songs;
+        fold.songAccuracy = run.scores.songReport.accuracy;
+        fold.rowAccuracy = run.scores.rowReport.accuracy;
+        fold.stopped = run.result.message;
+        scores.perFold.push_back(fold);
+        songAccuracies.push_back(fold.songAccuracy);
+        rowAccuracies.push_back(fold.rowAccuracy);
+        if (cvCallbacks.onFold)
+            cvCallbacks.onFold(fold);
+    }
+    std::tie(scores.meanSongAccuracy, scores.sdSongAccuracy) = meanAndSpread(songAccuracies);
+    std::tie(scores.meanRowAccuracy, scores.sdRowAccuracy) = meanAndSpread(rowAccuracies);
+    scores.pooled = scoresOf(d, oof);
+
+    // The kept model: every row, the same epochs, no validation part.
+    if (cvCallbacks.onRun)
+        cvCallbacks.onRun(k + 1, k + 1);
+    stdz.apply(d.inputs);
+    if (request.input == data::InputKind::Features && d.size() >= 2)
+        out.model.distribution = ml::fitFeatureDistribution(d.inputs, out.split.train);
+    ml::TrainConfig config = request.config;
+    config.patience = 0;
+    out.result = ml::train(*out.model.network, {&d.inputs, &d.labels}, {}, config, callbacks);
+    if (out.result.cancelled || out.result.diverged)
+        return;
+    out.model.temperature = ml::fitTemperature(oof, d.labels);  // calibrated on the held-out folds' probabilities
+    out.notes << QStringLiteral("The kept model was trained on all %1 songs for %2 epochs after the cross-validation; "
+                                "its scores are the cross-validation's.")
+                     .arg(songs).arg(out.result.history.size());
+}
+
+} // namespace
+
+TrainingOutcome runTraining(const TrainingRequest& request, const ml::TrainCallbacks& callbacks,
+                            const CrossValidationCallbacks& cvCallbacks)
+{
+    data::Dataset d = data::loadDataset(request.dataPath, request.input);
+    TrainingOutcome out;
+    const int classes = int(d.classes.size());
+    const std::vector<int> perClass = data::songsPerClass(d.songIds, d.labels, classes);
+    const int smallest = smallestClass(perClass);
+    if (const QString note = fewSongsNote(perClass, d.classes); !note.isEmpty())
+        out.notes << note;
+
+    const CrossValidation cv = request.crossValidation.resolve(perClass[size_t(smallest)], d.songCount());
+    const bool crossValidating = cv.mode != CrossValidation::Mode::Off;
+    if (crossValidating && request.config.patience > 0) {
+        if (request.crossValidation.mode != CrossValidation::Mode::Auto)
+            throw Error(ErrorCode::InvalidArgument,
+                        QStringLiteral("Early stopping needs a validation part, and cross-validation keeps none (each fold "
+                                       "trains every epoch). Set the patience to 0."));
+        out.notes << QStringLiteral("The patience was ignored: cross-validation trains each fold for all %1 epochs.")
+                         .arg(request.config.epochs);
+    }
+    if (request.crossValidation.mode == CrossValidation::Mode::Auto && crossValidating)
+        out.notes << QStringLiteral("Cross-validation was chosen because the smallest class (%1) has %2 songs, fewer than %3.")
+                         .arg(d.classes[smallest]).arg(perClass[size_t(smallest)]).arg(kSmallClassSongs);
+    else if (!crossValidating && perClass[size_t(smallest)] < kSmallClassSongs)
+        out.notes << QStringLiteral("The smallest class (%1) has %2 songs, fewer than %3: a held-out split scores the model "
+                                    "on a handful of them. Cross-validate by song instead (--cv auto).")
+                         .arg(d.classes[smallest]).arg(perClass[size_t(smallest)]).arg(kSmallClassSongs);
+
+    std::vector<int> logInputs;
+    if (request.logFeatures && request.input == data::InputKind::Features) {
+        logInputs = logScaledFeatures();
+        ml::logScaleInPlace(d.inputs, logInputs);
+    }
+    const QString arch = request.architecture.isEmpty() ? defaultArchitecture(request.input) : request.architecture;
+
+    if (crossValidating) {
+        crossValidate(out, request, d, arch, logInputs, cv, callbacks, cvCallbacks);
+        if (out.crossValidation.perFold.size() == size_t(out.crossValidation.folds))
+            judgeChance(out, out.crossValidation.meanSongAccuracy, d.songCount(), classes, QStringLiteral("cross-validated mean"));
+    } else {
+        out.split = data::makeSplit(request.split, d.songIds, request.config.seed);
+        if (out.split.train.empty())
+            throw Error(ErrorCode::InvalidArgument, QStringLiteral("The split leaves no training rows."));
+        const data::Standardizer stdz = fitStandardizer(d, out.split.train, request, logInputs);
+        stdz.apply(d.inputs);
+        startModel(out.model, request, d, arch, stdz, logInputs);
+        if (request.input == data::InputKind::Features && out.split.train.size() >= 2)
+            out.model.distribution = ml::fitFeatureDistribution(d.inputs, out.split.train);
+
+        const data::Dataset trainPart = d.subset(out.split.train);
+        const data::Dataset validPart = d.subset(out.split.valid);
+        out.result = ml::train(*out.model.network, {&trainPart.inputs, &trainPart.labels},
+                               {&validPart.inputs, &validPart.labels}, request.config, callbacks);
+
+        out.valid = score(out.model, d, out.split.valid, out.result.bestEpoch > 0);  // calibrates on valid
+        out.test = score(out.model, d, out.split.test, false);
+        if (const QString note = epochOneNote(out); !note.isEmpty())
+            out.notes << note;
+        const PartScores& judged = out.valid.empty() ? out.test : out.valid;
+        if (!judged.empty() && out.result.bestEpoch > 0)
+            judgeChance(out, judged.songReport.accuracy, judged.songs, classes,
+                        out.valid.empty() ? QStringLiteral("test") : QStringLiteral("validation"));
+    }
+
     out.model.training = QJsonObject{
         {"data", QFileInfo(request.dataPath).absoluteFilePath()},
-        {"input", out.model.inputKind},
+        {"input", data::inputKindName(request.input)},
         {"split", out.split.description},
         {"rows", QJsonObject{{"train", int(out.split.train.size())}, {"valid", int(out.split.valid.size())},
                              {"test", int(out.split.test.size())}}},
-        {"hyperparameters", hyper},
+        {"hyperparameters", hyperparametersJson(request)},
         {"bestEpoch", out.result.bestEpoch},
         {"stopped", out.result.message},
         {"seconds", out.result.seconds},
         {"date", QDateTime::currentDateTimeUtc().toString(Qt::ISODate)},
-        {"parameters", double(out.model.network->parameterCount())},
+        {"parameters", out.model.network ? double(out.model.network->parameterCount()) : 0.0},
         {"temperature", out.model.temperature},
+        {"notes", QJsonArray::fromStringList(out.notes)},
     };
-    out.model.metrics = QJsonObject{{"valid", scoresJson(out.valid, d.classes)}, {"test", scoresJson(out.test, d.classes)}};
+    if (crossValidating)
+        out.model.training.insert("keptModel", QStringLiteral("trained on all %1 songs").arg(d.songCount()));
+    out.model.metrics = QJsonObject{{"valid", scoresJson(out.valid, d.classes)}, {"test", scoresJson(out.test, d.classes)},
+                                    {"atChance", out.atChance}, {"chanceLevel", 1.0 / classes}};
+    if (crossValidating)
+        out.model.metrics.insert("crossValidation", crossValidationJson(out.crossValidation, d.classes));
     out.log = QJsonObject{{"architecture", arch}, {"training", out.model.training}, {"metrics", out.model.metrics},
-                          {"history", history}, {"notes", QJsonArray::fromStringList(out.split.notes)}};
+                          {"history", historyJson(out.result.history)},
+                          {"notes", QJsonArray::fromStringList(out.split.notes + out.notes)}};
     return out;
 }
 

@@ -2,7 +2,8 @@
 // The whole training pipeline shared by the CLI and the GUI's Training tab:
 // load data, split it, fit standardisation on the training rows, build and
 // train the network, score it on validation and test rows (per row and per
-// song), and package the result as a Model ready to save.
+// song), and package the result as a Model ready to save. Small data is
+// scored by cross-validation by song instead (see CrossValidation).
 
 #include "data/Dataset.h"
 #include "data/Splits.h"
@@ -13,7 +14,36 @@
 #include <QJsonObject>
 #include <QString>
 
+#include <functional>
+
 namespace genrescope::classify {
+
+/// Cross-validation by song. Each fold's standardisation is fitted on its training rows only,
+/// and each fold trains the full number of epochs with no validation part (no early stopping
+/// on the held-out songs; patience must be 0). The held-out songs are scored once, at the end.
+/// Afterwards the kept model is trained the same way on every song.
+struct CrossValidation {
+    enum class Mode {
+        Off,          // the held-out split of TrainingRequest::split
+        Auto,         // Off when every class has kSmallClassSongs songs, else Folds (5) or LeaveOneOut (see resolve)
+        Folds,        // `folds` folds, stratified by class
+        LeaveOneOut,  // one fold per song
+    };
+    Mode mode = Mode::Off;
+    int folds = 5;
+
+    /// "auto", "loo" or a number of folds >= 2; throws for anything else.
+    static CrossValidation parse(const QString& text);
+    /// What Auto means for data whose smallest class has `smallestClass` songs, of `songs` in all:
+    /// Off from kSmallClassSongs songs a class; below that 5 folds, or leave-one-out when the smallest
+    /// class has fewer than 5 songs (so 5 folds could not each hold one) and there are at most
+    /// kMaxLeaveOneOutSongs songs (so as many trainings stay affordable).
+    CrossValidation resolve(int smallestClass, int songs) const;
+};
+
+constexpr int kSmallClassSongs = 20;       // below this many songs in a class, a held-out split says little
+constexpr int kFewSongs = 5;               // below this many songs in a class, a warning
+constexpr int kMaxLeaveOneOutSongs = 100;  // Auto uses leave-one-out only up to this many songs
 
 struct TrainingRequest {
     QString dataPath;
@@ -23,6 +53,7 @@ struct TrainingRequest {
     QStringList ignoredFeatures;  // features: names the network must not see (their standardised value is 0)
     bool logFeatures = false;  // features: take the heavy-tailed ones as logarithms (features::logScaledFeatures)
     ml::TrainConfig config;
+    CrossValidation crossValidation;  // Off: score on the held-out split, as before
 };
 
 QString defaultArchitecture(data::InputKind input);
@@ -34,17 +65,56 @@ struct PartScores {
     bool empty() const { return rows == 0; }
 };
 
+/// One fold of a cross-validation: scores on its held-out songs.
+struct FoldScore {
+    int fold = 0;  // 1-based
+    int trainSongs = 0, songs = 0, rows = 0;
+    double songAccuracy = 0, rowAccuracy = 0;
+    QString stopped;  // the fold's training message
+};
+
+struct CrossValidationScores {
+    int folds = 0;  // 0: no cross-validation was run
+    bool leaveOneOut = false;
+    QString description;  // e.g. "5-fold cross-validation by song, stratified by class, seed 1"
+    std::vector<FoldScore> perFold;
+    double meanSongAccuracy = 0, sdSongAccuracy = 0;  // over folds; the standard deviation uses n - 1
+    double meanRowAccuracy = 0, sdRowAccuracy = 0;
+    PartScores pooled;  // every song scored by the fold that held it out: the confusion matrix summed over folds
+    bool empty() const { return folds == 0; }
+};
+
 struct TrainingOutcome {
     ml::Model model;
-    ml::TrainResult result;
-    data::Split split;
-    PartScores valid, test;
+    ml::TrainResult result;  // with cross-validation: the kept model's training on every song
+    data::Split split;       // with cross-validation: every row in train
+    PartScores valid, test;  // empty with cross-validation
+    CrossValidationScores crossValidation;
+    QStringList notes;       // for people, one line each: small classes, an epoch-1 model, chance level, ...
+    bool atChance = false;   // the song accuracy (validation, else test, else the cross-validation mean) is no better than guessing
     QJsonObject log;  // request, split, history, scores: everything a run history needs
 };
 
+/// Extra progress of a cross-validated run (all optional; called on the training thread).
+struct CrossValidationCallbacks {
+    /// Before each training: run 1..runs; the last run trains the kept model on every song.
+    std::function<void(int run, int runs)> onRun;
+    /// After each fold is scored.
+    std::function<void(const FoldScore&)> onFold;
+};
+
 /// Runs the pipeline. Throws genrescope::Error for bad data or settings;
-/// divergence and cancellation are reported in outcome.result instead.
-TrainingOutcome runTraining(const TrainingRequest& request, const ml::TrainCallbacks& callbacks = {});
+/// divergence and cancellation are reported in outcome.result instead (a cancelled or
+/// diverged fold leaves no model: outcome.result.bestEpoch is 0).
+TrainingOutcome runTraining(const TrainingRequest& request, const ml::TrainCallbacks& callbacks = {},
+                            const CrossValidationCallbacks& cvCallbacks = {});
+
+/// True when a song accuracy on `songs` songs of `classes` classes is no better than guessing:
+/// at most chanceThreshold(classes, songs).
+bool atChance(double songAccuracy, int songs, int classes);
+/// 1/classes plus two standard errors of a guesser's song accuracy, sqrt(p(1-p)/songs) with
+/// p = 1/classes: guessing scores above it only about one time in 40.
+double chanceThreshold(int classes, int songs);
 
 /// Scores a model on a dataset (optionally only the songs named in a list file).
 PartScores evaluateModel(const ml::Model& model, data::Dataset dataset, const QString& listFile = {});

@@ -140,6 +140,71 @@ Split listSplit(const QStringList& songIds, const QString& dir)
     return s;
 }
 
+namespace {
+
+/// Songs in the order they first appear, each with its rows and the label of its first row.
+struct SongRows {
+    QStringList songs;
+    std::vector<std::vector<int>> rows;
+    std::vector<int> label;
+};
+
+SongRows groupBySong(const QStringList& songIds, const std::vector<int>& labels)
+{
+    SongRows g;
+    QHash<QString, int> index;
+    for (int i = 0; i < songIds.size(); ++i) {
+        auto it = index.find(songIds[i]);
+        if (it == index.end()) {
+            it = index.insert(songIds[i], int(g.songs.size()));
+            g.songs << songIds[i];
+            g.rows.emplace_back();
+            g.label.push_back(labels[size_t(i)]);
+        }
+        g.rows[size_t(*it)].push_back(i);
+    }
+    return g;
+}
+
+} // namespace
+
+std::vector<int> songsPerClass(const QStringList& songIds, const std::vector<int>& labels, int classes)
+{
+    std::vector<int> counts(size_t(std::max(classes, 0)), 0);
+    for (const int c : groupBySong(songIds, labels).label)
+        if (c >= 0 && c < classes)
+            ++counts[size_t(c)];
+    return counts;
+}
+
+std::vector<std::vector<int>> songFolds(const QStringList& songIds, const std::vector<int>& labels, int folds,
+                                        unsigned seed)
+{
+    const SongRows g = groupBySong(songIds, labels);
+    const int songs = int(g.songs.size());
+    if (folds < 2 || folds > songs)
+        throw Error(ErrorCode::InvalidArgument,
+                    QStringLiteral("Cross-validation with %1 folds needs at least %1 songs and the data has %2. "
+                                   "Use between 2 and %2 folds.").arg(folds).arg(songs));
+    const int classes = *std::max_element(g.label.begin(), g.label.end()) + 1;
+    std::vector<std::vector<int>> songsOf(static_cast<size_t>(classes));
+    for (int s = 0; s < songs; ++s)
+        songsOf[size_t(g.label[size_t(s)])].push_back(s);
+    std::mt19937 rng(seed);
+    std::vector<std::vector<int>> rows(static_cast<size_t>(folds));
+    int next = 0;  // carried from class to class, so the folds' sizes differ by one song at most
+    for (std::vector<int>& members : songsOf) {
+        std::shuffle(members.begin(), members.end(), rng);
+        for (const int s : members) {
+            std::vector<int>& fold = rows[size_t(next++ % folds)];
+            fold.insert(fold.end(), g.rows[size_t(s)].begin(), g.rows[size_t(s)].end());
+        }
+    }
+    for (std::vector<int>& fold : rows)
+        std::sort(fold.begin(), fold.end());
+    return rows;
+}
+
 Split makeSplit(const QString& spec, const QStringList& songIds, unsigned seed)
 {
     if (spec == QLatin1String("random"))

@@ -28,6 +28,17 @@ Split listSplit(const QStringList& songIds, const QString& dir);
 /// Song ids named by one list file.
 QStringList readSongList(const QString& path);
 
+/// Songs per class: how many distinct songs carry each label (a song's label is its first row's).
+std::vector<int> songsPerClass(const QStringList& songIds, const std::vector<int>& labels, int classes);
+
+/// Rows of `folds` folds for cross-validation by song: every row of a song lies in one fold,
+/// and the songs of each class (shuffled with `seed`) are dealt to the folds in turn, so each
+/// fold holds about the same share of every class (a class with fewer songs than folds is
+/// missing from some). With as many folds as songs this is leave-one-out by song.
+/// Throws unless 2 <= folds <= the number of songs.
+std::vector<std::vector<int>> songFolds(const QStringList& songIds, const std::vector<int>& labels, int folds,
+                                        unsigned seed);
+
 /// Parses "random", "song" or "lists:DIR".
 Split makeSplit(const QString& spec, const QStringList& songIds, unsigned seed);
 

@@ -1,0 +1,330 @@
+// Honest small-data training: cross-validation folds are whole songs, stratified by class and
+// fixed by the seed; separable songs score high and random labels score at chance; small
+// classes, an epoch-1 model and chance-level runs get notes.
+
+#include "TestAudio.h"
+
+#include "classify/Training.h"
+#include "common/Error.h"
+#include "data/Splits.h"
+#include "features/FeatureVector.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <random>
+
+using namespace genrescope;
+using classify::CrossValidation;
+
+namespace {
+
+const QStringList kGenres{"blues", "jazz", "rock"};
+
+struct SongSpec {
+    int label = 0;  // the genre written in the file name and label column
+    int looks = 0;  // the genre whose pattern the features follow
+};
+
+/// A Kaggle-style features CSV, `segments` rows a song ("blues.00003.2.wav" when more than one):
+/// feature f is near 1 when f % 3 is the genre the song looks like, near 0 otherwise.
+void writeSongs(const QString& path, const std::vector<SongSpec>& songs, int segments, unsigned seed = 1)
+{
+    QByteArray text = kagglecsv::header().toUtf8() + "\n";
+    std::mt19937 rng(seed);
+    std::normal_distribution<double> noise(0.0, 0.3);
+    for (size_t i = 0; i < songs.size(); ++i) {
+        const QString genre = kGenres[songs[i].label];
+        std::vector<double> centre(static_cast<size_t>(kFeatureCount));
+        for (int f = 0; f < kFeatureCount; ++f)
+            centre[size_t(f)] = (f % 3 == songs[i].looks ? 1.0 : 0.0) + noise(rng);
+        for (int s = 0; s < segments; ++s) {
+            QString name = QStringLiteral("%1.%2").arg(genre).arg(int(i), 5, 10, QLatin1Char('0'));
+            if (segments > 1)
+                name += QStringLiteral(".%1").arg(s);
+            QByteArray row = (name + QStringLiteral(".wav,66149")).toUtf8();
+            for (int f = 0; f < kFeatureCount; ++f)
+                row += "," + QByteArray::number(centre[size_t(f)] + 0.3 * noise(rng));
+            text += row + "," + genre.toUtf8() + "\n";
+        }
+    }
+    testaudio::writeBytes(path, text);
+}
+
+/// `perClass[c]` songs of genre c, each looking like its genre.
+std::vector<SongSpec> separable(const std::vector<int>& perClass)
+{
+    std::vector<SongSpec> songs;
+    for (int c = 0; c < int(perClass.size()); ++c)
+        for (int i = 0; i < perClass[size_t(c)]; ++i)
+            songs.push_back({c, c});
+    return songs;
+}
+
+/// `n` songs with balanced labels and features that say nothing about them.
+std::vector<SongSpec> randomLabels(int n, unsigned seed)
+{
+    std::mt19937 rng(seed);
+    std::uniform_int_distribution<int> genre(0, 2);
+    std::vector<SongSpec> songs;
+    for (int i = 0; i < n; ++i)
+        songs.push_back({i % 3, genre(rng)});
+    return songs;
+}
+
+classify::TrainingRequest request(const QString& csv, CrossValidation cv, int epochs = 40)
+{
+    classify::TrainingRequest r;
+    r.dataPath = csv;
+    r.architecture = QStringLiteral("dense:16:relu");
+    r.config.epochs = epochs;
+    r.config.batch = 16;
+    r.config.optimizer.kind = ml::OptimizerConfig::Kind::Adam;
+    r.config.optimizer.learningRate = 0.01;
+    r.config.seed = 3;
+    r.crossValidation = cv;
+    return r;
+}
+
+CrossValidation folds(int k)
+{
+    CrossValidation cv;
+    cv.mode = CrossValidation::Mode::Folds;
+    cv.folds = k;
+    return cv;
+}
+
+QString notesOf(const classify::TrainingOutcome& o)
+{
+    return o.notes.join(QLatin1Char('\n'));
+}
+
+} // namespace
+
+class TestCrossValidation : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void foldsAreWholeSongsStratifiedAndSeeded()
+    {
+        // 3 classes of 12, 7 and 4 songs, 3 segments each, rows of a song not adjacent.
+        const std::vector<int> perClass{12, 7, 4};
+        QStringList songIds;
+        std::vector<int> labels;
+        for (int segment = 0; segment < 3; ++segment)
+            for (int c = 0, song = 0; c < 3; ++c)
+                for (int i = 0; i < perClass[size_t(c)]; ++i, ++song) {
+                    songIds << QStringLiteral("%1.%2").arg(kGenres[c]).arg(song, 5, 10, QLatin1Char('0'));
+                    labels.push_back(c);
+                }
+        QCOMPARE(data::songsPerClass(songIds, labels, 3), perClass);
+
+        const auto f = data::songFolds(songIds, labels, 5, 7);
+        QCOMPARE(int(f.size()), 5);
+        QHash<QString, int> foldOf;
+        int rows = 0;
+        std::vector<int> songsInFold(5, 0);
+        for (int k = 0; k < 5; ++k) {
+            std::vector<int> perClassInFold(3, 0);
+            QSet<QString> songs;
+            for (int r : f[size_t(k)]) {
+                ++rows;
+                const QString& song = songIds[r];
+                QVERIFY2(foldOf.value(song, k) == k, qPrintable(song + QStringLiteral(" is in two folds")));
+                foldOf[song] = k;
+                if (!songs.contains(song)) {
+                    songs.insert(song);
+                    ++perClassInFold[size_t(labels[size_t(r)])];
+                }
+            }
+            songsInFold[size_t(k)] = int(songs.size());
+            // Stratified: each class's songs are spread as evenly as the counts allow.
+            for (int c = 0; c < 3; ++c) {
+                QVERIFY2(perClassInFold[size_t(c)] >= perClass[size_t(c)] / 5, qPrintable(QString::number(c)));
+                QVERIFY2(perClassInFold[size_t(c)] <= (perClass[size_t(c)] + 4) / 5, qPrintable(QString::number(c)));
+            }
+        }
+        QCOMPARE(rows, int(songIds.size()));  // every row in exactly one fold
+        QCOMPARE(foldOf.size(), 23);
+        const auto [fewest, most] = std::minmax_element(songsInFold.begin(), songsInFold.end());
+        QVERIFY(*most - *fewest <= 1);
+
+        QVERIFY(data::songFolds(songIds, labels, 5, 7) == f);  // deterministic for a seed
+        QVERIFY(data::songFolds(songIds, labels, 5, 8) != f);
+
+        // As many folds as songs: leave-one-out by song, three rows each.
+        const auto loo = data::songFolds(songIds, labels, 23, 7);
+        for (const auto& fold : loo) {
+            QCOMPARE(int(fold.size()), 3);
+            QCOMPARE(songIds[fold[0]], songIds[fold[2]]);
+        }
+        QVERIFY_THROWS_EXCEPTION(Error, data::songFolds(songIds, labels, 24, 7));
+        QVERIFY_THROWS_EXCEPTION(Error, data::songFolds(songIds, labels, 1, 7));
+    }
+
+    void parseAndTheAutoRule()
+    {
+        QCOMPARE(CrossValidation::parse("auto").mode, CrossValidation::Mode::Auto);
+        QCOMPARE(CrossValidation::parse("loo").mode, CrossValidation::Mode::LeaveOneOut);
+        QCOMPARE(CrossValidation::parse("7").folds, 7);
+        QVERIFY_THROWS_EXCEPTION(Error, CrossValidation::parse("1"));
+        QVERIFY_THROWS_EXCEPTION(Error, CrossValidation::parse("five"));
+        const CrossValidation a = CrossValidation::parse("auto");
+        QCOMPARE(a.resolve(20, 60).mode, CrossValidation::Mode::Off);
+        QCOMPARE(a.resolve(19, 57).mode, CrossValidation::Mode::Folds);
+        QCOMPARE(a.resolve(19, 57).folds, 5);
+        QCOMPARE(a.resolve(5, 15).mode, CrossValidation::Mode::Folds);
+        QCOMPARE(a.resolve(4, 12).mode, CrossValidation::Mode::LeaveOneOut);
+        QCOMPARE(a.resolve(4, 101).mode, CrossValidation::Mode::Folds);  // leave-one-out would cost 101 trainings
+        QCOMPARE(folds(3).resolve(100, 300).folds, 3);                   // asked for: kept
+
+        // Chance: 1/3 plus two standard errors of a guesser, sqrt((1/3)(2/3)/n).
+        QVERIFY(qAbs(classify::chanceThreshold(3, 50) - (1.0 / 3 + 2 * std::sqrt(2.0 / 9 / 50))) < 1e-12);
+        QVERIFY(classify::atChance(0.40, 50, 3));
+        QVERIFY(!classify::atChance(0.60, 50, 3));
+        QVERIFY(!classify::atChance(0.15, 1000, 10));
+    }
+
+    void separableSongsScoreHigh()
+    {
+        const QString csv = tmp_.filePath("separable.csv");
+        writeSongs(csv, separable({10, 10, 10}), 3);
+        std::vector<int> runs;
+        std::vector<classify::FoldScore> seen;
+        classify::CrossValidationCallbacks cb;
+        cb.onRun = [&](int run, int of) {
+            QCOMPARE(of, 6);
+            runs.push_back(run);
+        };
+        cb.onFold = [&](const classify::FoldScore& f) { seen.push_back(f); };
+        const classify::TrainingOutcome o = classify::runTraining(request(csv, folds(5)), {}, cb);
+        const classify::CrossValidationScores& cv = o.crossValidation;
+        QCOMPARE(runs, (std::vector<int>{1, 2, 3, 4, 5, 6}));
+        QCOMPARE(int(seen.size()), 5);
+        QCOMPARE(cv.folds, 5);
+        QVERIFY(!cv.leaveOneOut);
+        int songs = 0;
+        for (const classify::FoldScore& f : cv.perFold) {
+            QCOMPARE(f.songs, 6);  // 2 of each class
+            QCOMPARE(f.rows, 18);
+            QCOMPARE(f.trainSongs, 24);
+            songs += f.songs;
+        }
+        QCOMPARE(songs, 30);
+        QVERIFY2(cv.meanSongAccuracy >= 0.9, qPrintable(QString::number(cv.meanSongAccuracy)));
+        QVERIFY(cv.sdSongAccuracy >= 0 && cv.sdSongAccuracy < 0.2);
+        // The summed confusion matrix counts every song once.
+        QCOMPARE(cv.pooled.songs, 30);
+        long total = 0;
+        for (const auto& row : cv.pooled.songReport.confusion)
+            for (long n : row)
+                total += n;
+        QCOMPARE(total, 30L);
+        QVERIFY(!o.atChance);
+        // The kept model: trained on every row, said so, scored by the cross-validation alone.
+        QCOMPARE(int(o.split.train.size()), 90);
+        QVERIFY(o.valid.empty() && o.test.empty());
+        QVERIFY2(notesOf(o).contains("trained on all 30 songs"), qPrintable(notesOf(o)));
+        QVERIFY2(!notesOf(o).contains("fewer than"), qPrintable(notesOf(o)));
+        QVERIFY(o.result.message.startsWith("Finished 40 epochs"));
+        const QJsonObject m = o.model.metrics.value("crossValidation").toObject();
+        QCOMPARE(m.value("perFold").toArray().size(), 5);
+        QCOMPARE(m.value("meanSongAccuracy").toDouble(), cv.meanSongAccuracy);
+        QCOMPARE(m.value("sdSongAccuracy").toDouble(), cv.sdSongAccuracy);
+        QCOMPARE(o.model.metrics.value("atChance").toBool(true), false);
+        QCOMPARE(o.log.value("metrics").toObject(), o.model.metrics);
+        QCOMPARE(o.model.training.value("keptModel").toString(), QStringLiteral("trained on all 30 songs"));
+
+        // Deterministic for a seed.
+        const classify::TrainingOutcome again = classify::runTraining(request(csv, folds(5)));
+        QCOMPARE(again.crossValidation.meanSongAccuracy, cv.meanSongAccuracy);
+        QCOMPARE(again.crossValidation.perFold[2].songAccuracy, cv.perFold[2].songAccuracy);
+    }
+
+    void randomLabelsAreAtChance()
+    {
+        const QString csv = tmp_.filePath("random.csv");
+        writeSongs(csv, randomLabels(45, 11), 2);
+        for (const CrossValidation& cv : {folds(5), CrossValidation::parse("auto")}) {
+            const classify::TrainingOutcome o = classify::runTraining(request(csv, cv));
+            QCOMPARE(o.crossValidation.folds, 5);
+            QVERIFY2(o.atChance, qPrintable(QString::number(o.crossValidation.meanSongAccuracy)));
+            QVERIFY2(notesOf(o).contains("is no better than chance"), qPrintable(notesOf(o)));
+            QVERIFY2(notesOf(o).contains("The model was kept anyway"), qPrintable(notesOf(o)));
+            QCOMPARE(o.model.metrics.value("atChance").toBool(), true);
+        }
+    }
+
+    void aClassOfThreeSongsIsWarnedAndAutoLeavesOneOut()
+    {
+        const QString csv = tmp_.filePath("three.csv");
+        writeSongs(csv, separable({8, 8, 3}), 1);
+        const classify::TrainingOutcome o = classify::runTraining(request(csv, CrossValidation::parse("auto"), 20));
+        QVERIFY2(notesOf(o).contains("One class has fewer than 5 songs: rock (3 songs)"), qPrintable(notesOf(o)));
+        QVERIFY2(notesOf(o).contains("Cross-validation was chosen because the smallest class (rock) has 3 songs"),
+                 qPrintable(notesOf(o)));
+        QVERIFY(o.crossValidation.leaveOneOut);
+        QCOMPARE(o.crossValidation.folds, 19);
+        for (const classify::FoldScore& f : o.crossValidation.perFold)
+            QCOMPARE(f.songs, 1);
+        QVERIFY(o.crossValidation.meanSongAccuracy >= 0.8);
+    }
+
+    void smallDataWithoutCrossValidationGetsANote()
+    {
+        const QString csv = tmp_.filePath("small.csv");
+        writeSongs(csv, separable({12, 12, 12}), 1);
+        const classify::TrainingOutcome o = classify::runTraining(request(csv, {}, 5));
+        QVERIFY(o.crossValidation.empty());
+        QVERIFY(o.split.description.startsWith("random by row"));  // as before
+        QVERIFY2(notesOf(o).contains("fewer than 20: a held-out split scores the model on a handful of them. "
+                                     "Cross-validate by song instead (--cv auto)."),
+                 qPrintable(notesOf(o)));
+        QVERIFY(!o.model.metrics.contains("crossValidation"));
+
+        // Cross-validation keeps no validation part, so early stopping cannot be asked for.
+        classify::TrainingRequest r = request(csv, folds(3), 5);
+        r.config.patience = 2;
+        QVERIFY_THROWS_EXCEPTION(Error, classify::runTraining(r));
+        r.crossValidation = CrossValidation::parse("auto");
+        QVERIFY2(notesOf(classify::runTraining(r)).contains("The patience was ignored"), "auto ignores it with a note");
+    }
+
+    void anEpochOneModelSaysWhy()
+    {
+        // The validation songs look like another genre than their label: the better the network
+        // learns the training songs, the worse it does on them, so epoch 1 stays the best.
+        const QString csv = tmp_.filePath("contrary.csv");
+        std::vector<SongSpec> songs = separable({20, 20, 20});
+        for (int c = 0; c < 3; ++c)
+            for (int i = 0; i < 2; ++i)
+                songs.push_back({c, (c + 1) % 3});
+        writeSongs(csv, songs, 1);
+        const QString lists = tmp_.filePath("contrary-lists");
+        QDir().mkpath(lists);
+        QByteArray train, valid;
+        for (int i = 0; i < int(songs.size()); ++i)
+            (i < 60 ? train : valid) += QStringLiteral("%1/%1.%2.wav\n").arg(kGenres[songs[size_t(i)].label])
+                                            .arg(i, 5, 10, QLatin1Char('0')).toUtf8();
+        testaudio::writeBytes(lists + "/train.txt", train);
+        testaudio::writeBytes(lists + "/valid.txt", valid);
+        classify::TrainingRequest r = request(csv, {}, 15);
+        r.split = "lists:" + lists;
+        const classify::TrainingOutcome o = classify::runTraining(r);
+        QCOMPARE(o.result.bestEpoch, 1);
+        QVERIFY2(notesOf(o).contains("The model from epoch 1 was kept: the validation accuracy never rose above epoch 1's"),
+                 qPrintable(notesOf(o)));
+        QVERIFY2(notesOf(o).contains("the validation part holds only 6 songs (6 rows)"), qPrintable(notesOf(o)));
+        QVERIFY(o.atChance);  // 0 of 6 right
+    }
+
+private:
+    QTemporaryDir tmp_;
+};
+
+QTEST_GUILESS_MAIN(TestCrossValidation)
+#include "tst_cross_validation.moc"

@@ -1,6 +1,6 @@
 // genrescope-cli train --data PATH --input features|image [--arch SPEC] [--lr X] [--batch N]
 //   [--epochs N] [--optimizer sgd|adam] [--momentum M] [--weight-decay W] [--patience N]
-//   [--split random|song|lists:DIR] [--seed N] [--log FILE.json] [--force] --out FILE
+//   [--split random|song|lists:DIR] [--cv K|loo|auto] [--seed N] [--log FILE.json] [--force] --out FILE
 // genrescope-cli evaluate --model mlp|cnn|FILE --data PATH [--list FILE] [--json]
 // genrescope-cli evaluate --model ensemble --data FEATURES.csv --images DIR [--mlp M] [--cnn M] [--mlp-weight W | --sweep-weights]
 
@@ -39,6 +39,21 @@ void printScores(const char* name, const classify::PartScores& s)
           << Qt::endl;
 }
 
+/// The cross-validation's mean ± spread and its song confusion matrix summed over folds.
+void printCrossValidation(const classify::CrossValidationScores& cv, const QStringList& classes)
+{
+    if (cv.empty() || int(cv.perFold.size()) != cv.folds)
+        return;
+    out() << "cross-validation: " << cv.description << " (" << cv.pooled.songs << " songs)" << Qt::endl;
+    out() << QStringLiteral("song accuracy over %1 folds: %2 ± %3 (mean ± standard deviation); per row %4 ± %5")
+                 .arg(cv.folds).arg(percent(cv.meanSongAccuracy), percent(cv.sdSongAccuracy),
+                                    percent(cv.meanRowAccuracy), percent(cv.sdRowAccuracy))
+          << Qt::endl;
+    out() << "confusion matrix per song, summed over folds (rows: true, columns: predicted)\n"
+          << cv.pooled.songReport.confusionText(classes);
+    out().flush();
+}
+
 } // namespace
 
 int runTrain(const QStringList& args)
@@ -61,6 +76,14 @@ int runTrain(const QStringList& args)
         {QStringLiteral("weight-decay"), QStringLiteral("L2 weight decay (default 0)."), QStringLiteral("W"), QStringLiteral("0")},
         {QStringLiteral("patience"), QStringLiteral("Stop after N epochs without validation gain (0: never)."), QStringLiteral("N"), QStringLiteral("0")},
         {QStringLiteral("split"), QStringLiteral("random, song or lists:DIR (default random)."), QStringLiteral("SPEC"), QStringLiteral("random")},
+        {QStringLiteral("cv"),
+         QStringLiteral("Score by cross-validation by song instead of --split: K folds (K >= 2; every segment of a song "
+                        "in one fold, stratified by genre, fixed by --seed), loo (one song out at a time) or auto "
+                        "(only when a genre has fewer than 20 songs: 5 folds, or loo when a genre has fewer than 5 and "
+                        "there are at most 100 songs). Each fold fits its own standardisation and trains all --epochs "
+                        "with no validation part (no --patience); the saved model is then trained on every song. "
+                        "Without --cv, small data gets a note recommending it."),
+         QStringLiteral("K")},
         {QStringLiteral("crop"), QStringLiteral("Images: train on random time crops this many columns wide (0: off)."), QStringLiteral("N"), QStringLiteral("0")},
         {QStringLiteral("crop-views"), QStringLiteral("Images: crops averaged at validation and inference (default 5)."), QStringLiteral("N"), QStringLiteral("5")},
         {QStringLiteral("log-features"), QStringLiteral("Features: take variances and positive means as logarithms.")},
@@ -88,6 +111,13 @@ int runTrain(const QStringList& args)
     request.input = data::parseInputKind(parser.value(QStringLiteral("input")));
     request.architecture = parser.value(QStringLiteral("arch"));
     request.split = parser.value(QStringLiteral("split"));
+    if (parser.isSet(QStringLiteral("cv"))) {
+        request.crossValidation = classify::CrossValidation::parse(parser.value(QStringLiteral("cv")));
+        if (request.crossValidation.mode != classify::CrossValidation::Mode::Auto && parser.isSet(QStringLiteral("split")))
+            return usage(QStringLiteral("--cv %1 scores every song in its folds and takes no --split. Drop --split, or use "
+                                        "--cv auto, which keeps the split for data of 20 or more songs a genre.")
+                             .arg(parser.value(QStringLiteral("cv"))));
+    }
     request.logFeatures = parser.isSet(QStringLiteral("log-features"));
     if (parser.isSet(QStringLiteral("ignore-features")))
         request.ignoredFeatures = parser.value(QStringLiteral("ignore-features")).split(QLatin1Char(','), Qt::SkipEmptyParts);
@@ -126,25 +156,40 @@ int runTrain(const QStringList& args)
         logOut = OutputTarget::check(logPath, force, {request.dataPath});
 
     ml::TrainCallbacks callbacks;
-    callbacks.onEpoch = [](const ml::EpochStats& e) {
-        QString line = QStringLiteral("epoch %1  loss %2  acc %3")
+    QString runPrefix;  // with cross-validation: which training an epoch line belongs to
+    int folds = 0;
+    classify::CrossValidationCallbacks cvCallbacks;
+    cvCallbacks.onRun = [&runPrefix, &folds](int run, int runs) {
+        folds = runs - 1;
+        runPrefix = run < runs ? QStringLiteral("fold %1/%2  ").arg(run).arg(folds) : QStringLiteral("all songs  ");
+    };
+    cvCallbacks.onFold = [&folds](const classify::FoldScore& f) {
+        out() << QStringLiteral("fold %1 of %2: %3 on %4 song%5, %6 on %7 row%8 (trained on %9 songs)")
+                     .arg(f.fold).arg(folds).arg(percent(f.songAccuracy)).arg(f.songs).arg(f.songs == 1 ? "" : "s")
+                     .arg(percent(f.rowAccuracy)).arg(f.rows).arg(f.rows == 1 ? "" : "s").arg(f.trainSongs)
+              << Qt::endl;
+    };
+    callbacks.onEpoch = [&runPrefix](const ml::EpochStats& e) {
+        QString line = runPrefix + QStringLiteral("epoch %1  loss %2  acc %3")
                            .arg(e.epoch, 4).arg(e.trainLoss, 0, 'f', 4).arg(percent(e.trainAccuracy));
         if (std::isfinite(e.validAccuracy))
             line += QStringLiteral("  valid loss %1  valid acc %2").arg(e.validLoss, 0, 'f', 4).arg(percent(e.validAccuracy));
         line += QStringLiteral("  (%1 s)").arg(e.seconds, 0, 'f', 2);
         out() << line << Qt::endl;
     };
-    const classify::TrainingOutcome outcome = classify::runTraining(request, callbacks);
-    out() << "split: " << outcome.split.description << " (" << outcome.split.train.size() << " train, "
-          << outcome.split.valid.size() << " valid, " << outcome.split.test.size() << " test rows)" << Qt::endl;
-    for (const QString& note : outcome.split.notes)
-        out() << "note: " << note << Qt::endl;
+    const classify::TrainingOutcome outcome = classify::runTraining(request, callbacks, cvCallbacks);
+    if (outcome.crossValidation.empty())
+        out() << "split: " << outcome.split.description << " (" << outcome.split.train.size() << " train, "
+              << outcome.split.valid.size() << " valid, " << outcome.split.test.size() << " test rows)" << Qt::endl;
+    printCrossValidation(outcome.crossValidation, outcome.model.classes);
     out() << outcome.result.message << Qt::endl;
     const bool nothingKept = outcome.result.diverged && outcome.result.bestEpoch == 0;
     if (!nothingKept) {  // an untrained network's scores mean nothing
         printScores("valid", outcome.valid);
         printScores("test", outcome.test);
     }
+    for (const QString& note : outcome.split.notes + outcome.notes)
+        out() << "note: " << note << Qt::endl;
 
     if (logOut)
         logOut->write(QJsonDocument(outcome.log).toJson(QJsonDocument::Indented));
@@ -156,7 +201,8 @@ int runTrain(const QStringList& args)
         modelOut.write(ml::serializeModel(outcome.model));
     else
         ml::saveModel(outcome.model, outPath, force);
-    out() << "saved " << outPath << Qt::endl;
+    out() << "saved " << outPath
+          << (outcome.atChance ? QStringLiteral(" (at chance level: see the note above)") : QString()) << Qt::endl;
     if (outcome.result.diverged) {
         printError(QStringLiteral("train: %1").arg(outcome.result.message));
         return kBadInput;

@@ -1,13 +1,15 @@
 // Honest small-data training: cross-validation folds are whole songs, stratified by class and
 // fixed by the seed; separable songs score high and random labels score at chance; small
-// classes, an epoch-1 model and chance-level runs get notes.
+// classes, an epoch-1 model and chance-level runs get notes; and the CLI's --cv prints and logs it.
 
+#include "CliProcess.h"
 #include "TestAudio.h"
 
 #include "classify/Training.h"
 #include "common/Error.h"
 #include "data/Splits.h"
 #include "features/FeatureVector.h"
+#include "ml/ModelFile.h"
 
 #include <QDir>
 #include <QFile>
@@ -320,6 +322,61 @@ private Q_SLOTS:
                  qPrintable(notesOf(o)));
         QVERIFY2(notesOf(o).contains("the validation part holds only 6 songs (6 rows)"), qPrintable(notesOf(o)));
         QVERIFY(o.atChance);  // 0 of 6 right
+    }
+
+    void cliPrintsAndLogsFolds()
+    {
+        const QString csv = tmp_.filePath("cli.csv");
+        writeSongs(csv, separable({8, 8, 8}), 2);
+        const QString model = tmp_.filePath("cv.gsm"), log = tmp_.filePath("cv.json");
+        const testcli::Run run = testcli::cli({"train", "--data", csv, "--arch", "dense:16:relu", "--lr", "0.01",
+                                               "--batch", "16", "--epochs", "30", "--cv", "4", "--seed", "2",
+                                               "--out", model, "--log", log});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY2(run.out.contains("cross-validation: 4-fold cross-validation by song, stratified by class, seed 2 (24 songs)"),
+                 qPrintable(run.out));
+        for (int k = 1; k <= 4; ++k)
+            QVERIFY2(run.out.contains(QStringLiteral("fold %1 of 4: ").arg(k)), qPrintable(run.out));
+        QVERIFY2(run.out.contains("song accuracy over 4 folds: "), qPrintable(run.out));
+        QVERIFY2(run.out.contains(QStringLiteral(" ± ")), qPrintable(run.out));
+        QVERIFY2(run.out.contains("confusion matrix per song, summed over folds"), qPrintable(run.out));
+        QVERIFY2(run.out.contains("note: The kept model was trained on all 24 songs"), qPrintable(run.out));
+        QVERIFY2(run.out.contains("saved " + model), qPrintable(run.out));
+
+        QFile f(log);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject cv = QJsonDocument::fromJson(f.readAll()).object().value("metrics").toObject()
+                                   .value("crossValidation").toObject();
+        QCOMPARE(cv.value("folds").toInt(), 4);
+        QCOMPARE(cv.value("perFold").toArray().size(), 4);
+        QVERIFY(cv.value("meanSongAccuracy").toDouble() >= 0.9);
+        const ml::Model saved = ml::loadModel(model);
+        QCOMPARE(saved.metrics.value("crossValidation").toObject().value("sdSongAccuracy").toDouble(),
+                 cv.value("sdSongAccuracy").toDouble());
+
+        // At chance: said, and the model is still saved with exit status 0.
+        const QString random = tmp_.filePath("cli-random.csv");
+        writeSongs(random, randomLabels(45, 11), 1);
+        const testcli::Run chance = testcli::cli({"train", "--data", random, "--arch", "dense:16:relu", "--lr", "0.01",
+                                                  "--batch", "16", "--epochs", "30", "--cv", "auto", "--seed", "3",
+                                                  "--out", tmp_.filePath("random.gsm")});
+        QVERIFY2(chance.exitCode == 0, qPrintable(chance.err));
+        QVERIFY2(chance.out.contains("is no better than chance"), qPrintable(chance.out));
+        QVERIFY2(chance.out.contains("saved " + tmp_.filePath("random.gsm") + " (at chance level"), qPrintable(chance.out));
+
+        // Without --cv, small data gets the note; bad --cv values are refused.
+        const testcli::Run plain = testcli::cli({"train", "--data", csv, "--arch", "dense:16:relu", "--epochs", "3",
+                                                 "--out", tmp_.filePath("plain.gsm")});
+        QVERIFY2(plain.exitCode == 0, qPrintable(plain.err));
+        QVERIFY2(plain.out.contains("Cross-validate by song instead (--cv auto)"), qPrintable(plain.out));
+        for (const QStringList& extra : {QStringList{"--cv", "1"}, QStringList{"--cv", "5", "--patience", "3"},
+                                         QStringList{"--cv", "5", "--split", "song"}}) {
+            const testcli::Run bad = testcli::cli(QStringList{"train", "--data", csv, "--epochs", "3", "--out",
+                                                              tmp_.filePath("bad.gsm")} + extra);
+            QCOMPARE(bad.exitCode, 2);
+            QCOMPARE(testcli::lineCount(bad.err), 1);
+            QVERIFY(!QFile::exists(tmp_.filePath("bad.gsm")));
+        }
     }
 
 private:

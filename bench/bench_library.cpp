@@ -6,6 +6,7 @@
 // peak and final resident memory. Usage: bench_library [N [FILE...]]
 
 #include "MainWindow.h"
+#include "common/Memory.h"
 #include "SongAnalysis.h"
 #include "SongLibraryModel.h"
 #include "workflow/LibraryScan.h"
@@ -41,6 +42,14 @@ double residentMiB()
     return statusMiB();
 }
 
+/// Starts a new VmHWM peak from the current resident size.
+void resetPeak()
+{
+    QFile refs(QStringLiteral("/proc/self/clear_refs"));
+    if (refs.open(QIODevice::WriteOnly))
+        refs.write("5");
+}
+
 /// Runs the event loop until `done` or `seconds` pass.
 template <typename Done>
 bool waitFor(Done done, double seconds)
@@ -60,6 +69,7 @@ bool waitFor(Done done, double seconds)
 int main(int argc, char** argv)
 {
     qputenv("QT_QPA_PLATFORM", "offscreen");
+    tuneAllocatorForInteractiveUse();  // as the app does
     QApplication app(argc, argv);
     QStandardPaths::setTestModeEnabled(true);
     const int songs = argc > 1 ? std::atoi(argv[1]) : 10000;
@@ -141,19 +151,24 @@ int main(int argc, char** argv)
                     return false;
             return true;
         };
+        resetPeak();
         bool ok = waitFor(settled, 3600);
+        const double analysingPeak = statusMiB("VmHWM:");
+        resetPeak();
         for (int row = first; ok && row < library->rowCount(); ++row) {
             w.selectSong(row);
             ok = waitFor([&] { return library->state(row) != app::SongLibraryModel::State::Loading; }, 3600);
             w.repaint();
         }
+        const double showingPeak = statusMiB("VmHWM:");
         int analysed = 0;
         for (int row = first; row < library->rowCount(); ++row)
             analysed += library->state(row) == app::SongLibraryModel::State::Ready;
         std::printf(", \"longSongs\": %lld, \"longSongsAnalysed\": %d, \"peakResidentMiB\": %.1f, "
+                    "\"peakWhileAnalysingMiB\": %.1f, \"peakWhileShowingMiB\": %.1f, "
                     "\"residentMiBWithLongSongs\": %.1f, \"loadedSongs\": %d",
-                    static_cast<long long>(longSongs.size()), analysed, statusMiB("VmHWM:"), residentMiB(),
-                    library->loadedSongCount());
+                    static_cast<long long>(longSongs.size()), analysed, std::max(analysingPeak, showingPeak),
+                    analysingPeak, showingPeak, residentMiB(), library->loadedSongCount());
     }
     std::printf("}\n");
     w.library()->cancelAll();

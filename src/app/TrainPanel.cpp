@@ -1,5 +1,7 @@
 #include "TrainPanel.h"
 
+#include "workflow/TrainingRecipes.h"
+
 #include "ConfusionMatrixView.h"
 #include "CurveChart.h"
 #include "LayerEditor.h"
@@ -47,25 +49,6 @@ namespace genrescope::app {
 
 namespace {
 
-struct Preset {
-    const char* name;
-    const char* input;  // "features" | "image"
-    const char* architecture;
-    const char* optimizer;
-    double learningRate;
-    int batch, epochs, patience, crop;
-};
-
-const Preset kPresets[] = {
-    {QT_TR_NOOP("Shipped MLP (dense 1024, dropout 0.6)"), "features", "dense:1024:relu,dropout:0.6", "adam", 0.001, 32, 400, 60, 0},
-    {QT_TR_NOOP("Report MLP (dense 50 tanh, SGD)"), "features", "dense:50:tanh", "sgd", 0.01, 100, 5000, 0, 0},
-    {QT_TR_NOOP("Shipped CNN (4 conv, 128-column crops)"), "image",
-     "conv:16:3x3:p1:relu,batchnorm,maxpool:2x2,conv:32:3x3:p1:relu,batchnorm,maxpool:2x2,conv:64:3x3:p1:relu,batchnorm,"
-     "maxpool:2x2,conv:64:3x3:p1:relu,gap,dropout:0.3", "adam", 0.001, 32, 40, 12, 128},
-    {QT_TR_NOOP("Report CNN (2 conv 40x10)"), "image", "conv:50:40x10:s10x5:p17x3,conv:50:40x10:s10x5:p19x4", "adam", 0.005, 128, 15, 0, 0},
-    {QT_TR_NOOP("Linear on the image (no conv)"), "image", "none", "adam", 0.005, 128, 50, 0, 0},
-};
-
 QString percent(double v)
 {
     return std::isfinite(v) ? QStringLiteral("%1 %").arg(100.0 * v, 0, 'f', 1) : QStringLiteral("–");
@@ -91,6 +74,15 @@ TrainPanel::TrainPanel(QWidget* parent)
 {
     dataSummary_->setObjectName(QStringLiteral("dataSummary"));
     status_->setObjectName(QStringLiteral("trainStatus"));
+    // Tests and scripts find the form's widgets by these names.
+    const std::pair<QWidget*, const char*> named[] = {
+        {dataPath_, "trainData"}, {input_, "trainNetwork"}, {split_, "trainSplit"}, {listDir_, "trainListFolder"},
+        {seed_, "trainSeed"}, {architecture_, "trainLayers"}, {optimizer_, "trainOptimizer"},
+        {learningRate_, "trainLearningRate"}, {batch_, "trainBatch"}, {epochs_, "trainEpochs"},
+        {patience_, "trainPatience"}, {crop_, "trainCrop"}, {startButton_, "trainStart"}, {stopButton_, "trainStop"},
+        {saveButton_, "trainSave"}, {useButton_, "trainUse"}};
+    for (const auto& [widget, name] : named)
+        widget->setObjectName(QLatin1String(name));
     // Settings column.
     auto* browse = new QPushButton(tr("&Browse…"), this);
     auto* dataRow = new QHBoxLayout;
@@ -105,9 +97,10 @@ TrainPanel::TrainPanel(QWidget* parent)
     split_->addItem(tr("From list files"), QStringLiteral("lists"));
     listDir_->setPlaceholderText(tr("folder with train.txt, valid.txt, test.txt"));
     seed_->setRange(0, 1000000);
-    seed_->setValue(7);
-    for (const Preset& p : kPresets)
-        preset_->addItem(tr(p.name));
+    seed_->setValue(int(ml::TrainConfig{}.seed));  // as the CLI's
+    preset_->setObjectName(QStringLiteral("trainPreset"));
+    for (const workflow::TrainingRecipe& recipe : workflow::trainingRecipes())
+        preset_->addItem(recipe.name, recipe.id);
     architecture_->setToolTip(tr("Comma-separated layers, e.g. dense:100:relu,dropout:0.3 or "
                                  "conv:16:3x3:p1:relu,maxpool:2x2,gap; an output layer is added."));
     optimizer_->addItem(QStringLiteral("adam"));
@@ -218,6 +211,12 @@ TrainPanel::TrainPanel(QWidget* parent)
     });
     connect(dataPath_, &QLineEdit::editingFinished, this, &TrainPanel::detectData);
     connect(preset_, &QComboBox::currentIndexChanged, this, &TrainPanel::applyPreset);
+    // The preset follows the network: choosing (or loading data for) the other kind picks its shipped recipe.
+    connect(input_, &QComboBox::currentIndexChanged, this, [this] {
+        const data::InputKind input = data::parseInputKind(input_->currentData().toString());
+        if (currentRecipe().input != input)
+            setPreset(workflow::defaultTrainingRecipe(input).id);
+    });
     // The spec line and the layer table edit the same thing.
     connect(architecture_, &QLineEdit::textChanged, this, [this](const QString& text) {
         if (text != layers_->spec())
@@ -255,7 +254,7 @@ TrainPanel::TrainPanel(QWidget* parent)
     });
 
     listDir_->setEnabled(false);
-    applyPreset(0);
+    applyPreset();
     history_.load();
     if (!history_.error().isEmpty())
         status_->setText(history_.error());
@@ -276,9 +275,16 @@ void TrainPanel::setDataPath(const QString& path)
     detectData();
 }
 
-void TrainPanel::setPreset(int index)
+void TrainPanel::setPreset(const QString& id)
 {
-    preset_->setCurrentIndex(index);
+    if (const int index = preset_->findData(id); index >= 0)
+        preset_->setCurrentIndex(index);
+}
+
+const workflow::TrainingRecipe& TrainPanel::currentRecipe() const
+{
+    const workflow::TrainingRecipe* recipe = workflow::findTrainingRecipe(preset_->currentData().toString());
+    return recipe ? *recipe : workflow::trainingRecipes().front();
 }
 
 void TrainPanel::setListSplit(const QString& folder)
@@ -297,17 +303,17 @@ bool TrainPanel::isRunning() const
     return watcher_ != nullptr;
 }
 
-void TrainPanel::applyPreset(int index)
+void TrainPanel::applyPreset()
 {
-    const Preset& p = kPresets[std::clamp(index, 0, int(std::size(kPresets)) - 1)];
-    input_->setCurrentIndex(input_->findData(QString::fromLatin1(p.input)));
-    architecture_->setText(QString::fromLatin1(p.architecture));
-    optimizer_->setCurrentText(QString::fromLatin1(p.optimizer));
-    learningRate_->setValue(p.learningRate);
-    batch_->setValue(p.batch);
-    epochs_->setValue(p.epochs);
-    patience_->setValue(p.patience);
-    crop_->setValue(p.crop);
+    const workflow::TrainingRecipe& recipe = currentRecipe();
+    input_->setCurrentIndex(input_->findData(data::inputKindName(recipe.input)));
+    architecture_->setText(recipe.architecture);
+    optimizer_->setCurrentText(recipe.optimizer);
+    learningRate_->setValue(recipe.learningRate);
+    batch_->setValue(recipe.batch);
+    epochs_->setValue(recipe.epochs);
+    patience_->setValue(recipe.patience);
+    crop_->setValue(recipe.cropColumns);
 }
 
 std::pair<QString, QString> TrainPanel::summariseData(const QString& path)
@@ -379,6 +385,11 @@ classify::TrainingRequest TrainPanel::request() const
     r.dataPath = dataPath_->text().trimmed();
     r.input = data::parseInputKind(input_->currentData().toString());
     r.architecture = architecture_->text().trimmed();
+    // The recipe's settings the form does not show (weight decay, input noise, log and ignored
+    // features, crop views), then what the form shows.
+    currentRecipe().applyTo(r);
+    r.input = data::parseInputKind(input_->currentData().toString());
+    r.architecture = architecture_->text().trimmed();
     const QString split = split_->currentData().toString();
     r.split = split == QLatin1String("lists") ? QStringLiteral("lists:") + listDir_->text().trimmed() : split;
     r.config.seed = unsigned(seed_->value());
@@ -388,12 +399,6 @@ classify::TrainingRequest TrainPanel::request() const
     r.config.optimizer.kind = ml::OptimizerConfig::parseKind(optimizer_->currentText());
     r.config.optimizer.learningRate = learningRate_->value();
     r.config.crop.columns = r.input == data::InputKind::Image ? crop_->value() : 0;
-    if (r.input == data::InputKind::Features && preset_->currentIndex() == 0) {  // the shipped MLP's inputs
-        r.logFeatures = true;
-        r.ignoredFeatures = {"rms_mean", "rms_var", "harmony_mean", "harmony_var", "perceptr_mean", "perceptr_var", "mfcc1_mean"};
-        r.config.inputNoise = 0.3f;
-        r.config.optimizer.weightDecay = 0.003;
-    }
     return r;
 }
 

@@ -30,6 +30,8 @@ class QSlider;
 class QSpinBox;
 class QTableWidget;
 
+namespace genrescope::workflow { struct TrainingRecipe; }
+
 namespace genrescope::app {
 
 class ConfusionMatrixView;
@@ -43,7 +45,8 @@ public:
 
     /// For tests and scripts: settings as if chosen in the form.
     void setDataPath(const QString& path);
-    void setPreset(int index);
+    /// A training recipe by id (workflow/TrainingRecipes.h), e.g. "report-mlp".
+    void setPreset(const QString& id);
     void setListSplit(const QString& folder);
     void setEpochs(int epochs);
     bool isRunning() const;
@@ -73,7 +76,8 @@ Q_SIGNALS:
     void playRequested(const QString& audioPath);
 
 private:
-    void applyPreset(int index);
+    void applyPreset();
+    const workflow::TrainingRecipe& currentRecipe() const;
     void detectData();
     void applyDataSummary();
     /// The data summary line and the input kind it implies ("features", "image" or empty).

@@ -22,7 +22,7 @@ int main(int argc, char** argv)
     if (qEnvironmentVariableIsEmpty("QT_MEDIA_BACKEND"))
         qputenv("QT_MEDIA_BACKEND", "gstreamer");
 
-    genrescope::tuneAllocatorForLargeBuffers();
+    genrescope::tuneAllocatorForInteractiveUse();
     // --version answers without a display (it is run from scripts and package tests).
     for (int i = 1; i < argc; ++i)
         if (std::strcmp(argv[i], "--version") == 0 || std::strcmp(argv[i], "-v") == 0) {
@@ -53,8 +53,10 @@ int main(int argc, char** argv)
     parser.addOption(seek);
     const QCommandLineOption train(QStringLiteral("train"),
         QStringLiteral("Open the Train tab on DATA and start a run (with --screenshot: shot when it ends)."), QStringLiteral("DATA"));
-    const QCommandLineOption trainPreset(QStringLiteral("train-preset"), QStringLiteral("Preset number for --train (0-4)."),
-                                         QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption trainPreset(QStringLiteral("train-preset"),
+                                         QStringLiteral("Training recipe for --train: shipped-mlp, shipped-cnn, report-mlp, "
+                                                        "report-cnn or linear-image."),
+                                         QStringLiteral("ID"), QStringLiteral("shipped-mlp"));
     const QCommandLineOption trainLists(QStringLiteral("train-lists"), QStringLiteral("Split --train by the list files in DIR."),
                                         QStringLiteral("DIR"));
     const QCommandLineOption trainEpochs(QStringLiteral("train-epochs"), QStringLiteral("Epochs for --train."), QStringLiteral("N"));
@@ -109,7 +111,7 @@ int main(int argc, char** argv)
     if (parser.isSet(train)) {
         genrescope::app::TrainPanel* panel = window.trainPanel();
         window.showTab(1);
-        panel->setPreset(parser.value(trainPreset).toInt());
+        panel->setPreset(parser.value(trainPreset));
         panel->setDataPath(parser.value(train));
         if (parser.isSet(trainLists))
             panel->setListSplit(parser.value(trainLists));

@@ -1,4 +1,4 @@
-// genrescope-cli train --data PATH --input features|image [--arch SPEC] [--lr X] [--batch N]
+// genrescope-cli train [--preset ID] --data PATH --input features|image [--arch SPEC] [--lr X] [--batch N]
 //   [--epochs N] [--optimizer sgd|adam] [--momentum M] [--weight-decay W] [--patience N]
 //   [--split random|song|lists:DIR] [--cv K|loo|auto] [--seed N] [--log FILE.json] [--force] --out FILE
 // genrescope-cli evaluate --model mlp|cnn|FILE --data PATH [--list FILE] [--json]
@@ -12,8 +12,11 @@
 #include "common/Error.h"
 #include "common/OutputFile.h"
 #include "workflow/ModelCatalog.h"
+#include "workflow/TrainingRecipes.h"
 
 #include <QFileInfo>
+
+#include <ranges>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -56,6 +59,18 @@ void printCrossValidation(const classify::CrossValidationScores& cv, const QStri
 
 } // namespace
 
+namespace {
+
+QString recipeIds()
+{
+    QStringList ids;
+    for (const workflow::TrainingRecipe& r : workflow::trainingRecipes())
+        ids << r.id;
+    return ids.join(QStringLiteral(", "));
+}
+
+} // namespace
+
 int runTrain(const QStringList& args)
 {
     QCommandLineParser parser;
@@ -63,8 +78,11 @@ int runTrain(const QStringList& args)
         "Train an MLP on features or a CNN on mel images. Prints one line per epoch.\n"
         "--arch is a comma-separated layer list, e.g. dense:100:relu,dense:250:relu,dropout:0.3 or\n"
         "conv:16:3x3:p1:relu,maxpool:2x2,conv:32:3x3:p1:relu,gap (an output layer is added);\n"
-        "--arch none gives a linear softmax classifier."));
+        "--arch none gives a linear softmax classifier.\n"
+        "--preset ID starts from a training recipe (options given as well override it): %1.").arg(recipeIds()));
     const QList<QCommandLineOption> options{
+        {QStringLiteral("preset"), QStringLiteral("Start from a training recipe: %1.").arg(recipeIds()), QStringLiteral("ID")},
+        {QStringLiteral("list-presets"), QStringLiteral("Print each recipe: its id, then its options, tab-separated.")},
         {QStringLiteral("data"), QStringLiteral("Kaggle features CSV, or an images_original-style folder."), QStringLiteral("PATH")},
         {QStringLiteral("input"), QStringLiteral("features or image (default: features)."), QStringLiteral("KIND"), QStringLiteral("features")},
         {QStringLiteral("arch"), QStringLiteral("Hidden layers (default depends on --input)."), QStringLiteral("SPEC")},
@@ -95,8 +113,34 @@ int runTrain(const QStringList& args)
         {QStringLiteral("out"), QStringLiteral("Where to save the model."), QStringLiteral("FILE")},
     };
     parser.addOptions(options);
-    if (!parseOrReport(parser, args))
+    // A recipe's options go first, so options given on the command line override them.
+    QStringList expanded = args;
+    for (qsizetype i = 1; i < args.size(); ++i) {
+        const QString& a = args[i];
+        const QString id = a.startsWith(QLatin1String("--preset=")) ? a.mid(9)
+                           : a == QLatin1String("--preset") && i + 1 < args.size() ? args[i + 1] : QString();
+        if (id.isEmpty() && !a.startsWith(QLatin1String("--preset")))
+            continue;
+        const workflow::TrainingRecipe* recipe = workflow::findTrainingRecipe(id);
+        if (!recipe) {
+            printError(QStringLiteral("train: --preset takes %1 (got '%2').").arg(recipeIds(), capped(shownPath(id), 40)));
+            return kBadInput;
+        }
+        for (const QString& option : recipe->trainArguments() | std::views::reverse)
+            expanded.insert(1, option);
+        break;
+    }
+    if (!parseOrReport(parser, expanded))
         return kBadInput;
+    if (parser.isSet(QStringLiteral("list-presets"))) {
+        for (const workflow::TrainingRecipe& r : workflow::trainingRecipes()) {
+            QStringList shown;
+            for (const QString& a : r.trainArguments())
+                shown << (a.contains(QLatin1Char(':')) ? QStringLiteral("\"%1\"").arg(a) : a);
+            out() << r.id << '\t' << shown.join(QLatin1Char(' ')) << '\n';
+        }
+        return kOk;
+    }
     auto usage = [](const QString& text) {
         printError(QStringLiteral("train: %1").arg(text));
         return int(kBadInput);

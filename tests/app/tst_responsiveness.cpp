@@ -182,7 +182,7 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         w.showTab(1);
         TrainPanel* panel = w.trainPanel();
-        panel->setPreset(1);  // the report's small MLP: many fast epochs, so many live chart updates
+        panel->setPreset(QStringLiteral("report-mlp"));  // the report's small MLP: many fast epochs, so many live chart updates
         panel->setDataPath(csv);
         panel->setEpochs(100000);
         panel->start();

@@ -59,33 +59,15 @@ private Q_SLOTS:
         QTRY_VERIFY2(summary->text().contains(QStringLiteral("150 rows, 150 songs, 3 classes")), qPrintable(summary->text()));
 
         // A short run: report MLP preset, song split, 40 epochs.
-        auto combos = panel->findChildren<QComboBox*>();
-        QComboBox* preset = nullptr;
-        QComboBox* split = nullptr;
-        for (QComboBox* c : combos) {
-            if (c->count() == 5)
-                preset = c;
-            if (c->findData(QStringLiteral("song")) >= 0)
-                split = c;
-        }
-        QVERIFY(preset && split);
-        preset->setCurrentIndex(1);
+        auto* preset = panel->findChild<QComboBox*>(QStringLiteral("trainPreset"));
+        auto* split = panel->findChild<QComboBox*>(QStringLiteral("trainSplit"));
+        auto* epochs = panel->findChild<QSpinBox*>(QStringLiteral("trainEpochs"));
+        auto* start = panel->findChild<QPushButton*>(QStringLiteral("trainStart"));
+        auto* stop = panel->findChild<QPushButton*>(QStringLiteral("trainStop"));
+        QVERIFY(preset && split && epochs && start && stop);
+        preset->setCurrentIndex(preset->findData(QStringLiteral("report-mlp")));
         split->setCurrentIndex(split->findData(QStringLiteral("song")));
-        QSpinBox* epochs = nullptr;
-        for (QSpinBox* s : panel->findChildren<QSpinBox*>())
-            if (s->maximum() == 100000)
-                epochs = s;
-        QVERIFY(epochs);
         epochs->setValue(40);
-        QPushButton* start = nullptr;
-        QPushButton* stop = nullptr;
-        for (QPushButton* b : panel->findChildren<QPushButton*>()) {
-            if (b->text().contains(QStringLiteral("Start")))
-                start = b;
-            if (b->text().contains(QStringLiteral("Stop")) || b->text().contains(QStringLiteral("top")))
-                stop = b == start ? stop : b;
-        }
-        QVERIFY(start && stop);
         QTest::mouseClick(start, Qt::LeftButton);
         QVERIFY(panel->isRunning());
         QTRY_VERIFY_WITH_TIMEOUT(panel->lossChart()->pointCount() >= 2, 20000);  // points arrive live
@@ -142,21 +124,18 @@ private Q_SLOTS:
     {
         TrainPanel panel;
         LayerEditor* editor = panel.layerEditor();
-        panel.setPreset(0);  // dense:1024:relu,dropout:0.6
+        panel.setPreset(QStringLiteral("shipped-mlp"));  // dense:1024:relu,dropout:0.6
         QCOMPARE(editor->layerCount(), 2);
         QCOMPARE(editor->table()->item(0, 1)->text(), QStringLiteral("1024"));
         QCOMPARE(editor->table()->item(1, 0)->text(), QStringLiteral("dropout"));
         editor->table()->item(0, 1)->setText(QStringLiteral("32"));
         editor->table()->item(0, 5)->setText(QStringLiteral("tanh"));
         QCOMPARE(editor->spec(), QStringLiteral("dense:32:tanh,dropout:0.6"));
-        QLineEdit* line = nullptr;
-        for (QLineEdit* l : panel.findChildren<QLineEdit*>())
-            if (l->text().startsWith(QStringLiteral("dense:")))
-                line = l;
+        auto* line = panel.findChild<QLineEdit*>(QStringLiteral("trainLayers"));
         QVERIFY(line);
         QCOMPARE(line->text(), QStringLiteral("dense:32:tanh,dropout:0.6"));
         // The report CNN round-trips kernel, stride and padding, and the engine accepts the result.
-        panel.setPreset(3);
+        panel.setPreset(QStringLiteral("report-cnn"));
         QCOMPARE(editor->layerCount(), 2);
         QCOMPARE(editor->spec(), QStringLiteral("conv:50:40x10:s10x5:p17x3,conv:50:40x10:s10x5:p19x4"));
         QCOMPARE(editor->table()->item(0, 3)->text(), QStringLiteral("10x5"));
@@ -167,6 +146,25 @@ private Q_SLOTS:
         QCOMPARE(editor->layerCount(), 3);
         QCOMPARE(editor->table()->item(1, 0)->text(), QStringLiteral("maxpool"));
         QCOMPARE(editor->table()->item(1, 2)->text(), QStringLiteral("2x2"));
+    }
+
+    void thePresetFollowsTheNetwork()
+    {
+        // Choosing the image network picks the shipped CNN recipe, with its hidden settings, and back.
+        TrainPanel panel;
+        auto* network = panel.findChild<QComboBox*>(QStringLiteral("trainNetwork"));
+        auto* preset = panel.findChild<QComboBox*>(QStringLiteral("trainPreset"));
+        auto* seed = panel.findChild<QSpinBox*>(QStringLiteral("trainSeed"));
+        QVERIFY(network && preset && seed);
+        QCOMPARE(preset->currentData().toString(), QStringLiteral("shipped-mlp"));
+        QCOMPARE(seed->value(), 1);  // as the CLI's default
+        network->setCurrentIndex(network->findData(QStringLiteral("image")));
+        QCOMPARE(preset->currentData().toString(), QStringLiteral("shipped-cnn"));
+        QVERIFY(panel.findChild<QLineEdit*>(QStringLiteral("trainLayers"))->text().startsWith(QStringLiteral("conv:16")));
+        QCOMPARE(panel.findChild<QSpinBox*>(QStringLiteral("trainCrop"))->value(), 128);
+        panel.setDataPath(csv_);  // a features CSV switches back
+        QTRY_COMPARE(preset->currentData().toString(), QStringLiteral("shipped-mlp"));
+        QCOMPARE(network->currentData().toString(), QStringLiteral("features"));
     }
 
     void badDataGivesAMessage()

@@ -12,4 +12,12 @@ void tuneAllocatorForLargeBuffers()
 #endif
 }
 
+void tuneAllocatorForInteractiveUse()
+{
+#ifdef M_MMAP_THRESHOLD
+    mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+#endif
+}
+
 } // namespace genrescope

@@ -1,0 +1,105 @@
+// The training recipes: the shipped ones are the commands their model cards print (and
+// scripts/train-default-models trains them through `train --preset`).
+
+#include "TestAudio.h"
+
+#include "workflow/TrainingRecipes.h"
+
+#include <QFile>
+#include <QRegularExpression>
+#include <QTest>
+
+using namespace genrescope;
+using namespace genrescope::workflow;
+
+namespace {
+
+/// A shell-like command line split into words ("double quotes" group).
+QStringList words(const QString& line)
+{
+    QStringList out;
+    static const QRegularExpression word(QStringLiteral("\"([^\"]*)\"|(\\S+)"));
+    for (auto it = word.globalMatch(line); it.hasNext();) {
+        const auto m = it.next();
+        out << (m.captured(1).isNull() ? m.captured(2) : m.captured(1));
+    }
+    return out;
+}
+
+QString readText(const QString& path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
+}
+
+} // namespace
+
+class TestTrainingRecipes : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void shippedRecipesAreWhatTheModelCardsSay()
+    {
+        int shipped = 0;
+        for (const TrainingRecipe& recipe : trainingRecipes()) {
+            if (recipe.shippedModel.isEmpty())
+                continue;
+            ++shipped;
+            const QString card = readText(QStringLiteral(GENRESCOPE_SOURCE_DIR "/models/%1.md").arg(recipe.shippedModel));
+            QVERIFY2(!card.isEmpty(), qPrintable(recipe.shippedModel));
+            // The card's full command (it may also name the preset: `genrescope-cli train --preset ID`).
+            QString command;
+            static const QRegularExpression train(QStringLiteral("`genrescope-cli train ([^`]*--arch[^`]*)`"));
+            if (const QRegularExpressionMatch m = train.match(card); m.hasMatch())
+                command = m.captured(1);
+            QVERIFY2(!command.isEmpty(), qPrintable(recipe.shippedModel));
+            QStringList args = words(command);
+            // The split and seed belong to the run, not to the recipe.
+            const int split = int(args.indexOf(QStringLiteral("--split")));
+            QVERIFY(split >= 0);
+            args.remove(split, 2);
+            const int seed = int(args.indexOf(QStringLiteral("--seed")));
+            QVERIFY(seed >= 0);
+            QCOMPARE(args[seed + 1].toUInt(), recipe.seed);
+            args.remove(seed, 2);
+            QCOMPARE(args, recipe.trainArguments());
+        }
+        QCOMPARE(shipped, 2);
+    }
+
+    void theScriptTrainsThroughTheRecipes()
+    {
+        const QString script = readText(QStringLiteral(GENRESCOPE_SOURCE_DIR "/scripts/train-default-models"));
+        QVERIFY(!script.isEmpty());
+        QVERIFY(script.contains(QStringLiteral("train --preset \"$preset\"")));
+        for (const TrainingRecipe& recipe : trainingRecipes())
+            if (!recipe.shippedModel.isEmpty())
+                QVERIFY2(script.contains(QStringLiteral("train %1 %2 ").arg(recipe.shippedModel, recipe.id)), qPrintable(recipe.id));
+        // No settings of its own: no architecture or learning rate is written there twice.
+        QVERIFY(!script.contains(QStringLiteral("dense:1024")));
+        QVERIFY(!script.contains(QStringLiteral("--lr ")));
+    }
+
+    void recipesSetEveryTrainingSetting()
+    {
+        const TrainingRecipe* cnn = findTrainingRecipe(QStringLiteral("shipped-cnn"));
+        QVERIFY(cnn);
+        classify::TrainingRequest r;
+        cnn->applyTo(r);
+        QCOMPARE(r.input, data::InputKind::Image);
+        QCOMPARE(r.config.optimizer.weightDecay, 0.0001);
+        QCOMPARE(r.config.crop.columns, 128);
+        QCOMPARE(r.config.crop.views, 5);
+        QCOMPARE(r.config.patience, 12);
+        const TrainingRecipe& mlp = defaultTrainingRecipe(data::InputKind::Features);
+        QCOMPARE(mlp.id, QStringLiteral("shipped-mlp"));
+        mlp.applyTo(r);
+        QCOMPARE(r.input, data::InputKind::Features);
+        QVERIFY(r.logFeatures);
+        QCOMPARE(r.ignoredFeatures.size(), 7);
+        QCOMPARE(r.config.crop.columns, 0);
+        QVERIFY(!findTrainingRecipe(QStringLiteral("no-such-recipe")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTrainingRecipes)
+#include "tst_training_recipes.moc"

@@ -4,6 +4,7 @@
 #include "WorkerPools.h"
 
 #include "ConfusionMatrixView.h"
+#include "FileDialogs.h"
 #include "WorkerError.h"
 #include "classify/GenreClassifier.h"
 #include "common/Error.h"
@@ -55,13 +56,22 @@ ComparePanel::ComparePanel(QWidget* parent)
     images_->setPlaceholderText(tr("images_original folder"));
     list_->setPlaceholderText(tr("optional: only the songs of a list file, e.g. valid.txt"));
     audio_->setPlaceholderText(tr("optional: genres_original folder, to play songs"));
+    const std::pair<QLineEdit*, const char*> names[] = {{mlpModel_, "compareFeatureModel"}, {cnnModel_, "compareImageModel"},
+                                                        {features_, "compareFeatures"}, {images_, "compareImages"},
+                                                        {list_, "compareList"}, {audio_, "compareAudio"}};
+    for (const auto& [edit, name] : names)
+        edit->setObjectName(QLatin1String(name));
+    compareButton_->setObjectName(QStringLiteral("compareRun"));
+    const QString models = tr("Genrescope models (*.gsm);;All files (*)");
     auto* form = new QFormLayout;
-    form->addRow(tr("Feature model:"), mlpModel_);
-    form->addRow(tr("Image model:"), cnnModel_);
-    form->addRow(tr("Features CSV:"), features_);
-    form->addRow(tr("Images folder:"), images_);
-    form->addRow(tr("Song list:"), list_);
-    form->addRow(tr("Audio folder:"), audio_);
+    form->addRow(tr("Feature model:"), withBrowseButton(mlpModel_, BrowseFor::File, tr("A feature model"), models));
+    form->addRow(tr("Image model:"), withBrowseButton(cnnModel_, BrowseFor::File, tr("An image model"), models));
+    form->addRow(tr("Features CSV:"), withBrowseButton(features_, BrowseFor::File, tr("A features CSV"),
+                                                       tr("CSV files (*.csv);;All files (*)")));
+    form->addRow(tr("Images folder:"), withBrowseButton(images_, BrowseFor::Folder, tr("An images_original folder")));
+    form->addRow(tr("Song list:"), withBrowseButton(list_, BrowseFor::File, tr("A song list"),
+                                                    tr("Lists (*.txt);;All files (*)")));
+    form->addRow(tr("Audio folder:"), withBrowseButton(audio_, BrowseFor::Folder, tr("A genres_original folder")));
     form->addRow(QString(), compareButton_);
     summary_->setWordWrap(true);
 

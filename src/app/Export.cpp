@@ -1,5 +1,7 @@
 #include "Export.h"
 
+#include "FileDialogs.h"
+
 #include "ConfusionMatrixView.h"
 
 #include "common/Error.h"
@@ -9,6 +11,7 @@
 #include <QAbstractItemView>
 #include <QBuffer>
 #include <QChartView>
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMenu>
@@ -75,20 +78,24 @@ QString exportCsv(const QAbstractItemModel* model, const QString& path)
 
 QString exportImageInteractively(QWidget* widget, const QString& suggestedName)
 {
-    const QString path = QFileDialog::getSaveFileName(widget, QObject::tr("Export as image"), suggestedName + QStringLiteral(".png"),
+    const QString path = QFileDialog::getSaveFileName(widget, QObject::tr("Export as image"),
+                                                      QDir(lastFolder()).filePath(suggestedName + QStringLiteral(".png")),
                                                       QObject::tr("PNG image (*.png);;SVG drawing (*.svg)"));
     if (path.isEmpty())
         return {};
+    rememberFolder(path);
     const QString error = exportImage(widget, path);
     return error.isEmpty() ? QObject::tr("Exported %1").arg(path) : error;
 }
 
 QString exportCsvInteractively(QWidget* parent, const QAbstractItemModel* model, const QString& suggestedName)
 {
-    const QString path = QFileDialog::getSaveFileName(parent, QObject::tr("Export as CSV"), suggestedName + QStringLiteral(".csv"),
+    const QString path = QFileDialog::getSaveFileName(parent, QObject::tr("Export as CSV"),
+                                                      QDir(lastFolder()).filePath(suggestedName + QStringLiteral(".csv")),
                                                       QObject::tr("CSV table (*.csv)"));
     if (path.isEmpty())
         return {};
+    rememberFolder(path);
     const QString error = exportCsv(model, path);
     return error.isEmpty() ? QObject::tr("Exported %1").arg(path) : error;
 }

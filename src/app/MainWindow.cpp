@@ -17,6 +17,7 @@
 #include "common/Error.h"
 #include "common/Versions.h"
 #include "Export.h"
+#include "FileDialogs.h"
 
 #include <QCloseEvent>
 
@@ -463,16 +464,20 @@ void MainWindow::rebuildRecentMenu()
 void MainWindow::chooseFiles()
 {
     const QString filter = tr("Audio (%1)").arg(audioformats::nameFilters().join(QLatin1Char(' ')));
-    const QStringList files = QFileDialog::getOpenFileNames(this, tr("Open songs"), {}, filter);
-    if (!files.isEmpty())
+    const QStringList files = QFileDialog::getOpenFileNames(this, tr("Open songs"), lastFolder(), filter);
+    if (!files.isEmpty()) {
+        rememberFolder(files.first());
         openPaths(files);
+    }
 }
 
 void MainWindow::chooseFolder()
 {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a folder of songs"));
-    if (!dir.isEmpty())
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a folder of songs"), lastFolder());
+    if (!dir.isEmpty()) {
+        rememberFolder(dir);
         openPaths({dir});
+    }
 }
 
 void MainWindow::about()
@@ -613,9 +618,10 @@ void MainWindow::buildModelsMenu()
 void MainWindow::chooseModel(bool features)
 {
     const QString file = QFileDialog::getOpenFileName(this, features ? tr("Load a feature model") : tr("Load an image model"),
-                                                      {}, tr("Genrescope models (*.gsm);;All files (*)"));
+                                                      lastFolder(), tr("Genrescope models (*.gsm);;All files (*)"));
     if (file.isEmpty())
         return;
+    rememberFolder(file);
     if (const QString error = useModel(file); !error.isEmpty())
         showMessage(error);
 }

@@ -3,6 +3,7 @@
 #include "workflow/TrainingRecipes.h"
 
 #include "ConfusionMatrixView.h"
+#include "FileDialogs.h"
 #include "CurveChart.h"
 #include "LayerEditor.h"
 #include "WorkerError.h"
@@ -84,10 +85,6 @@ TrainPanel::TrainPanel(QWidget* parent)
     for (const auto& [widget, name] : named)
         widget->setObjectName(QLatin1String(name));
     // Settings column.
-    auto* browse = new QPushButton(tr("&Browse…"), this);
-    auto* dataRow = new QHBoxLayout;
-    dataRow->addWidget(dataPath_, 1);
-    dataRow->addWidget(browse);
     dataPath_->setPlaceholderText(tr("features CSV, images_original folder or genres_original folder"));
     dataSummary_->setWordWrap(true);
     input_->addItem(tr("MLP on features"), QStringLiteral("features"));
@@ -116,14 +113,15 @@ TrainPanel::TrainPanel(QWidget* parent)
     crop_->setSpecialValueText(tr("off"));
 
     auto* form = new QFormLayout;
-    form->addRow(tr("Data:"), dataRow);
+    form->addRow(tr("Data:"), withBrowseButton(dataPath_, BrowseFor::FileOrFolder, tr("Features CSV, image or audio folder"),
+                                               tr("CSV files (*.csv);;All files (*)")));
     form->addRow(QString(), dataSummary_);
     form->addRow(tr("&Network:"), input_);
     form->addRow(tr("&Preset:"), preset_);
     form->addRow(tr("&Layers:"), architecture_);
     form->addRow(QString(), layers_);
     form->addRow(tr("S&plit:"), split_);
-    form->addRow(tr("List &folder:"), listDir_);
+    form->addRow(tr("List &folder:"), withBrowseButton(listDir_, BrowseFor::Folder, tr("Folder of train.txt, valid.txt, test.txt")));
     form->addRow(tr("S&eed:"), seed_);
     form->addRow(tr("&Optimizer:"), optimizer_);
     form->addRow(tr("Learning &rate:"), learningRate_);
@@ -202,13 +200,6 @@ TrainPanel::TrainPanel(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(splitter);
 
-    connect(browse, &QPushButton::clicked, this, [this] {
-        const QString file = QFileDialog::getOpenFileName(this, tr("Features CSV (cancel to pick a folder)"), {},
-                                                          tr("CSV files (*.csv)"));
-        const QString path = !file.isEmpty() ? file : QFileDialog::getExistingDirectory(this, tr("Image or audio folder"));
-        if (!path.isEmpty())
-            setDataPath(path);
-    });
     connect(dataPath_, &QLineEdit::editingFinished, this, &TrainPanel::detectData);
     connect(preset_, &QComboBox::currentIndexChanged, this, &TrainPanel::applyPreset);
     // The preset follows the network: choosing (or loading data for) the other kind picks its shipped recipe.
@@ -578,10 +569,12 @@ void TrainPanel::saveModel()
 {
     if (!outcome_ || savedModelPath_.isEmpty())
         return;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save the model"), QFileInfo(savedModelPath_).fileName(),
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save the model"),
+                                                      QDir(lastFolder()).filePath(QFileInfo(savedModelPath_).fileName()),
                                                       tr("Genrescope models (*.gsm)"));
     if (path.isEmpty())
         return;
+    rememberFolder(path);
     try {
         ml::saveModel(outcome_->model, path, true);  // the dialog has asked before replacing a file
         status_->setText(tr("Saved %1").arg(path.toHtmlEscaped()));

@@ -12,6 +12,8 @@
 #include "ml/Network.h"
 #include "MainWindow.h"
 #include "TrainPanel.h"
+#include "ComparePanel.h"
+#include "FileDialogs.h"
 
 #include <QComboBox>
 #include <QDialog>
@@ -20,6 +22,7 @@
 #include <QLineEdit>
 #include <QTableWidget>
 #include <QListWidget>
+#include <QFileInfo>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -165,6 +168,21 @@ private Q_SLOTS:
         panel.setDataPath(csv_);  // a features CSV switches back
         QTRY_COMPARE(preset->currentData().toString(), QStringLiteral("shipped-mlp"));
         QCOMPARE(network->currentData().toString(), QStringLiteral("features"));
+    }
+
+    void pathsHaveBrowseButtonsThatStartWhereTheUserWas()
+    {
+        TrainPanel panel;
+        ComparePanel compare;
+        for (const char* name : {"trainDataBrowse", "trainListFolderBrowse"})
+            QVERIFY2(panel.findChild<QPushButton*>(QLatin1String(name)), name);
+        for (const char* name : {"compareFeatureModelBrowse", "compareImageModelBrowse", "compareFeaturesBrowse",
+                                 "compareImagesBrowse", "compareListBrowse", "compareAudioBrowse"})
+            QVERIFY2(compare.findChild<QPushButton*>(QLatin1String(name)), name);
+        rememberFolder(csv_);
+        QCOMPARE(lastFolder(), QFileInfo(csv_).absolutePath());
+        rememberFolder(dir_.path());
+        QCOMPARE(lastFolder(), QFileInfo(dir_.path()).absoluteFilePath());
     }
 
     void badDataGivesAMessage()

@@ -60,7 +60,7 @@ QString percent(double v)
 TrainPanel::TrainPanel(QWidget* parent)
     : QWidget(parent),
       dataPath_(new QLineEdit(this)), dataSummary_(new QLabel(this)), input_(new QComboBox(this)),
-      split_(new QComboBox(this)), listDir_(new QLineEdit(this)), seed_(new QSpinBox(this)), preset_(new QComboBox(this)),
+      split_(new QComboBox(this)), scoring_(new QComboBox(this)), listDir_(new QLineEdit(this)), seed_(new QSpinBox(this)), preset_(new QComboBox(this)),
       architecture_(new QLineEdit(this)), optimizer_(new QComboBox(this)), learningRate_(new QDoubleSpinBox(this)),
       batch_(new QSpinBox(this)), epochs_(new QSpinBox(this)), patience_(new QSpinBox(this)), crop_(new QSpinBox(this)),
       startButton_(new QPushButton(tr("&Start"), this)), stopButton_(new QPushButton(tr("S&top"), this)),
@@ -77,7 +77,8 @@ TrainPanel::TrainPanel(QWidget* parent)
     status_->setObjectName(QStringLiteral("trainStatus"));
     // Tests and scripts find the form's widgets by these names.
     const std::pair<QWidget*, const char*> named[] = {
-        {dataPath_, "trainData"}, {input_, "trainNetwork"}, {split_, "trainSplit"}, {listDir_, "trainListFolder"},
+        {dataPath_, "trainData"}, {input_, "trainNetwork"}, {split_, "trainSplit"}, {scoring_, "trainScoring"},
+        {listDir_, "trainListFolder"},
         {seed_, "trainSeed"}, {architecture_, "trainLayers"}, {optimizer_, "trainOptimizer"},
         {learningRate_, "trainLearningRate"}, {batch_, "trainBatch"}, {epochs_, "trainEpochs"},
         {patience_, "trainPatience"}, {crop_, "trainCrop"}, {startButton_, "trainStart"}, {stopButton_, "trainStop"},
@@ -93,6 +94,12 @@ TrainPanel::TrainPanel(QWidget* parent)
     split_->addItem(tr("By song (80/10/10)"), QStringLiteral("song"));
     split_->addItem(tr("From list files"), QStringLiteral("lists"));
     listDir_->setPlaceholderText(tr("folder with train.txt, valid.txt, test.txt"));
+    scoring_->addItem(tr("Automatic: cross-validate small data"), QStringLiteral("auto"));
+    scoring_->addItem(tr("The split's validation songs"), QStringLiteral("off"));
+    scoring_->addItem(tr("5-fold cross-validation by song"), QStringLiteral("5"));
+    scoring_->addItem(tr("Leave one song out"), QStringLiteral("loo"));
+    scoring_->setToolTip(tr("Below %1 songs in a class a few validation songs say little: cross-validation scores every "
+                            "song once, then trains the kept model on all of them.").arg(classify::kSmallClassSongs));
     seed_->setRange(0, 1000000);
     seed_->setValue(int(ml::TrainConfig{}.seed));  // as the CLI's
     preset_->setObjectName(QStringLiteral("trainPreset"));
@@ -121,6 +128,7 @@ TrainPanel::TrainPanel(QWidget* parent)
     form->addRow(tr("&Layers:"), architecture_);
     form->addRow(QString(), layers_);
     form->addRow(tr("S&plit:"), split_);
+    form->addRow(tr("Sc&oring:"), scoring_);
     form->addRow(tr("List &folder:"), withBrowseButton(listDir_, BrowseFor::Folder, tr("Folder of train.txt, valid.txt, test.txt")));
     form->addRow(tr("S&eed:"), seed_);
     form->addRow(tr("&Optimizer:"), optimizer_);
@@ -220,8 +228,16 @@ TrainPanel::TrainPanel(QWidget* parent)
     connect(stopButton_, &QPushButton::clicked, this, &TrainPanel::stop);
     connect(saveButton_, &QPushButton::clicked, this, &TrainPanel::saveModel);
     connect(useButton_, &QPushButton::clicked, this, [this] {
-        if (!savedModelPath_.isEmpty())
-            Q_EMIT useModelRequested(savedModelPath_, outcome_ && outcome_->model.inputKind == QLatin1String("features"));
+        if (savedModelPath_.isEmpty())
+            return;
+        if (outcome_ && outcome_->atChance && !confirmingUse_) {  // ask once before using a model that guesses
+            confirmingUse_ = true;
+            useButton_->setText(tr("&Use Anyway"));
+            status_->setText(status_->text() + tr("<br><b>This model did no better than chance.</b> Press Use Anyway to "
+                                                  "classify with it all the same."));
+            return;
+        }
+        Q_EMIT useModelRequested(savedModelPath_, outcome_ && outcome_->model.inputKind == QLatin1String("features"));
     });
     connect(smoothing_, &QSlider::valueChanged, this, [this](int v) {
         loss_->setSmoothing(v / 100.0);
@@ -390,6 +406,12 @@ classify::TrainingRequest TrainPanel::request() const
     r.config.optimizer.kind = ml::OptimizerConfig::parseKind(optimizer_->currentText());
     r.config.optimizer.learningRate = learningRate_->value();
     r.config.crop.columns = r.input == data::InputKind::Image ? crop_->value() : 0;
+    const QString scoring = scoring_->currentData().toString();
+    if (scoring != QLatin1String("off")) {
+        r.crossValidation = classify::CrossValidation::parse(scoring);
+        if (r.crossValidation.mode != classify::CrossValidation::Mode::Auto)
+            r.config.patience = 0;  // every fold trains all epochs: there is no validation part to stop on
+    }
     return r;
 }
 
@@ -411,6 +433,9 @@ void TrainPanel::start()
     }
     loss_->clear();
     accuracy_->clear();
+    runLabel_.clear();
+    confirmingUse_ = false;
+    useButton_->setText(tr("&Use in Explore"));
     confusion_->setMatrix({}, {});
     scores_->setRowCount(0);
     cellSongs_->clear();
@@ -436,19 +461,34 @@ void TrainPanel::start()
         callbacks.cancel = cancel.get();
         auto lastReport = std::make_shared<QElapsedTimer>();
         lastReport->start();
-        callbacks.onBatch = [self, epochs, lastReport](int epoch, int batch, int batches, double) {
+        // Cross-validation trains once per fold and once more on every song: progress spans them all.
+        auto run = std::make_shared<std::pair<std::atomic<int>, std::atomic<int>>>(1, 1);
+        classify::CrossValidationCallbacks cvCallbacks;
+        cvCallbacks.onRun = [self, run](int at, int runs) {
+            run->first = at;
+            run->second = runs;
+            QMetaObject::invokeMethod(self, [self, at, runs] {
+                if (!self)
+                    return;
+                self->loss_->clear();  // each training draws its own curves
+                self->accuracy_->clear();
+                self->runLabel_ = at < runs ? tr("Fold %1 of %2: ").arg(at).arg(runs - 1) : tr("All songs: ");
+            }, Qt::QueuedConnection);
+        };
+        callbacks.onBatch = [self, epochs, lastReport, run](int epoch, int batch, int batches, double) {
             if (lastReport->elapsed() < 100 && batch < batches)
                 return;
             lastReport->restart();
-            const double fraction = (double(epoch - 1) + double(batch) / batches) / epochs;
+            const double fraction =
+                (double(run->first - 1) + (double(epoch - 1) + double(batch) / batches) / epochs) / double(run->second);
             QMetaObject::invokeMethod(self, [self, fraction] {
                 if (!self)
                     return;
                 self->progress_->setValue(int(fraction * 1000));
                 const double elapsed = self->clock_.elapsed() / 1000.0;
-                self->status_->setText(fraction > 0.001
+                self->status_->setText(self->runLabel_ + (fraction > 0.001
                     ? tr("Training… %1 s elapsed, about %2 s left").arg(elapsed, 0, 'f', 0).arg(elapsed * (1 - fraction) / fraction, 0, 'f', 0)
-                    : tr("Training…"));
+                    : tr("Training…")));
             }, Qt::QueuedConnection);
         };
         callbacks.onEpoch = [self](const ml::EpochStats& e) {
@@ -459,7 +499,7 @@ void TrainPanel::start()
                 self->accuracy_->addPoint(e.epoch, e.trainAccuracy, e.validAccuracy);
             }, Qt::QueuedConnection);
         };
-        return std::make_shared<classify::TrainingOutcome>(classify::runTraining(r, callbacks));
+        return std::make_shared<classify::TrainingOutcome>(classify::runTraining(r, callbacks, cvCallbacks));
     }));
 }
 
@@ -497,8 +537,13 @@ void TrainPanel::finished()
 void TrainPanel::showOutcome(const classify::TrainingOutcome& o)
 {
     QString text = o.result.message;
-    const classify::PartScores& scored = o.valid.empty() ? o.test : o.valid;
+    const classify::PartScores& scored = shownScores();
     lastValidRows_ = o.valid.songs;
+    if (!o.crossValidation.empty())
+        text += tr("<br><b>%1</b>: %2 ± %3 per song over %4 folds (%5 songs).")
+                    .arg(o.crossValidation.description.toHtmlEscaped(), percent(o.crossValidation.meanSongAccuracy),
+                         percent(o.crossValidation.sdSongAccuracy))
+                    .arg(o.crossValidation.folds).arg(o.crossValidation.pooled.songs);
     if (!o.valid.empty())
         text += tr("<br>Validation: %1 per row, %2 per song (%3 songs).").arg(percent(o.valid.rowReport.accuracy),
                                                                             percent(o.valid.songReport.accuracy)).arg(o.valid.songs);
@@ -539,6 +584,8 @@ void TrainPanel::showOutcome(const classify::TrainingOutcome& o)
     if (!history_.append(run))
         text += QStringLiteral("<br>") + history_.error().toHtmlEscaped();
     refreshHistoryTable();
+    for (const QString& note : o.notes)
+        text += QStringLiteral("<br><span style='color:#b60'>%1</span>").arg(note.toHtmlEscaped());
     status_->setText(text);
 }
 
@@ -547,8 +594,7 @@ void TrainPanel::listCell(int trueClass, int predictedClass)
     cellSongs_->clear();
     if (!outcome_)
         return;
-    const classify::PartScores& s = outcome_->valid.empty() ? outcome_->test : outcome_->valid;
-    const ml::SongPredictions& p = s.songPredictions;
+    const ml::SongPredictions& p = shownScores().songPredictions;
     const QFileInfo data(dataPath_->text().trimmed());
     for (qsizetype i = 0; i < p.songs.size(); ++i) {
         if (p.truth[size_t(i)] != trueClass || p.predicted[size_t(i)] != predictedClass)
@@ -563,6 +609,16 @@ void TrainPanel::listCell(int trueClass, int predictedClass)
     }
     if (cellSongs_->count() == 0)
         new QListWidgetItem(tr("(no songs)"), cellSongs_);
+}
+
+const classify::PartScores& TrainPanel::shownScores() const
+{
+    static const classify::PartScores none;
+    if (!outcome_)
+        return none;
+    if (!outcome_->crossValidation.empty())
+        return outcome_->crossValidation.pooled;
+    return outcome_->valid.empty() ? outcome_->test : outcome_->valid;
 }
 
 void TrainPanel::saveModel()

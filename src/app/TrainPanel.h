@@ -77,6 +77,10 @@ Q_SIGNALS:
 
 private:
     void applyPreset();
+    /// The part whose confusion matrix and scores are shown: cross-validation's pooled songs, else valid, else test.
+    const classify::PartScores& shownScores() const;
+    bool confirmingUse_ = false;  // a run at chance: the first click on Use in Explore only warns
+    QString runLabel_;            // "Fold 2 of 5: " while cross-validating
     const workflow::TrainingRecipe& currentRecipe() const;
     void detectData();
     void applyDataSummary();
@@ -94,6 +98,7 @@ private:
     QLabel* dataSummary_;
     QComboBox* input_;
     QComboBox* split_;
+    QComboBox* scoring_;  // held-out split or cross-validation
     QLineEdit* listDir_;
     QSpinBox* seed_;
     QComboBox* preset_;

@@ -14,6 +14,8 @@
 #include "TrainPanel.h"
 #include "ComparePanel.h"
 #include "FileDialogs.h"
+#include <random>
+#include "features/FeatureVector.h"
 
 #include <QComboBox>
 #include <QDialog>
@@ -183,6 +185,59 @@ private Q_SLOTS:
         QCOMPARE(lastFolder(), QFileInfo(csv_).absolutePath());
         rememberFolder(dir_.path());
         QCOMPARE(lastFolder(), QFileInfo(dir_.path()).absoluteFilePath());
+    }
+
+    void smallDataIsCrossValidated()
+    {
+        // 5 songs a genre: the automatic scoring cross-validates, warns and scores every song once.
+        const QString small = dir_.filePath(QStringLiteral("small.csv"));
+        testaudio::writeSeparableFeaturesCsv(small, 15, 3);
+        TrainPanel panel;
+        panel.setPreset(QStringLiteral("report-mlp"));
+        panel.setDataPath(small);
+        panel.setEpochs(30);
+        QCOMPARE(panel.findChild<QComboBox*>(QStringLiteral("trainScoring"))->currentData().toString(), QStringLiteral("auto"));
+        QSignalSpy done(&panel, &TrainPanel::runFinished);
+        panel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 60000);
+        const QString status = panel.findChild<QLabel*>(QStringLiteral("trainStatus"))->text();
+        QVERIFY2(status.contains(QStringLiteral("cross-validation")) && status.contains(QStringLiteral(" ± ")), qPrintable(status));
+        QCOMPARE(panel.confusionView()->total(), 15L);  // every song, scored by the fold that held it out
+        QVERIFY(panel.findChild<QPushButton*>(QStringLiteral("trainUse"))->isEnabled());
+    }
+
+    void aRunAtChanceAsksBeforeItIsUsed()
+    {
+        // Features that say nothing of the labels: the run is reported at chance, and Use in Explore asks first.
+        const QString noise = dir_.filePath(QStringLiteral("noise.csv"));
+        QByteArray text = genrescope::kagglecsv::header().toUtf8() + "\r\n";
+        std::mt19937 rng(5);
+        std::normal_distribution<double> value(0.0, 1.0);
+        const char* genres[] = {"blues", "jazz", "rock"};
+        for (int i = 0; i < 90; ++i) {
+            QByteArray row = QStringLiteral("%1.%2.wav,661794").arg(QLatin1String(genres[i % 3])).arg(i, 5, 10, QLatin1Char('0')).toUtf8();
+            for (int f = 0; f < genrescope::kFeatureCount; ++f)
+                row += "," + QByteArray::number(value(rng));
+            text += row + "," + genres[i % 3] + "\r\n";
+        }
+        testaudio::writeBytes(noise, text);
+        TrainPanel panel;
+        panel.setPreset(QStringLiteral("report-mlp"));
+        panel.setDataPath(noise);
+        panel.setEpochs(20);
+        QSignalSpy done(&panel, &TrainPanel::runFinished);
+        QSignalSpy used(&panel, &TrainPanel::useModelRequested);
+        panel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 60000);
+        auto* status = panel.findChild<QLabel*>(QStringLiteral("trainStatus"));
+        QVERIFY2(status->text().contains(QStringLiteral("chance")), qPrintable(status->text()));
+        auto* use = panel.findChild<QPushButton*>(QStringLiteral("trainUse"));
+        QVERIFY(use->isEnabled());
+        QTest::mouseClick(use, Qt::LeftButton);
+        QCOMPARE(used.count(), 0);  // the first click only warns
+        QVERIFY(use->text().contains(QStringLiteral("Anyway")));
+        QTest::mouseClick(use, Qt::LeftButton);
+        QCOMPARE(used.count(), 1);
     }
 
     void badDataGivesAMessage()

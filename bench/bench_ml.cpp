@@ -1,24 +1,47 @@
-// Seconds per training epoch (Adam, 2 threads), the same workloads as
-// bench/reference_torch.py runs in PyTorch:
-//   - MLP dense [100, 250, 250, 100] relu, batch 200, 10,000 x 57 rows;
-//   - CNN 4 x conv 3x3 (16, 32, 64, 64) with max-pooling and global average,
-//     batch 32, 640 images of 1 x 216 x 334.
-// Prints JSON.
+// Seconds per training epoch (Adam, lr 1e-3) of one workload, the same as
+// bench/reference_torch.py runs in PyTorch; bench/training.sh runs both alternately.
+//   mlp: dense [100, 250, 250, 100] relu + dense 10, batch 200, ROWS x 57 rows (default 8,000);
+//   cnn: 4 x conv 3x3 (16, 32, 64, 64) relu with max-pooling and global average + dense 10,
+//        batch 32, ROWS images of 1 x 216 x 334 (default 64).
+// Usage: bench_ml mlp|cnn [--threads N] [--rows R] [--epochs E] [--batch B]
+// The thread count is OpenMP's (our loops) and Eigen's (its matrix products), both N.
+// Prints JSON: every timed epoch's wall seconds and (a diagnostic) the process's CPU seconds,
+// and their medians; one untimed warm-up epoch first.
 
 #include "common/Memory.h"
 #include "ml/Trainer.h"
 
+#include <Eigen/Core>
 #include <QCoreApplication>
-#include <QElapsedTimer>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
 #include <random>
+#include <string>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 using namespace genrescope::ml;
 
 namespace {
 
-double secondsPerEpoch(const QString& arch, std::vector<int> sampleShape, int rows, int batch, int epochs)
+double processCpuSeconds()
+{
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
+}
+
+struct Timings {
+    std::vector<double> wall, cpu;  // per timed epoch; cpu: all threads' CPU time (a diagnostic)
+};
+
+Timings epochSeconds(const QString& arch, const std::vector<int>& sampleShape, int rows, int batch, int epochs)
 {
     std::vector<int> shape{rows};
     shape.insert(shape.end(), sampleShape.begin(), sampleShape.end());
@@ -33,17 +56,41 @@ double secondsPerEpoch(const QString& arch, std::vector<int> sampleShape, int ro
     Network net(arch, sampleShape, 10);
     net.initialise(1);
     TrainConfig config;
-    config.epochs = epochs;
+    config.epochs = epochs + 1;  // the first is a warm-up (first-touch page faults, thread start)
     config.batch = batch;
     config.optimizer.kind = OptimizerConfig::Kind::Adam;
     config.optimizer.learningRate = 1e-3;
-    const TrainResult r = train(net, {&x, &y}, {}, config);
-    // Median epoch time.
-    std::vector<double> t;
-    for (const EpochStats& e : r.history)
-        t.push_back(e.seconds);
-    std::sort(t.begin(), t.end());
-    return t[t.size() / 2];
+    std::vector<double> cpuAtEpochEnd{processCpuSeconds()};
+    TrainCallbacks callbacks;
+    callbacks.onEpoch = [&](const EpochStats&) { cpuAtEpochEnd.push_back(processCpuSeconds()); };
+    const TrainResult r = train(net, {&x, &y}, {}, config, callbacks);
+    Timings t;
+    for (size_t i = 1; i < r.history.size(); ++i) {
+        t.wall.push_back(r.history[i].seconds);
+        t.cpu.push_back(cpuAtEpochEnd[i + 1] - cpuAtEpochEnd[i]);
+    }
+    return t;
+}
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    const size_t n = v.size();
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+void printList(const char* name, const std::vector<double>& v)
+{
+    std::printf("\"%s\": [", name);
+    for (size_t i = 0; i < v.size(); ++i)
+        std::printf("%s%.5f", i ? ", " : "", v[i]);
+    std::printf("], ");
+}
+
+[[noreturn]] void usage()
+{
+    std::fprintf(stderr, "usage: bench_ml mlp|cnn [--threads N] [--rows R] [--epochs E] [--batch B]\n");
+    std::exit(2);
 }
 
 } // namespace
@@ -52,19 +99,45 @@ int main(int argc, char** argv)
 {
     genrescope::tuneAllocatorForLargeBuffers();
     QCoreApplication app(argc, argv);
-    // Optional: "bench_ml ROWS" times only the CNN on ROWS images (for profiling).
-    if (argc > 1) {
-        std::printf("{\"cnn_epoch_s\": %.3f}\n",
-                    secondsPerEpoch(QStringLiteral("conv:16:3x3:p1:relu,maxpool:2x2,conv:32:3x3:p1:relu,maxpool:2x2,"
-                                                   "conv:64:3x3:p1:relu,maxpool:2x2,conv:64:3x3:p1:relu,gap"),
-                                    {1, 216, 334}, std::atoi(argv[1]), 32, 1));
-        return 0;
+    if (argc < 2)
+        usage();
+    const std::string workload = argv[1];
+    const bool mlp = workload == "mlp";
+    if (!mlp && workload != "cnn")
+        usage();
+    int threads = 1, rows = mlp ? 8000 : 64, epochs = mlp ? 5 : 1, batch = mlp ? 200 : 32;
+    for (int i = 2; i + 1 < argc; i += 2) {
+        const int v = std::atoi(argv[i + 1]);
+        if (v < 1)
+            usage();
+        if (!std::strcmp(argv[i], "--threads"))
+            threads = v;
+        else if (!std::strcmp(argv[i], "--rows"))
+            rows = v;
+        else if (!std::strcmp(argv[i], "--epochs"))
+            epochs = v;
+        else if (!std::strcmp(argv[i], "--batch"))
+            batch = v;
+        else
+            usage();
     }
-    const double mlp = secondsPerEpoch(QStringLiteral("dense:100:relu,dense:250:relu,dense:250:relu,dense:100:relu"),
-                                       {57}, 10000, 200, 7);
-    const double cnn = secondsPerEpoch(QStringLiteral("conv:16:3x3:p1:relu,maxpool:2x2,conv:32:3x3:p1:relu,maxpool:2x2,"
-                                                      "conv:64:3x3:p1:relu,maxpool:2x2,conv:64:3x3:p1:relu,gap"),
-                                       {1, 216, 334}, 640, 32, 1);
-    std::printf("{\"mlp_epoch_s\": %.4f, \"cnn_epoch_s\": %.3f}\n", mlp, cnn);
+    if (argc % 2 != 0)
+        usage();
+#ifdef _OPENMP
+    omp_set_num_threads(threads);
+#endif
+    Eigen::setNbThreads(threads);
+
+    const Timings t =
+        mlp ? epochSeconds(QStringLiteral("dense:100:relu,dense:250:relu,dense:250:relu,dense:100:relu"), {57}, rows,
+                           batch, epochs)
+            : epochSeconds(QStringLiteral("conv:16:3x3:p1:relu,maxpool:2x2,conv:32:3x3:p1:relu,maxpool:2x2,"
+                                          "conv:64:3x3:p1:relu,maxpool:2x2,conv:64:3x3:p1:relu,gap"),
+                           {1, 216, 334}, rows, batch, epochs);
+    std::printf("{\"workload\": \"%s\", \"threads\": %d, \"rows\": %d, \"batch\": %d, ", workload.c_str(),
+                threads, rows, batch);
+    printList("epoch_s", t.wall);
+    printList("cpu_s", t.cpu);
+    std::printf("\"median_s\": %.5f, \"median_cpu_s\": %.5f}\n", median(t.wall), median(t.cpu));
     return 0;
 }

@@ -3,12 +3,14 @@
 //   mlp: dense [100, 250, 250, 100] relu + dense 10, batch 200, ROWS x 57 rows (default 8,000);
 //   cnn: 4 x conv 3x3 (16, 32, 64, 64) relu with max-pooling and global average + dense 10,
 //        batch 32, ROWS images of 1 x 216 x 334 (default 64).
-// Usage: bench_ml mlp|cnn [--threads N] [--rows R] [--epochs E] [--batch B]
+// Usage: bench_ml mlp|cnn [--threads N] [--rows R] [--epochs E] [--batch B] [--kernel avx512|avx2|eigen]
+// (--kernel: the matrix-product kernel of ml/Gemm.h; by default the widest the CPU runs)
 // The thread count is OpenMP's (our loops) and Eigen's (its matrix products), both N.
 // Prints JSON: every timed epoch's wall seconds and (a diagnostic) the process's CPU seconds,
 // and their medians; one untimed warm-up epoch first.
 
 #include "common/Memory.h"
+#include "ml/Gemm.h"
 #include "ml/Trainer.h"
 
 #include <Eigen/Core>
@@ -89,8 +91,14 @@ void printList(const char* name, const std::vector<double>& v)
 
 [[noreturn]] void usage()
 {
-    std::fprintf(stderr, "usage: bench_ml mlp|cnn [--threads N] [--rows R] [--epochs E] [--batch B]\n");
+    std::fprintf(stderr, "usage: bench_ml mlp|cnn [--threads N] [--rows R] [--epochs E] [--batch B] "
+                         "[--kernel avx512|avx2|eigen]\n");
     std::exit(2);
+}
+
+const char* kernelName(GemmKernel k)
+{
+    return k == GemmKernel::Avx512 ? "avx512" : k == GemmKernel::Avx2 ? "avx2" : "eigen";
 }
 
 } // namespace
@@ -107,6 +115,20 @@ int main(int argc, char** argv)
         usage();
     int threads = 1, rows = mlp ? 8000 : 64, epochs = mlp ? 5 : 1, batch = mlp ? 200 : 32;
     for (int i = 2; i + 1 < argc; i += 2) {
+        if (!std::strcmp(argv[i], "--kernel")) {
+            bool known = false;
+            for (GemmKernel k : {GemmKernel::Avx512, GemmKernel::Avx2, GemmKernel::Eigen})
+                if (!std::strcmp(argv[i + 1], kernelName(k))) {
+                    known = true;
+                    if (!setGemmKernel(k)) {
+                        std::fprintf(stderr, "bench_ml: this CPU cannot run the %s kernel\n", argv[i + 1]);
+                        return 2;
+                    }
+                }
+            if (!known)
+                usage();
+            continue;
+        }
         const int v = std::atoi(argv[i + 1]);
         if (v < 1)
             usage();
@@ -134,8 +156,8 @@ int main(int argc, char** argv)
             : epochSeconds(QStringLiteral("conv:16:3x3:p1:relu,maxpool:2x2,conv:32:3x3:p1:relu,maxpool:2x2,"
                                           "conv:64:3x3:p1:relu,maxpool:2x2,conv:64:3x3:p1:relu,gap"),
                            {1, 216, 334}, rows, batch, epochs);
-    std::printf("{\"workload\": \"%s\", \"threads\": %d, \"rows\": %d, \"batch\": %d, ", workload.c_str(),
-                threads, rows, batch);
+    std::printf("{\"workload\": \"%s\", \"threads\": %d, \"rows\": %d, \"batch\": %d, \"kernel\": \"%s\", ",
+                workload.c_str(), threads, rows, batch, kernelName(gemmKernel()));
     printList("epoch_s", t.wall);
     printList("cpu_s", t.cpu);
     std::printf("\"median_s\": %.5f, \"median_cpu_s\": %.5f}\n", median(t.wall), median(t.cpu));

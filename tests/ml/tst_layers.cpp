@@ -2,7 +2,9 @@
 // Loss L = sum(out * R) for a fixed random R, so dL/dout = R. Central
 // differences with step 1e-2 on float32 layers; a check passes when
 // |analytic - numeric| <= 2e-2 * max(1, |numeric|) for every checked entry.
+// Also: the matrix products of ml/Gemm.h against their one-element-at-a-time definition.
 
+#include "ml/Gemm.h"
 #include "ml/Layers.h"
 #include "ml/Network.h"
 #include "common/Error.h"
@@ -10,8 +12,15 @@
 #include <QTest>
 
 #include <cmath>
+#include <array>
+#include <cstring>
 #include <functional>
+#include <memory>
 #include <random>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 using namespace genrescope::ml;
 
@@ -112,6 +121,195 @@ private Q_SLOTS:
         fillAwayFromZero(in, rng);
         const double worst = gradientCheck(layer, in);
         QVERIFY2(worst < 2e-2, qPrintable(QString::number(worst)));
+    }
+
+    void denseWide_data() { dense_data(); }
+
+    void denseWide()
+    {
+        // Large enough for the packed panels, a widened last panel, 8 x 8 transposes with a
+        // remainder, whole row tiles and two threads; checked against the layer's formulas in
+        // double precision (finite differences would cross ReLU kinks among 100 x 30 outputs).
+        QFETCH(int, activation);
+        const Activation act = Activation(activation);
+        std::mt19937 rng(2);
+        const int N = 30, in = 57, out = 100;
+        Dense layer(in, out, act);
+        layer.initialise(rng);
+        fillUniform(layer.bias, rng, -0.5f, 0.5f);
+        Tensor x({N, in}), R({N, out});
+        fillUniform(x, rng, -1.0f, 1.0f);
+        fillUniform(R, rng, -1.0f, 1.0f);
+        Tensor y, dx;
+        layer.forward(x, y, true);
+        layer.backward(R, dx);
+        std::vector<double> dW(size_t(out) * in, 0.0), db(size_t(out), 0.0), dX(size_t(N) * in, 0.0);
+        auto close = [](double got, double want) { return std::abs(got - want) <= 1e-4 * (1.0 + std::abs(want)); };
+        for (int n = 0; n < N; ++n)
+            for (int j = 0; j < out; ++j) {
+                double z = layer.bias.data[size_t(j)];
+                for (int k = 0; k < in; ++k)
+                    z += double(x.data[size_t(n * in + k)]) * layer.weight.data[size_t(j * in + k)];
+                const double want = act == Activation::Relu ? std::max(z, 0.0) : act == Activation::Tanh ? std::tanh(z) : z;
+                QVERIFY2(close(y.data[size_t(n * out + j)], want), qPrintable(QStringLiteral("y %1 %2").arg(n).arg(j)));
+                const double slope = act == Activation::Relu ? (z > 0 ? 1.0 : 0.0) : act == Activation::Tanh ? 1.0 - want * want : 1.0;
+                const double g = R.data[size_t(n * out + j)] * slope;
+                db[size_t(j)] += g;
+                for (int k = 0; k < in; ++k) {
+                    dW[size_t(j * in + k)] += g * x.data[size_t(n * in + k)];
+                    dX[size_t(n * in + k)] += g * layer.weight.data[size_t(j * in + k)];
+                }
+            }
+        for (size_t i = 0; i < dW.size(); ++i)
+            QVERIFY2(close(layer.weightGrad.data[i], dW[i]), qPrintable(QStringLiteral("dW %1").arg(i)));
+        for (size_t i = 0; i < db.size(); ++i)
+            QVERIFY2(close(layer.biasGrad.data[i], db[i]), qPrintable(QStringLiteral("db %1").arg(i)));
+        for (size_t i = 0; i < dX.size(); ++i)
+            QVERIFY2(close(dx.data[i], dX[i]), qPrintable(QStringLiteral("dx %1").arg(i)));
+    }
+
+    void gemmMatchesItsDefinition_data()
+    {
+        QTest::addColumn<int>("M");
+        QTest::addColumn<int>("N");
+        QTest::addColumn<int>("K");
+        for (auto [M, N, K] : std::vector<std::array<int, 3>>{{1, 1, 1}, {5, 3, 0}, {4, 7, 5}, {200, 100, 57},
+                                                              {13, 10, 200}, {250, 57, 200}, {37, 41, 9},
+                                                              {24, 17, 33}, {7, 48, 5}, {30, 40, 20}, {100, 250, 250},
+                                                              {200, 10, 100}, {26, 33, 16}})
+            QTest::addRow("%dx%dx%d", M, N, K) << M << N << K;
+    }
+
+    void gemmMatchesItsDefinition()
+    {
+        // Both x86 kernels give exactly the reference's numbers (one fused multiply-add chain
+        // per element) on one thread or two, for any operand layout and every epilogue (bias,
+        // ReLU, an activation's derivative); Eigen's agree to rounding.
+        QFETCH(int, M);
+        QFETCH(int, N);
+        QFETCH(int, K);
+        std::mt19937 rng(uint32_t(M * 10007 + N * 101 + K));
+        std::normal_distribution<float> d(0.0f, 1.0f);
+        std::vector<float> a(size_t(M) * K + 1), b(size_t(K) * N + 1), bias(static_cast<size_t>(N));
+        const long gateStride = N + 5;
+        std::vector<float> gate(size_t(M) * gateStride);
+        for (float& v : a)
+            v = d(rng);
+        for (float& v : b)
+            v = d(rng);
+        for (float& v : bias)
+            v = d(rng);
+        for (size_t i = 0; i < gate.size(); ++i)
+            gate[i] = i % 7 == 0 ? 0.0f : std::tanh(d(rng));  // an activation's outputs, some exactly 0
+        using Gate = GemmEpilogue::Gate;
+        const std::vector<std::pair<QString, GemmEpilogue>> epilogues{
+            {QStringLiteral("plain"), {}},
+            {QStringLiteral("bias"), {bias.data(), false, Gate::None, nullptr, 0}},
+            {QStringLiteral("relu"), {nullptr, true, Gate::None, nullptr, 0}},
+            {QStringLiteral("bias+relu"), {bias.data(), true, Gate::None, nullptr, 0}},
+            {QStringLiteral("relu'"), {nullptr, false, Gate::Relu, gate.data(), gateStride}},
+            {QStringLiteral("tanh'"), {nullptr, false, Gate::Tanh, gate.data(), gateStride}}};
+        const GemmKernel before = gemmKernel();
+#ifdef _OPENMP
+        const int savedThreads = omp_get_max_threads();
+#endif
+        for (bool aTransposed : {false, true})
+            for (bool bTransposed : {false, true})
+                for (const auto& [name, epilogue] : epilogues) {
+                    const MatrixView A = aTransposed ? MatrixView{a.data(), 1, M} : MatrixView{a.data(), K, 1};
+                    const MatrixView B = bTransposed ? MatrixView{b.data(), 1, K} : MatrixView{b.data(), N, 1};
+                    const long ldc = N + 3;  // C inside a wider matrix: nothing beyond N is written
+                    const std::vector<float> before(size_t(M) * ldc, -7.0f);
+                    std::vector<float> expected = before;
+                    gemmReference(M, N, K, A, B, expected.data(), ldc, epilogue);
+                    for (GemmKernel kernel : {GemmKernel::Avx512, GemmKernel::Avx2, GemmKernel::Eigen}) {
+                        if (!setGemmKernel(kernel))
+                            continue;
+                        for (int threads : {1, 2}) {
+#ifdef _OPENMP
+                            omp_set_num_threads(threads);
+#endif
+                            std::vector<float> c = before;
+                            gemm(M, N, K, A, B, c.data(), ldc, epilogue);
+                            const QString where = QStringLiteral("kernel %1, %2 threads, A%3, B%4, %5")
+                                                      .arg(int(kernel)).arg(threads).arg(aTransposed ? "^T" : "")
+                                                      .arg(bTransposed ? "^T" : "").arg(name);
+                            if (kernel != GemmKernel::Eigen) {
+                                QVERIFY2(std::memcmp(c.data(), expected.data(), c.size() * sizeof(float)) == 0,
+                                         qPrintable(where));
+                                continue;
+                            }
+                            for (size_t i = 0; i < c.size(); ++i)
+                                QVERIFY2(std::abs(c[i] - expected[i]) <= 1e-4f * (1.0f + std::abs(expected[i])),
+                                         qPrintable(where));
+                        }
+                    }
+                }
+        setGemmKernel(before);
+#ifdef _OPENMP
+        omp_set_num_threads(savedThreads);
+#endif
+    }
+
+    void networkFusesActivationGradientsExactly()
+    {
+        // In a network, a dense layer multiplies the gradient it passes down by the activation
+        // derivative of the dense layer below (in its product's epilogue): the gradients are
+        // exactly those of the same layers run one by one.
+        const QString spec = QStringLiteral("dense:20:relu,dense:15:tanh,dense:12:relu");
+        Network net(spec, {9}, 4);
+        net.initialise(5);
+        std::mt19937 rng(6);
+        Tensor in({33, 9});
+        fillUniform(in, rng, -1, 1);
+        std::vector<int> labels(33);
+        for (size_t i = 0; i < labels.size(); ++i)
+            labels[i] = int(i % 4);
+        Tensor grad;
+        softmaxCrossEntropy(net.forward(in, true), labels, grad);
+        net.backward(grad);
+
+        std::vector<std::unique_ptr<Dense>> alone;
+        const Activation acts[] = {Activation::Relu, Activation::Tanh, Activation::Relu, Activation::None};
+        const int widths[] = {9, 20, 15, 12, 4};
+        for (int i = 0; i < 4; ++i) {
+            alone.push_back(std::make_unique<Dense>(widths[i], widths[i + 1], acts[i]));
+            const auto& from = dynamic_cast<const Dense&>(net.layer(i));
+            alone.back()->weight = from.weight;
+            alone.back()->bias = from.bias;
+        }
+        std::vector<Tensor> outs(4), grads(5);
+        const Tensor* x = &in;
+        for (int i = 0; i < 4; ++i) {
+            alone[size_t(i)]->forward(*x, outs[size_t(i)], true);
+            x = &outs[size_t(i)];
+        }
+        softmaxCrossEntropy(outs[3], labels, grads[4]);
+        for (int i = 4; i-- > 0;)
+            alone[size_t(i)]->backward(grads[size_t(i + 1)], grads[size_t(i)]);
+        for (int i = 0; i < 4; ++i) {
+            const auto& fused = dynamic_cast<const Dense&>(net.layer(i));
+            QVERIFY2(fused.weightGrad.data == alone[size_t(i)]->weightGrad.data, qPrintable(QString::number(i)));
+            QVERIFY2(fused.biasGrad.data == alone[size_t(i)]->biasGrad.data, qPrintable(QString::number(i)));
+        }
+    }
+
+    void gemmReluZeroesNaN()
+    {
+        // ReLU keeps a > 0 ? a : 0 in every kernel: a NaN row becomes zeros.
+        const std::vector<float> a{std::nanf(""), 1.0f}, b{2.0f, 3.0f};
+        const GemmKernel before = gemmKernel();
+        for (GemmKernel kernel : {GemmKernel::Avx512, GemmKernel::Avx2, GemmKernel::Eigen}) {
+            if (!setGemmKernel(kernel))
+                continue;
+            float c[2] = {-1.0f, -1.0f};
+            GemmEpilogue relu;
+            relu.relu = true;
+            gemm(2, 1, 1, {a.data(), 1, 1}, {b.data(), 1, 1}, c, 1, relu);
+            QCOMPARE(c[0], 0.0f);
+            QCOMPARE(c[1], 2.0f);
+        }
+        setGemmKernel(before);
     }
 
     void conv_data()

@@ -7,6 +7,7 @@
 #include "classify/Training.h"
 #include "common/Error.h"
 #include "features/FeatureVector.h"
+#include "ml/Gemm.h"
 #include "ml/Metrics.h"
 #include "ml/Trainer.h"
 
@@ -20,6 +21,10 @@
 #include <functional>
 #include <random>
 #include <thread>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 using namespace genrescope;
 using namespace genrescope::ml;
@@ -39,6 +44,19 @@ void blobs(int n, int dims, unsigned seed, Tensor& x, std::vector<int>& y, float
         for (int d = 0; d < dims; ++d)
             x.sample(i)[d] = (d % 3 == c ? 2.0f : 0.0f) + noise(rng);
     }
+}
+
+/// Every saved value of a network trained from `seed` on (x, y), in order.
+std::vector<float> trainedState(const QString& arch, int inputs, unsigned seed, const Tensor& x,
+                                const std::vector<int>& y, const TrainConfig& c)
+{
+    Network net(arch, {inputs}, 3);
+    net.initialise(seed);
+    train(net, {&x, &y}, {}, c);
+    std::vector<float> all;
+    for (auto& [name, t] : net.state())
+        all.insert(all.end(), t->data.begin(), t->data.end());
+    return all;
 }
 
 TrainConfig config(int epochs, double lr = 0.01)
@@ -116,16 +134,39 @@ private Q_SLOTS:
         Tensor x;
         std::vector<int> y;
         blobs(300, 6, 3, x, y);
-        auto run = [&] {
-            Network net(QStringLiteral("dense:12:tanh,dropout:0.2,dense:8:relu"), {6}, 3);
-            net.initialise(11);
-            train(net, {&x, &y}, {}, config(5));
-            std::vector<float> all;
-            for (auto& [name, t] : net.state())
-                all.insert(all.end(), t->data.begin(), t->data.end());
-            return all;
-        };
+        auto run = [&] { return trainedState(QStringLiteral("dense:12:tanh,dropout:0.2,dense:8:relu"), 6, 11, x, y, config(5)); };
         QVERIFY(run() == run());
+    }
+
+    void mlpIsTheSameOnAnyThreadCountAndKernel()
+    {
+        // Every sum in a dense network's training has one order whatever the thread count
+        // (ml/Gemm.h splits rows, bias sums split columns, Adam updates weights one by one),
+        // and both x86 kernels do the same arithmetic: the trained weights are equal bit for bit.
+        Tensor x;
+        std::vector<int> y;
+        blobs(400, 57, 4, x, y);
+        TrainConfig c = config(3, 1e-3);
+        c.batch = 100;
+        auto run = [&] { return trainedState(QStringLiteral("dense:100:relu,dense:250:relu,dense:64:tanh"), 57, 3, x, y, c); };
+#ifdef _OPENMP
+        const int savedThreads = omp_get_max_threads();
+        omp_set_num_threads(1);
+        const std::vector<float> one = run();
+        omp_set_num_threads(2);
+        const std::vector<float> two = run();
+        omp_set_num_threads(savedThreads);
+        QVERIFY(one == two);
+#endif
+        const GemmKernel before = gemmKernel();
+        if (setGemmKernel(GemmKernel::Avx512) && setGemmKernel(GemmKernel::Avx2)) {
+            const std::vector<float> avx2 = run();
+            setGemmKernel(GemmKernel::Avx512);
+            QVERIFY(run() == avx2);
+        } else {
+            qInfo("this CPU runs at most one of the x86 kernels: not compared");
+        }
+        setGemmKernel(before);
     }
 
     void sgdWithMomentumLearnsToo()

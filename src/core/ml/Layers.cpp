@@ -1,13 +1,21 @@
 #include "ml/Layers.h"
 
 #include "common/Error.h"
+#include "ml/Gemm.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #ifdef _OPENMP
 #include <omp.h>
+#endif
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define GENRESCOPE_X86_GEMM 1
+#include <immintrin.h>
 #endif
 
 namespace genrescope::ml {
@@ -75,6 +83,16 @@ int workerIndex()
 #endif
 }
 
+/// The size of the current OpenMP team (1 outside a parallel region or without OpenMP).
+int teamSize()
+{
+#ifdef _OPENMP
+    return omp_get_num_threads();
+#else
+    return 1;
+#endif
+}
+
 void fillNormal(Tensor& t, std::mt19937& rng, double stddev)
 {
     std::normal_distribution<double> dist(0.0, stddev);
@@ -90,6 +108,265 @@ void requireRank(const std::vector<int>& shape, size_t rank, const char* layer)
 }
 
 } // namespace
+
+// ---------------------------------------------------------------- matrix products (ml/Gemm.h)
+
+namespace {
+
+/// How the x86 kernels pack B (and the bias) for vectors of `lanes` floats: panels of two
+/// vectors (2 * lanes columns) of K rows each, one after another from column 0; a last panel
+/// that would hold at most one vector is merged into the one before, which then has rows of
+/// three vectors (a tile one vector wide is load-bound, half as fast).
+struct PanelLayout {
+    int width, panels, lastColumns;
+    PanelLayout(int N, int lanes) : width(2 * lanes), panels((N + width - 1) / width)
+    {
+        if (panels > 1 && N - (panels - 1) * width <= lanes)
+            --panels;
+        lastColumns = N - (panels - 1) * width;
+    }
+    int columns(int p) const { return p + 1 < panels ? width : lastColumns; }
+    /// Floats per row of panel p.
+    int stride(int p) const { return columns(p) > width ? width / 2 * 3 : width; }
+    /// Floats of packed B (K rows) or, with K = 1, of the packed bias.
+    size_t size(int K) const { return (size_t(panels - 1) * width + size_t(stride(panels - 1))) * size_t(K); }
+};
+
+#ifdef GENRESCOPE_X86_GEMM
+/// dst[k * P + j] = src[j * ld + k] for j < 8, k < 8: an 8 x 8 block transposed in registers.
+__attribute__((target("avx2"))) inline void transpose8x8(const float* src, long ld, float* dst, long P)
+{
+    __m256 r[8], t[8];
+    for (int j = 0; j < 8; ++j)
+        r[j] = _mm256_loadu_ps(src + j * ld);
+    for (int j = 0; j < 8; j += 2) {
+        t[j] = _mm256_unpacklo_ps(r[j], r[j + 1]);
+        t[j + 1] = _mm256_unpackhi_ps(r[j], r[j + 1]);
+    }
+    for (int j = 0; j < 8; j += 4) {
+        r[j] = _mm256_shuffle_ps(t[j], t[j + 2], 0x44);
+        r[j + 1] = _mm256_shuffle_ps(t[j], t[j + 2], 0xee);
+        r[j + 2] = _mm256_shuffle_ps(t[j + 1], t[j + 3], 0x44);
+        r[j + 3] = _mm256_shuffle_ps(t[j + 1], t[j + 3], 0xee);
+    }
+    for (int j = 0; j < 4; ++j) {
+        _mm256_storeu_ps(dst + j * P, _mm256_permute2f128_ps(r[j], r[j + 4], 0x20));
+        _mm256_storeu_ps(dst + (j + 4) * P, _mm256_permute2f128_ps(r[j], r[j + 4], 0x31));
+    }
+}
+#endif
+
+} // namespace
+
+#ifdef GENRESCOPE_X86_GEMM
+namespace avx512 {
+#define GEMM_TARGET __attribute__((target("avx512f")))
+using V = __m512;
+constexpr int kLanes = 16, kRows = 12, kRowsWide = 8;
+GEMM_TARGET inline V vzero() { return _mm512_setzero_ps(); }
+GEMM_TARGET inline V vload(const float* p) { return _mm512_loadu_ps(p); }
+GEMM_TARGET inline V vloadFirst(const float* p, int n) { return _mm512_maskz_loadu_ps(__mmask16((1u << n) - 1), p); }
+GEMM_TARGET inline V vset1(float x) { return _mm512_set1_ps(x); }
+GEMM_TARGET inline V vfma(V a, V b, V acc) { return _mm512_fmadd_ps(a, b, acc); }
+GEMM_TARGET inline V vadd(V a, V b) { return _mm512_add_ps(a, b); }
+GEMM_TARGET inline V vsub(V a, V b) { return _mm512_sub_ps(a, b); }
+GEMM_TARGET inline V vmul(V a, V b) { return _mm512_mul_ps(a, b); }
+GEMM_TARGET inline V vkeepWherePositive(V a, V y)
+{
+    return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(y, _mm512_setzero_ps(), _CMP_GT_OQ), a);
+}
+// max(a, 0): NaN -> 0, as a > 0 ? a : 0. (The all-lanes mask form: GCC 12 warns about the plain one.)
+GEMM_TARGET inline V vmax0(V a) { return _mm512_mask_max_ps(a, __mmask16(0xffff), a, _mm512_setzero_ps()); }
+GEMM_TARGET inline void vstore(float* p, V v) { _mm512_storeu_ps(p, v); }
+GEMM_TARGET inline void vstoreFirst(float* p, V v, int n) { _mm512_mask_storeu_ps(p, __mmask16((1u << n) - 1), v); }
+#include "ml/GemmKernels.inc"
+#undef GEMM_TARGET
+} // namespace avx512
+
+namespace avx2 {
+#define GEMM_TARGET __attribute__((target("avx2,fma")))
+using V = __m256;
+constexpr int kLanes = 8, kRows = 6, kRowsWide = 4;
+GEMM_TARGET inline V vzero() { return _mm256_setzero_ps(); }
+GEMM_TARGET inline V vload(const float* p) { return _mm256_loadu_ps(p); }
+GEMM_TARGET inline __m256i firstLanes(int n)
+{
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+GEMM_TARGET inline V vloadFirst(const float* p, int n) { return _mm256_maskload_ps(p, firstLanes(n)); }
+GEMM_TARGET inline V vset1(float x) { return _mm256_set1_ps(x); }
+GEMM_TARGET inline V vfma(V a, V b, V acc) { return _mm256_fmadd_ps(a, b, acc); }
+GEMM_TARGET inline V vadd(V a, V b) { return _mm256_add_ps(a, b); }
+GEMM_TARGET inline V vsub(V a, V b) { return _mm256_sub_ps(a, b); }
+GEMM_TARGET inline V vmul(V a, V b) { return _mm256_mul_ps(a, b); }
+GEMM_TARGET inline V vkeepWherePositive(V a, V y)
+{
+    return _mm256_and_ps(a, _mm256_cmp_ps(y, _mm256_setzero_ps(), _CMP_GT_OQ));
+}
+GEMM_TARGET inline V vmax0(V a) { return _mm256_max_ps(a, _mm256_setzero_ps()); }
+GEMM_TARGET inline void vstore(float* p, V v) { _mm256_storeu_ps(p, v); }
+GEMM_TARGET inline void vstoreFirst(float* p, V v, int n) { _mm256_maskstore_ps(p, firstLanes(n), v); }
+#include "ml/GemmKernels.inc"
+#undef GEMM_TARGET
+} // namespace avx2
+#endif
+
+namespace {
+
+std::atomic<int> chosenKernel{-1};
+
+GemmKernel bestKernel()
+{
+    for (GemmKernel k : {GemmKernel::Avx512, GemmKernel::Avx2})
+        if (gemmKernelSupported(k))
+            return k;
+    return GemmKernel::Eigen;
+}
+
+/// Products below this many flops run on one thread (a team's start costs about a microsecond).
+constexpr double kParallelFlops = 2e5;
+
+using RowsFunction = void (*)(int first, int last, int N, int K, MatrixView a, const float* packed,
+                              const float* packedBias, float* c, long ldc, const GemmEpilogue& epilogue);
+using PackFunction = void (*)(const PanelLayout& layout, int K, MatrixView b, const float* bias, float* packed,
+                              float* packedBias);
+
+/// The product on up to omp_get_max_threads() threads, rows of C split evenly between them; each
+/// thread packs all of B into its own buffer, so B stays in that core's cache and no thread
+/// waits for another (packing B twice costs less than sharing it).
+template <int Lanes, int R>
+void panelGemm(PackFunction pack, RowsFunction rows, int M, int N, int K, MatrixView a, MatrixView b, float* c, long ldc,
+               const GemmEpilogue& epilogue)
+{
+    const PanelLayout layout(N, Lanes);
+    const size_t packedSize = layout.size(K), biasSize = epilogue.bias ? layout.size(1) : 0;
+    const int threads = 2.0 * M * N * K >= kParallelFlops && M >= 2 * R ? workerCount() : 1;
+    auto work = [&](int t, int team) {
+        thread_local Buffer<float> scratch;
+        scratch.resize(packedSize + biasSize + 16);
+        float* packed =
+            scratch.data() + (16 - (reinterpret_cast<std::uintptr_t>(scratch.data()) / sizeof(float)) % 16) % 16;
+        float* packedBias = epilogue.bias ? packed + packedSize : nullptr;
+        pack(layout, K, b, epilogue.bias, packed, packedBias);
+        const int first = int(long(M) * t / team), last = int(long(M) * (t + 1) / team);
+        if (first < last)
+            rows(first, last, N, K, a, packed, packedBias, c, ldc, epilogue);
+    };
+    if (threads == 1)
+        return work(0, 1);
+#pragma omp parallel num_threads(threads)
+    work(workerIndex(), teamSize());
+}
+
+/// The epilogue of ml/Gemm.h on one element of C (column j of a row whose gate row is `gate`).
+inline float finish(float acc, int j, const GemmEpilogue& e, const float* gate)
+{
+    if (e.bias)
+        acc = acc + e.bias[j];
+    if (e.relu)
+        acc = acc > 0.0f ? acc : 0.0f;
+    if (e.gateKind == GemmEpilogue::Gate::Relu)
+        acc = gate[j] > 0.0f ? acc : 0.0f;
+    else if (e.gateKind == GemmEpilogue::Gate::Tanh)
+        acc = acc * (1.0f - gate[j] * gate[j]);
+    return acc;
+}
+
+void eigenGemm(int M, int N, int K, MatrixView a, MatrixView b, float* c, long ldc, const GemmEpilogue& e)
+{
+    using ColMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor>;
+    using OuterStride = Eigen::OuterStride<>;
+    auto contiguous = [](const MatrixView& m, int rows, int cols) {
+        RowMatrix copy(rows, cols);
+        for (int i = 0; i < rows; ++i)
+            for (int j = 0; j < cols; ++j)
+                copy(i, j) = m.data[i * m.rowStride + j * m.colStride];
+        return copy;
+    };
+    Eigen::Map<RowMatrix, 0, OuterStride> C(c, M, N, OuterStride(ldc));
+    auto times = [&](const auto& A) {
+        if (b.colStride == 1)
+            C.noalias() = A * Eigen::Map<const RowMatrix, 0, OuterStride>(b.data, K, N, OuterStride(b.rowStride));
+        else if (b.rowStride == 1)
+            C.noalias() = A * Eigen::Map<const ColMatrix, 0, OuterStride>(b.data, K, N, OuterStride(b.colStride));
+        else
+            C.noalias() = A * contiguous(b, K, N);
+    };
+    if (a.colStride == 1)
+        times(Eigen::Map<const RowMatrix, 0, OuterStride>(a.data, M, K, OuterStride(a.rowStride)));
+    else if (a.rowStride == 1)
+        times(Eigen::Map<const ColMatrix, 0, OuterStride>(a.data, M, K, OuterStride(a.colStride)));
+    else
+        times(contiguous(a, M, K));
+    if (e.bias || e.relu || e.gateKind != GemmEpilogue::Gate::None)
+        for (int i = 0; i < M; ++i) {
+            float* row = c + i * ldc;
+            const float* gate = e.gate ? e.gate + i * e.gateStride : nullptr;
+            for (int j = 0; j < N; ++j)
+                row[j] = finish(row[j], j, e, gate);
+        }
+}
+
+} // namespace
+
+bool gemmKernelSupported(GemmKernel kernel)
+{
+    switch (kernel) {
+    case GemmKernel::Eigen: return true;
+#ifdef GENRESCOPE_X86_GEMM
+    case GemmKernel::Avx2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case GemmKernel::Avx512: return __builtin_cpu_supports("avx512f");
+#else
+    default: break;
+#endif
+    }
+    return false;
+}
+
+GemmKernel gemmKernel()
+{
+    int k = chosenKernel.load(std::memory_order_relaxed);
+    if (k < 0) {
+        k = int(bestKernel());
+        chosenKernel.store(k, std::memory_order_relaxed);
+    }
+    return GemmKernel(k);
+}
+
+bool setGemmKernel(GemmKernel kernel)
+{
+    if (!gemmKernelSupported(kernel))
+        return false;
+    chosenKernel.store(int(kernel), std::memory_order_relaxed);
+    return true;
+}
+
+void gemm(int M, int N, int K, MatrixView a, MatrixView b, float* c, long ldc, const GemmEpilogue& epilogue)
+{
+    if (M <= 0 || N <= 0)
+        return;
+    switch (gemmKernel()) {
+#ifdef GENRESCOPE_X86_GEMM
+    case GemmKernel::Avx512:
+        return panelGemm<avx512::kLanes, avx512::kRows>(avx512::pack, avx512::rows, M, N, K, a, b, c, ldc, epilogue);
+    case GemmKernel::Avx2:
+        return panelGemm<avx2::kLanes, avx2::kRows>(avx2::pack, avx2::rows, M, N, K, a, b, c, ldc, epilogue);
+#endif
+    default:
+        return eigenGemm(M, N, K, a, b, c, ldc, epilogue);
+    }
+}
+
+void gemmReference(int M, int N, int K, MatrixView a, MatrixView b, float* c, long ldc, const GemmEpilogue& epilogue)
+{
+    for (int i = 0; i < M; ++i)
+        for (int j = 0; j < N; ++j) {
+            float acc = 0.0f;
+            for (int k = 0; k < K; ++k)
+                acc = std::fma(a.data[i * a.rowStride + k * a.colStride], b.data[k * b.rowStride + j * b.colStride], acc);
+            c[i * ldc + j] = finish(acc, j, epilogue, epilogue.gate ? epilogue.gate + i * epilogue.gateStride : nullptr);
+        }
+}
 
 // ---------------------------------------------------------------- Dense
 
@@ -111,29 +388,77 @@ std::vector<int> Dense::outputShape(const std::vector<int>& input) const
 void Dense::forward(const Tensor& in, Tensor& out, bool)
 {
     input_ = &in;
-    out.resize({in.batch(), out_});
-    out.matrix().noalias() = in.matrix() * weight.matrix().transpose();
-    out.matrix().rowwise() += bias.matrix().row(0);
-    activate(act_, out.data.data(), out.size());
+    const int N = in.batch();
+    out.resize({N, out_});
+    // out = in W^T + b, with a ReLU fused into the product.
+    GemmEpilogue epilogue;
+    epilogue.bias = bias.data.data();
+    epilogue.relu = act_ == Activation::Relu;
+    gemm(N, out_, in_, {in.data.data(), in_, 1}, {weight.data.data(), 1, in_}, out.data.data(), out_, epilogue);
+    if (act_ == Activation::Tanh)
+        activate(act_, out.data.data(), out.size());
     output_ = &out;
+}
+
+void Dense::fuseActivationGradientInto(Dense& above)
+{
+    if (act_ == Activation::None)
+        return;
+    above.gateInputGradient_ = act_;
+    outputGradientGated_ = true;
 }
 
 void Dense::backward(const Tensor& gradOut, Tensor& gradIn)
 {
-    Tensor& g = gradScratch_;
-    g = gradOut;
-    activationGradient(act_, output_->data.data(), g.data.data(), g.size());
-    weightGrad.matrix().noalias() = g.matrix().transpose() * input_->matrix();
-    // Explicit loops: Eigen's vectorised reductions sum in an order that depends on
-    // the data's address alignment, which would make training non-deterministic.
-    std::fill(biasGrad.data.begin(), biasGrad.data.end(), 0.0f);
-    for (int n = 0; n < g.batch(); ++n) {
-        const float* row = g.sample(n);
-        for (int j = 0; j < out_; ++j)
-            biasGrad.data[size_t(j)] += row[j];
+    const int N = gradOut.batch();
+    // g = dLoss/d(x W^T + b) = gradOut * act'(y) in one pass (unless the layer above did it),
+    // which also sums the bias gradient column by column in row order (a fixed order: training
+    // stays deterministic). Threads take column ranges of whole cache lines.
+    float* bg = biasGrad.data.data();
+    std::fill(bg, bg + out_, 0.0f);
+    const float* go = gradOut.data.data();
+    const bool scale = act_ != Activation::None && !outputGradientGated_, relu = act_ == Activation::Relu;
+    float* gs = nullptr;
+    if (scale) {
+        gradScratch_.resize(gradOut.shape);
+        gs = gradScratch_.data.data();
     }
+    const float* y = output_->data.data();
+    const int threads = long(N) * out_ >= 32768 ? workerCount() : 1;
+#pragma omp parallel num_threads(threads) if (threads > 1)
+    {
+        const int team = teamSize(), t = workerIndex();
+        const int j0 = t == 0 ? 0 : (out_ * t / team) & ~15, j1 = t == team - 1 ? out_ : (out_ * (t + 1) / team) & ~15;
+        for (int n = 0; n < N; ++n) {
+            const long row = long(n) * out_;
+            if (!scale)
+                for (int j = j0; j < j1; ++j)
+                    bg[j] += go[row + j];
+            else if (relu)
+                for (int j = j0; j < j1; ++j) {
+                    gs[row + j] = y[row + j] > 0.0f ? go[row + j] : 0.0f;
+                    bg[j] += gs[row + j];
+                }
+            else
+                for (int j = j0; j < j1; ++j) {
+                    gs[row + j] = go[row + j] * (1.0f - y[row + j] * y[row + j]);
+                    bg[j] += gs[row + j];
+                }
+        }
+    }
+    const float* g = scale ? gs : go;
+    // dW = g^T x; dx = g W, times the layer below's activation derivative when it asked for it.
+    gemm(out_, in_, N, {g, 1, out_}, {input_->data.data(), in_, 1}, weightGrad.data.data(), in_);
+    if (!inputGradientNeeded_)
+        return;
     gradIn.resize(input_->shape);
-    gradIn.matrix().noalias() = g.matrix() * weight.matrix();
+    GemmEpilogue epilogue;
+    if (gateInputGradient_ != Activation::None) {
+        epilogue.gateKind = gateInputGradient_ == Activation::Relu ? GemmEpilogue::Gate::Relu : GemmEpilogue::Gate::Tanh;
+        epilogue.gate = input_->data.data();
+        epilogue.gateStride = in_;
+    }
+    gemm(N, in_, out_, {g, out_, 1}, {weight.data.data(), in_, 1}, gradIn.data.data(), in_, epilogue);
 }
 
 std::vector<Parameter> Dense::parameters()
@@ -290,7 +615,9 @@ void Conv2D::backward(const Tensor& gradOut, Tensor& gradIn)
     Tensor& g = gradScratch_;
     g = gradOut;
     activationGradient(act_, output_->data.data(), g.data.data(), g.size());
-    gradIn.resize(input_->shape);
+    const bool needGradIn = inputGradientNeeded_;
+    if (needGradIn)
+        gradIn.resize(input_->shape);
     const ConstMatrixMap w(weight.data.data(), outC_, K);
 
     // Per-thread partial gradients, summed in thread order: deterministic for a thread count.
@@ -326,6 +653,8 @@ void Conv2D::backward(const Tensor& gradOut, Tensor& gradIn)
                     lanes[0] += row[k];
                 dB_[size_t(t)][c] += ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
             }
+            if (!needGradIn)
+                continue;
             dCols.noalias() = w.transpose() * go;
             col2im(dCols.data(), inC_, H, W, kh_, kw_, sh_, sw_, ph_, pw_, oh, ow, gradIn.sample(n));
         }
@@ -643,24 +972,39 @@ void softmaxRows(const Tensor& logits, Tensor& p)
 
 double softmaxCrossEntropy(const Tensor& logits, const std::vector<int>& labels, Tensor& grad)
 {
-    softmaxRows(logits, grad);
+    // softmaxRows and the loss from one exp per logit (the same values as computing them apart);
+    // rows split between threads, the losses summed in row order.
+    grad.resize(logits.shape);
     const int N = logits.batch();
     const long F = logits.sampleSize();
-    double loss = 0.0;
-    for (int n = 0; n < N; ++n) {
-        float* g = grad.sample(n);
-        const float* z = logits.sample(n);
-        const int y = labels[size_t(n)];
-        // -log softmax(z)_y = log sum exp(z - max) + max - z_y, without rounding p first.
-        const float peak = *std::max_element(z, z + F);
-        double sum = 0.0;
-        for (long k = 0; k < F; ++k)
-            sum += std::exp(double(z[k] - peak));
-        loss += std::log(sum) + double(peak) - double(z[y]);
-        g[y] -= 1.0f;
-        for (long k = 0; k < F; ++k)
-            g[k] /= float(N);
+    std::vector<double> rowLoss(size_t(std::max(N, 0)));
+    const int threads = N >= 64 ? workerCount() : 1;
+#pragma omp parallel num_threads(threads) if (threads > 1)
+    {
+        std::vector<double> e(static_cast<size_t>(F));
+#pragma omp for schedule(static)
+        for (int n = 0; n < N; ++n) {
+            float* g = grad.sample(n);
+            const float* z = logits.sample(n);
+            const int y = labels[size_t(n)];
+            const float peak = *std::max_element(z, z + F);
+            double sum = 0.0;
+            for (long k = 0; k < F; ++k) {
+                e[size_t(k)] = std::exp(double(z[k] - peak));
+                sum += e[size_t(k)];
+            }
+            for (long k = 0; k < F; ++k)
+                g[k] = float(e[size_t(k)] / sum);
+            // -log softmax(z)_y = log sum exp(z - max) + max - z_y, without rounding p first.
+            rowLoss[size_t(n)] = std::log(sum) + double(peak) - double(z[y]);
+            g[y] -= 1.0f;
+            for (long k = 0; k < F; ++k)
+                g[k] /= float(N);
+        }
     }
+    double loss = 0.0;
+    for (double l : rowLoss)
+        loss += l;
     return loss / double(std::max(N, 1));
 }
 

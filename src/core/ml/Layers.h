@@ -27,21 +27,28 @@ public:
     virtual std::vector<int> outputShape(const std::vector<int>& input) const = 0;
     /// `in` and `out` must stay alive and unchanged until backward (the Network keeps them).
     virtual void forward(const Tensor& in, Tensor& out, bool training) = 0;
-    /// Given dLoss/dOut, accumulates parameter gradients and writes dLoss/dIn.
+    /// Given dLoss/dOut, writes the parameter gradients and dLoss/dIn (dense and conv layers
+    /// leave gradIn untouched when setInputGradientNeeded(false) was called).
     virtual void backward(const Tensor& gradOut, Tensor& gradIn) = 0;
+    /// The network's first layer needs no dLoss/dIn (PyTorch skips it too for inputs
+    /// without requires_grad).
+    void setInputGradientNeeded(bool needed) { inputGradientNeeded_ = needed; }
     virtual std::vector<Parameter> parameters() { return {}; }
     /// Named non-trainable state saved with the model (batch norm running statistics).
     virtual std::vector<std::pair<QString, Tensor*>> buffers() { return {}; }
     /// The spec token this layer was built from, e.g. "dense:100:relu".
     virtual QString spec() const = 0;
     virtual void initialise(std::mt19937& rng) { (void)rng; }
+
+protected:
+    bool inputGradientNeeded_ = true;
 };
 
 enum class Activation { None, Relu, Tanh };
 Activation parseActivation(const QString& name);  // "relu", "tanh", "none"/"linear"
 QString activationName(Activation a);
 
-/// y = x W^T + b, with an optional activation fused in.
+/// y = x W^T + b, with an optional activation (a ReLU is fused into the product, ml/Gemm.h).
 class Dense : public Layer {
 public:
     Dense(int in, int out, Activation act);
@@ -51,11 +58,17 @@ public:
     std::vector<Parameter> parameters() override;
     QString spec() const override;
     void initialise(std::mt19937& rng) override;  // He for relu, Glorot otherwise
+    /// For a network where `above` takes this layer's output as its input: `above` multiplies
+    /// the gradient it passes down by this layer's activation derivative while it computes it
+    /// (in its product's epilogue), and this layer's backward takes that gradient as it is.
+    void fuseActivationGradientInto(Dense& above);
     Tensor weight, bias, weightGrad, biasGrad;
 
 private:
     int in_, out_;
     Activation act_;
+    Activation gateInputGradient_ = Activation::None;  // the layer below's activation (see fuse...)
+    bool outputGradientGated_ = false;                 // the layer above applies act' for us
     const Tensor* input_ = nullptr;
     const Tensor* output_ = nullptr;
     Tensor gradScratch_;

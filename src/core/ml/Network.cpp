@@ -135,6 +135,13 @@ Network::Network(const QString& spec, std::vector<int> inputShape, int classes)
         add(std::make_unique<Flatten>());
     checkWeights(double(Tensor::count(shape)) * classes_, current);
     add(std::make_unique<Dense>(int(Tensor::count(shape)), classes_, Activation::None));
+    layers_.front()->setInputGradientNeeded(false);  // nothing is trained before the first layer
+    for (size_t i = 1; i < layers_.size(); ++i) {
+        auto* below = dynamic_cast<Dense*>(layers_[i - 1].get());
+        auto* above = dynamic_cast<Dense*>(layers_[i].get());
+        if (below && above)
+            below->fuseActivationGradientInto(*above);
+    }
     activations_.resize(layers_.size());
 }
 

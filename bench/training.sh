@@ -130,6 +130,16 @@ for workload, threads in cases:
                 parts.append(f"{label}{' passive' if policy == 'passive' else ''} " + ", ".join(f"{x:.3f}" for x in v))
     print(f"- {workload.upper()}, {threads} thread{'s' if threads > 1 else ''}: " + "; ".join(parts))
 print()
+# The MLP's matrix products per epoch: forward, weight gradient and input gradient of every
+# layer, but no input gradient for the first (PyTorch skips it too): 2 flops a multiply-add.
+layers = [57, 100, 250, 250, 100, 10]
+macs = sum(a * b for a, b in zip(layers, layers[1:]))
+gflop = 2 * 8000 * (3 * macs - layers[0] * layers[1]) / 1e9
+for threads in (1, 2):
+    (a, _), (b, _) = best("ours", "mlp", threads), best("torch", "mlp", threads)
+    print(f"On {threads} thread{'s' if threads > 1 else ''} our MLP epoch does its {gflop:.2f} GFLOP of matrix "
+          f"products at {gflop / a:.0f} GFLOP/s over the whole epoch; 3x PyTorch's epoch would mean {b / 3 * 1000:.0f} ms, "
+          f"{gflop / (b / 3):.0f} GFLOP/s.", end=" " if threads == 1 else "\n\n")
 unpinned = {t: runs[("torch", "unpinned", "mlp", t)][0] for t in (1, 2)}
 pinned = {t: statistics.median(runs[("torch", "default", "mlp", t)]) for t in (1, 2)}
 print("With OpenBLAS left to choose its own thread count (one per core, next to PyTorch's threads), PyTorch's MLP "

@@ -3,7 +3,6 @@
 #include "common/Error.h"
 
 #include <QAtomicInt>
-#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -385,24 +384,6 @@ std::optional<FileStamp> stampOf(const QString& path)
     if (::stat(QFile::encodeName(path).constData(), &st) != 0)
         return std::nullopt;
     return FileStamp{qint64(st.st_size), qint64(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
-}
-
-QString quickContentHash(const QString& path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    constexpr qint64 kPart = 1 << 20;
-    QCryptographicHash hash(QCryptographicHash::Sha1);
-    hash.addData(QByteArray::number(f.size()));
-    hash.addData(f.read(kPart));
-    if (f.size() > 2 * kPart) {
-        f.seek(f.size() - kPart);
-        hash.addData(f.read(kPart));
-    } else {
-        hash.addData(f.readAll());
-    }
-    return QString::fromLatin1(hash.result().toHex());
 }
 
 } // namespace genrescope::workflow

@@ -7,6 +7,8 @@
 // probabilities, so a changed model invalidates only its own predictions.
 // WAL journal, one transaction per song: a crash loses at most the song in flight.
 
+#include "common/ContentHash.h"
+
 #include <QString>
 #include <QStringList>
 
@@ -99,13 +101,13 @@ private:
     QString path_;
 };
 
-/// Size, modification time (ns) and a quick content hash (SHA-1 of the size, the first and
-/// the last MiB) of a file; false when it cannot be read.
+/// Size and modification time (ns) of a file; nullopt when it cannot be read. Its content
+/// hash is quickContentHash (common/ContentHash.h).
 struct FileStamp {
     qint64 size = 0;
     qint64 mtimeNs = 0;
 };
 std::optional<FileStamp> stampOf(const QString& path);
-QString quickContentHash(const QString& path);
+using genrescope::quickContentHash;
 
 } // namespace genrescope::workflow

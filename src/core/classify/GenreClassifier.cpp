@@ -239,8 +239,8 @@ SongPrediction GenreClassifier::classify(const std::vector<float>& y, const Task
     return songFrom(std::move(predictions), levels);
 }
 
-SongPrediction GenreClassifier::classifyFile(const QString& path, const FileOptions& options,
-                                             const TaskControl& control) const
+SongWindowsSource visitSongWindows(const QString& path, const SongWindowOptions& options, const SongWindowVisit& visit,
+                                   const TaskControl& control)
 {
     control.throwIfCancelled();
     AudioDecoder decoder(path);
@@ -248,8 +248,7 @@ SongPrediction GenreClassifier::classifyFile(const QString& path, const FileOpti
     const long W = songWindowSpec().windowSamples, hop = songWindowSpec().hopSamples;
     const double expectedWindows = std::max(1.0, std::floor((expectedSamples - double(W)) / double(hop)) + 1.0);
 
-    std::mutex mutex;  // guards predictions and progress
-    std::vector<WindowPrediction> predictions;
+    std::mutex mutex;  // guards the progress
     double decodeFraction = 0;
     int finished = 0;
     auto report = [&] {  // call with the mutex held
@@ -262,17 +261,12 @@ SongPrediction GenreClassifier::classifyFile(const QString& path, const FileOpti
     WindowFeeder feeder({W, hop, std::max(1, options.threads), options.keep != nullptr, W + songTailSamples(), reserve},
                         [&](int k, long start, const float* x, long n) {
                             control.throwIfCancelled();
-                            WindowPrediction p = classifyWindow(x, n, control, options.windowFeatures);
-                            p.start = double(start) / kSampleRate;
-                            p.end = double(start + n) / kSampleRate;
+                            visit(k, start, x, n, false);
                             std::lock_guard lock(mutex);
-                            if (predictions.size() <= size_t(k))
-                                predictions.resize(size_t(k) + 1);
-                            predictions[size_t(k)] = std::move(p);
                             ++finished;
                             report();
                         });
-    LevelMeter levels;
+    SongWindowsSource out;
     {
         const OpenMpLimitedToOneThread limit(options.threads > 1);
         std::vector<float> block;
@@ -280,7 +274,7 @@ SongPrediction GenreClassifier::classifyFile(const QString& path, const FileOpti
             control.throwIfCancelled();
             block.clear();
             more = decoder.readBlock(block);
-            levels.add(block.data(), block.size());
+            out.levels.add(block.data(), block.size());
             feeder.add(block.data(), block.size());
             if (options.keep && double(feeder.fed()) / kSampleRate > kMaxWholeSongSeconds)  // longer than its header said
                 refuseWholeSong(path, double(feeder.fed()) / kSampleRate);
@@ -301,19 +295,40 @@ SongPrediction GenreClassifier::classifyFile(const QString& path, const FileOpti
     const double seconds = double(feeder.fed()) / kSampleRate;
     if (seconds < kMinimumSeconds)
         refuseShortSong(seconds);
-    if (options.wholeSongMel)
-        *options.wholeSongMel = Spectrogram{};
-    if (predictions.empty()) {  // one window of the whole song, all still held
+    out.windows = finished;
+    if (finished == 0) {  // one window of the whole song, all still held
         const std::vector<float>& y = options.keep ? options.keep->samples : feeder.held();
-        WindowPrediction p = classifyWindow(y.data(), long(y.size()), control, options.windowFeatures,
-                                            options.wholeSongMel);
-        p.end = seconds;
-        predictions.push_back(std::move(p));
+        visit(0, 0, y.data(), long(y.size()), true);
+        out.windows = 1;
     }
     control.report(1.0);
-    SongPrediction song = songFrom(std::move(predictions), levels);
-    song.decodingNote = decoder.info().note;
-    song.source = decoder.info();
+    out.source = decoder.info();
+    return out;
+}
+
+SongPrediction GenreClassifier::classifyFile(const QString& path, const FileOptions& options,
+                                             const TaskControl& control) const
+{
+    std::mutex mutex;  // guards predictions
+    std::vector<WindowPrediction> predictions;
+    if (options.wholeSongMel)
+        *options.wholeSongMel = Spectrogram{};
+    const SongWindowsSource source = visitSongWindows(
+        path, {options.threads, options.keep},
+        [&](int k, long start, const float* x, long n, bool whole) {
+            WindowPrediction p = classifyWindow(x, n, control, options.windowFeatures,
+                                                whole ? options.wholeSongMel : nullptr);
+            p.start = double(start) / kSampleRate;
+            p.end = double(start + n) / kSampleRate;
+            std::lock_guard lock(mutex);
+            if (predictions.size() <= size_t(k))
+                predictions.resize(size_t(k) + 1);
+            predictions[size_t(k)] = std::move(p);
+        },
+        control);
+    SongPrediction song = songFrom(std::move(predictions), source.levels);
+    song.decodingNote = source.source.note;
+    song.source = source.source;
     return song;
 }
 

@@ -16,6 +16,7 @@
 
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -70,6 +71,33 @@ private:
 };
 
 std::pair<int, float> topClass(const std::vector<float>& probabilities);
+
+/// One song window of a file: its index, its first sample and its samples (22050 Hz mono).
+/// `whole` is true for the one window of a song too short for windows of its own (its samples
+/// are the whole song).
+using SongWindowVisit = std::function<void(int index, long start, const float* samples, long length, bool whole)>;
+
+struct SongWindowOptions {
+    int threads = 1;               // windows visited at once
+    DecodedAudio* keep = nullptr;  // receives the decoded song; without it memory stays bounded
+};
+
+/// What decoding a file for its windows found.
+struct SongWindowsSource {
+    LevelMeter levels;  // the whole song's loudness and gaps
+    AudioInfo source;   // the file, with its decoded length and any note
+    int windows = 0;
+};
+
+/// The windows the classifier sees: decodes a file and hands each song window (kWindowSeconds
+/// every kHopSeconds; a song shorter than a window and its tail is one window of the whole) to
+/// `visit` on one of `threads` threads as soon as its samples are decoded, in bounded memory
+/// (without `keep`). GenreClassifier::classifyFile and the training analysis
+/// (classify/TrainingSongs.h) both cut songs here, so a model sees at use the windows it learnt
+/// from. Reports progress (decoding and windows done); throws as decodeAudio does, Error for
+/// songs shorter than kMinimumSeconds, Cancelled when cancelled.
+SongWindowsSource visitSongWindows(const QString& path, const SongWindowOptions& options, const SongWindowVisit& visit,
+                                   const TaskControl& control = {});
 
 /// The stretch of the song window i stands for on a timeline: from its start to the
 /// next window's start (windows overlap), the last one to its end.

@@ -403,11 +403,38 @@ void crossValidate(TrainingOutcome& out, const TrainingRequest& request, data::D
 
 } // namespace
 
-TrainingOutcome runTraining(const TrainingRequest& request, const ml::TrainCallbacks& callbacks,
+data::Dataset loadTrainingData(const TrainingRequest& request, const TaskControl& control, QStringList* skipped)
+{
+    if (request.dataset) {
+        if (request.dataset->kind != request.input)
+            throw Error(ErrorCode::InvalidArgument, QStringLiteral("The data holds %1 but the network takes %2 input.")
+                                                        .arg(data::inputKindName(request.dataset->kind),
+                                                             data::inputKindName(request.input)));
+        return *request.dataset;
+    }
+    std::vector<LabelledSong> songs = request.songs;
+    if (songs.empty() && data::isSongFolder(request.dataPath))
+        songs = songsInClassFolders(request.dataPath);
+    if (songs.empty())
+        return data::loadDataset(request.dataPath, request.input);
+    const bool features = request.input == data::InputKind::Features;
+    SongSetAnalysis analysis =
+        analyseSongs(songs, features ? WantedInputs::Features : WantedInputs::Images, request.threads, control);
+    if (skipped)
+        *skipped << analysis.skipped;
+    return std::move(features ? analysis.features : analysis.images);
+}
+
+TrainingOutcome runTraining(const TrainingRequest& givenRequest, const ml::TrainCallbacks& callbacks,
                             const CrossValidationCallbacks& cvCallbacks)
 {
-    data::Dataset d = data::loadDataset(request.dataPath, request.input);
     TrainingOutcome out;
+    data::Dataset d = loadTrainingData(givenRequest, TaskControl{{}, callbacks.cancel}, &out.skipped);
+    TrainingRequest request = givenRequest;  // messages and the model's card name the data
+    if (request.dataPath.isEmpty())
+        request.dataPath = d.source;
+    request.songs.clear();
+    request.dataset.reset();
     const int classes = int(d.classes.size());
     const std::vector<int> perClass = data::songsPerClass(d.songIds, d.labels, classes);
     const int smallest = smallestClass(perClass);
@@ -481,6 +508,7 @@ TrainingOutcome runTraining(const TrainingRequest& request, const ml::TrainCallb
         {"date", QDateTime::currentDateTimeUtc().toString(Qt::ISODate)},
         {"parameters", out.model.network ? double(out.model.network->parameterCount()) : 0.0},
         {"temperature", out.model.temperature},
+        {"songs", d.songCount()},
         {"notes", QJsonArray::fromStringList(out.notes)},
     };
     if (crossValidating)

@@ -1,10 +1,12 @@
 #pragma once
 // The whole training pipeline shared by the CLI and the GUI's Training tab:
-// load data, split it, fit standardisation on the training rows, build and
-// train the network, score it on validation and test rows (per row and per
-// song), and package the result as a Model ready to save. Small data is
+// load data (songs are analysed into the windows the classifier sees), split
+// it, fit standardisation on the training rows, build and train the network,
+// score it on validation and test rows (per row and per song), and package
+// the result as a Model ready to save. Small data is
 // scored by cross-validation by song instead (see CrossValidation).
 
+#include "classify/TrainingSongs.h"
 #include "data/Dataset.h"
 #include "data/Splits.h"
 #include "ml/Metrics.h"
@@ -15,6 +17,8 @@
 #include <QString>
 
 #include <functional>
+#include <memory>
+#include <vector>
 
 namespace genrescope::classify {
 
@@ -46,7 +50,10 @@ constexpr int kFewSongs = 5;               // below this many songs in a class, 
 constexpr int kMaxLeaveOneOutSongs = 100;  // Auto uses leave-one-out only up to this many songs
 
 struct TrainingRequest {
-    QString dataPath;
+    QString dataPath;          // a features CSV, an images_original folder or a folder of genre folders of songs
+    std::vector<LabelledSong> songs;  // when non-empty, the data instead of dataPath: analysed (analyseSongs)
+    std::shared_ptr<const data::Dataset> dataset;  // preloaded data of the input kind, used as is (before songs and dataPath)
+    int threads = 1;           // songs analysed at once
     data::InputKind input = data::InputKind::Features;
     QString architecture;      // empty: the default for the input kind
     QString split = QStringLiteral("random");  // random | song | lists:DIR
@@ -93,6 +100,7 @@ struct TrainingOutcome {
     QStringList notes;       // for people, one line each: small classes, an epoch-1 model, chance level, ...
     bool atChance = false;   // the song accuracy (validation, else test, else the cross-validation mean) is no better than guessing
     QJsonObject log;  // request, split, history, scores: everything a run history needs
+    QStringList skipped;     // songs left out of the data: "path: reason"
 };
 
 /// Extra progress of a cross-validated run (all optional; called on the training thread).
@@ -103,9 +111,16 @@ struct CrossValidationCallbacks {
     std::function<void(const FoldScore&)> onFold;
 };
 
-/// Runs the pipeline. Throws genrescope::Error for bad data or settings;
-/// divergence and cancellation are reported in outcome.result instead (a cancelled or
-/// diverged fold leaves no model: outcome.result.bestEpoch is 0).
+/// The request's data: its dataset, else its songs or a folder of genre folders of songs analysed
+/// (analyseSongs on request.threads threads; the songs left out are added to `skipped`), else
+/// the CSV or PNG folder at dataPath. Throws Error for bad data, Cancelled when cancelled.
+data::Dataset loadTrainingData(const TrainingRequest& request, const TaskControl& control = {},
+                               QStringList* skipped = nullptr);
+
+/// Runs the pipeline. Throws genrescope::Error for bad data or settings (and Cancelled when
+/// callbacks.cancel stops the analysis of songs); divergence and cancellation of training are
+/// reported in outcome.result instead (a cancelled or diverged fold leaves no model:
+/// outcome.result.bestEpoch is 0).
 TrainingOutcome runTraining(const TrainingRequest& request, const ml::TrainCallbacks& callbacks = {},
                             const CrossValidationCallbacks& cvCallbacks = {});
 

@@ -1,6 +1,5 @@
 #include "data/Dataset.h"
 
-#include "data/AudioDataset.h"
 
 #include "common/Error.h"
 #include "dsp/MelImage.h"
@@ -160,27 +159,39 @@ bool containsPngs(const QString& dir)
     QDirIterator it(dir, {QStringLiteral("*.png")}, QDir::Files, QDirIterator::Subdirectories);
     return it.hasNext();
 }
+
+[[noreturn]] void refuseSongFolder(const QString& path)
+{
+    throw Error(ErrorCode::InvalidArgument,
+                QStringLiteral("%1 holds no PNG images. A folder of songs in genre folders is analysed into 30 s "
+                               "windows for training (train --data) and classified with 'classify'; here a features "
+                               "CSV or an images_original folder is needed.").arg(shownPath(path)));
+}
 } // namespace
+
+bool isSongFolder(const QString& path)
+{
+    return QFileInfo(path).isDir() && !containsPngs(path);
+}
 
 Dataset loadDataset(const QString& path, InputKind wanted)
 {
     const QFileInfo info(path);
     if (!info.exists())
         throw Error(ErrorCode::FileNotFound, QStringLiteral("%1: no such file or folder.").arg(path));
+    if (isSongFolder(path))
+        refuseSongFolder(path);  // classify::analyseSongs makes its rows, as the classifier sees them
     if (wanted == InputKind::Features) {
-        if (info.isDir()) {
-            if (containsPngs(path))
-                throw Error(ErrorCode::InvalidArgument,
-                            QStringLiteral("%1 holds images; use --input image, or features from a CSV or an audio folder.").arg(path));
-            return loadAudioFolder(path, InputKind::Features);
-        }
+        if (info.isDir())
+            throw Error(ErrorCode::InvalidArgument,
+                        QStringLiteral("%1 holds images; use --input image, or features from a CSV or an audio folder.").arg(path));
         return loadFeaturesCsv(path);
     }
     if (!info.isDir())
         throw Error(ErrorCode::InvalidArgument,
                     QStringLiteral("%1 is not a folder; images come from an images_original-style folder of PNGs "
                                    "or a genres_original-style folder of audio.").arg(path));
-    return containsPngs(path) ? loadImageFolder(path) : loadAudioFolder(path, InputKind::Image);
+    return loadImageFolder(path);
 }
 
 Standardizer Standardizer::fit(const ml::Tensor& inputs, const std::vector<int>& rows, bool perFeature)

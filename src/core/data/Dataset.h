@@ -1,7 +1,8 @@
 #pragma once
 // Labelled datasets for training and evaluation: rows of the 57 features
 // (Kaggle CSVs, 30 s or 3 s) or 1 x 216 x 334 mel images (Kaggle's
-// images_original PNGs). Each row knows its song, so 3 s segments group by song.
+// images_original PNGs; songs' windows come from classify/TrainingSongs.h).
+// Each row knows its song, so 3 s segments and a song's windows group by song.
 
 #include "ml/Tensor.h"
 
@@ -41,9 +42,12 @@ Dataset loadImageFolder(const QString& dir);
 /// missing labels or a single class.
 void setLabels(Dataset& d, const QStringList& rowLabels);
 
-/// Detects the layout: a .csv file is features; a folder of PNGs is images; a
-/// folder of audio gives either, computed from the audio (cached).
+/// Detects the layout: a .csv file is features; a folder of PNGs is images. A folder of
+/// songs (isSongFolder) is refused with a sentence: its rows come from
+/// classify::analyseSongs (classify/TrainingSongs.h), the windows the classifier sees.
 Dataset loadDataset(const QString& path, InputKind wanted);
+/// True for a folder holding no PNG images: songs in genre folders, e.g. Kaggle's genres_original.
+bool isSongFolder(const QString& path);
 
 /// GTZAN song id of an image file: "blues00012.png" -> "blues.00012".
 QString songIdFromImageName(const QString& fileName);

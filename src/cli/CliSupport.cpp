@@ -47,6 +47,11 @@ QTextStream& err()
     return stream;
 }
 
+bool errIsTerminal()
+{
+    return ::isatty(::fileno(g_ourStderr ? g_ourStderr : stderr)) == 1;
+}
+
 void printError(const QString& message)
 {
     QString line = message;

@@ -20,6 +20,9 @@ QTextStream& err();
 /// must be seen). Call first thing in main.
 void quietLibraryDiagnostics();
 
+/// True when err() writes to a terminal (progress can then be redrawn in place).
+bool errIsTerminal();
+
 /// One line on stderr: "genrescope-cli: <message>".
 void printError(const QString& message);
 

@@ -1,6 +1,7 @@
 // genrescope-cli train [--preset ID] --data PATH --input features|image [--arch SPEC] [--lr X] [--batch N]
 //   [--epochs N] [--optimizer sgd|adam] [--momentum M] [--weight-decay W] [--patience N]
-//   [--split random|song|lists:DIR] [--cv K|loo|auto] [--seed N] [--log FILE.json] [--force] --out FILE
+//   [--split random|song|lists:DIR] [--cv K|loo|auto] [--seed N] [--jobs N] [--log FILE.json] [--force] --out FILE
+// genrescope-cli train --pair --data DIR [shared options] [--force] --out-mlp FILE --out-cnn FILE
 // genrescope-cli evaluate --model mlp|cnn|FILE --data PATH [--list FILE] [--json]
 // genrescope-cli evaluate --model ensemble --data FEATURES.csv --images DIR [--mlp M] [--cnn M] [--mlp-weight W | --sweep-weights]
 
@@ -12,6 +13,7 @@
 #include "common/Error.h"
 #include "common/OutputFile.h"
 #include "workflow/ModelCatalog.h"
+#include "workflow/TrainingJob.h"
 #include "workflow/TrainingRecipes.h"
 
 #include <QFileInfo>
@@ -57,6 +59,126 @@ void printCrossValidation(const classify::CrossValidationScores& cv, const QStri
     out().flush();
 }
 
+/// What a training printed after its epochs: split, scores, notes. True when a model was kept.
+bool printOutcome(const classify::TrainingOutcome& outcome)
+{
+    if (outcome.crossValidation.empty())
+        out() << "split: " << outcome.split.description << " (" << outcome.split.train.size() << " train, "
+              << outcome.split.valid.size() << " valid, " << outcome.split.test.size() << " test rows)" << Qt::endl;
+    printCrossValidation(outcome.crossValidation, outcome.model.classes);
+    out() << outcome.result.message << Qt::endl;
+    const bool nothingKept = outcome.result.diverged && outcome.result.bestEpoch == 0;
+    if (!nothingKept) {  // an untrained network's scores mean nothing
+        printScores("valid", outcome.valid);
+        printScores("test", outcome.test);
+    }
+    for (const QString& note : outcome.split.notes + outcome.notes)
+        out() << "note: " << note << Qt::endl;
+    return !nothingKept;
+}
+
+/// Song analysis progress on stderr: a percentage updated in place on a terminal, else a line every 10 %.
+std::function<void(double)> analysisProgress()
+{
+    const bool terminal = errIsTerminal();
+    return [terminal, shown = -1](double fraction) mutable {
+        const int percent = int(100.0 * fraction);
+        if (percent == shown || (!terminal && percent / 10 == shown / 10))
+            return;
+        shown = percent;
+        if (terminal)
+            err() << QStringLiteral("\ranalysing songs: %1 %").arg(percent) << (percent >= 100 ? "\n" : "") << Qt::flush;
+        else
+            err() << QStringLiteral("genrescope-cli: analysing songs: %1 %").arg(percent / 10 * 10) << Qt::endl;
+    };
+}
+
+/// The files the analysis left out, one line each on stderr.
+void printSkipped(const QStringList& skipped)
+{
+    for (const QString& line : skipped)
+        printError(QStringLiteral("left out %1").arg(line));
+    if (!skipped.isEmpty())
+        out() << "note: " << skipped.size() << (skipped.size() == 1 ? " file was" : " files were")
+              << " left out of the data (listed on stderr)." << Qt::endl;
+}
+
+/// A model of the pair: the shipped recipe for its input kind, with the shared options given on the command line.
+classify::TrainingRequest pairRequest(const QCommandLineParser& parser, const classify::TrainingRequest& given,
+                                      data::InputKind input)
+{
+    classify::TrainingRequest r;
+    workflow::defaultTrainingRecipe(input).applyTo(r);
+    r.input = input;
+    r.split = given.split;
+    r.crossValidation = given.crossValidation;
+    r.threads = given.threads;
+    r.config.seed = given.config.seed;
+    const auto set = [&](const char* name) { return parser.isSet(QLatin1String(name)); };
+    ml::TrainConfig& c = r.config;
+    const ml::TrainConfig& g = given.config;
+    if (set("lr"))
+        c.optimizer.learningRate = g.optimizer.learningRate;
+    if (set("optimizer"))
+        c.optimizer.kind = g.optimizer.kind;
+    if (set("momentum"))
+        c.optimizer.momentum = g.optimizer.momentum;
+    if (set("weight-decay"))
+        c.optimizer.weightDecay = g.optimizer.weightDecay;
+    if (set("batch"))
+        c.batch = g.batch;
+    if (set("epochs"))
+        c.epochs = g.epochs;
+    using Mode = classify::CrossValidation::Mode;
+    const bool folds = given.crossValidation.mode == Mode::Folds || given.crossValidation.mode == Mode::LeaveOneOut;
+    if (set("patience") || folds)
+        c.patience = g.patience;  // folds keep no validation part to stop on
+    if (set("input-noise"))
+        c.inputNoise = g.inputNoise;
+    return r;
+}
+
+/// train --pair: the features MLP and the mel CNN from one analysis of the songs.
+int trainPair(const QCommandLineParser& parser, const classify::TrainingRequest& given, const ml::TrainCallbacks& callbacks,
+              const classify::CrossValidationCallbacks& cvCallbacks)
+{
+    const bool force = parser.isSet(QStringLiteral("force"));
+    const QString mlpPath = parser.value(QStringLiteral("out-mlp")), cnnPath = parser.value(QStringLiteral("out-cnn"));
+    requireDistinctOutputs({{QStringLiteral("--out-mlp"), mlpPath}, {QStringLiteral("--out-cnn"), cnnPath}});
+    const OutputTarget mlpOut = OutputTarget::check(mlpPath, force, {given.dataPath});
+    const OutputTarget cnnOut = OutputTarget::check(cnnPath, force, {given.dataPath});
+    const std::vector<classify::LabelledSong> songs = classify::songsInClassFolders(given.dataPath);
+
+    workflow::TrainingProgress progress{analysisProgress(), callbacks, cvCallbacks, [](int model) {
+        out() << (model == 0 ? "MLP on the windows' features" : "CNN on the windows' mel images") << Qt::endl;
+    }};
+    const workflow::PairOutcome pair = workflow::trainModelPair(
+        songs, pairRequest(parser, given, data::InputKind::Features), pairRequest(parser, given, data::InputKind::Image),
+        progress);
+    printSkipped(pair.skipped);
+    int status = kOk;
+    for (const auto& [outcome, target] : {std::pair{&pair.mlp, &mlpOut}, std::pair{&pair.cnn, &cnnOut}}) {
+        if (!outcome->model.network)  // the MLP's training was cancelled: no CNN
+            continue;
+        if (!printOutcome(*outcome)) {
+            printError(QStringLiteral("train: %1").arg(outcome->result.message));
+            status = kBadInput;
+            continue;
+        }
+        if (target->isStream())
+            target->write(ml::serializeModel(outcome->model));
+        else
+            ml::saveModel(outcome->model, target->path(), force);
+        out() << "saved " << target->path()
+              << (outcome->atChance ? QStringLiteral(" (at chance level: see the note above)") : QString()) << Qt::endl;
+        if (outcome->result.diverged) {
+            printError(QStringLiteral("train: %1").arg(outcome->result.message));
+            status = kBadInput;
+        }
+    }
+    return status;
+}
+
 } // namespace
 
 namespace {
@@ -79,11 +201,18 @@ int runTrain(const QStringList& args)
         "--arch is a comma-separated layer list, e.g. dense:100:relu,dense:250:relu,dropout:0.3 or\n"
         "conv:16:3x3:p1:relu,maxpool:2x2,conv:32:3x3:p1:relu,gap (an output layer is added);\n"
         "--arch none gives a linear softmax classifier.\n"
-        "--preset ID starts from a training recipe (options given as well override it): %1.").arg(recipeIds()));
+        "--preset ID starts from a training recipe (options given as well override it): %1.\n"
+        "--data also takes a folder of genre folders of songs (e.g. Kaggle's genres_original, or rock/, jazz/, ...\n"
+        "of your own music): each song gives one row per 30 s window (every 15 s; a song under 31 s is one window),\n"
+        "as 'classify' cuts it, analysed on --jobs threads and cached by content; files that cannot be used are\n"
+        "listed and left out.\n"
+        "--pair trains the features MLP and the mel-image CNN on one analysis of such a folder (the shipped-mlp\n"
+        "and shipped-cnn recipes; --lr, --batch, --epochs, --optimizer, --momentum, --weight-decay, --patience,\n"
+        "--input-noise, --split, --cv and --seed apply to both) and saves them to --out-mlp and --out-cnn.").arg(recipeIds()));
     const QList<QCommandLineOption> options{
         {QStringLiteral("preset"), QStringLiteral("Start from a training recipe: %1.").arg(recipeIds()), QStringLiteral("ID")},
         {QStringLiteral("list-presets"), QStringLiteral("Print each recipe: its id, then its options, tab-separated.")},
-        {QStringLiteral("data"), QStringLiteral("Kaggle features CSV, or an images_original-style folder."), QStringLiteral("PATH")},
+        {QStringLiteral("data"), QStringLiteral("Kaggle features CSV, an images_original-style folder, or a folder of genre folders of songs."), QStringLiteral("PATH")},
         {QStringLiteral("input"), QStringLiteral("features or image (default: features)."), QStringLiteral("KIND"), QStringLiteral("features")},
         {QStringLiteral("arch"), QStringLiteral("Hidden layers (default depends on --input)."), QStringLiteral("SPEC")},
         {QStringLiteral("lr"), QStringLiteral("Learning rate (default 0.001)."), QStringLiteral("X"), QStringLiteral("0.001")},
@@ -111,6 +240,10 @@ int runTrain(const QStringList& args)
         {QStringLiteral("log"), QStringLiteral("Also write a JSON log of the run."), QStringLiteral("FILE")},
         {QStringLiteral("force"), QStringLiteral("Replace existing --out and --log files.")},
         {QStringLiteral("out"), QStringLiteral("Where to save the model."), QStringLiteral("FILE")},
+        {QStringLiteral("jobs"), QStringLiteral("Songs analysed at once (default: cores)."), QStringLiteral("N")},
+        {QStringLiteral("pair"), QStringLiteral("Train the features MLP and the mel CNN on one analysis of a folder of songs.")},
+        {QStringLiteral("out-mlp"), QStringLiteral("--pair: where to save the MLP."), QStringLiteral("FILE")},
+        {QStringLiteral("out-cnn"), QStringLiteral("--pair: where to save the CNN."), QStringLiteral("FILE")},
     };
     parser.addOptions(options);
     // A recipe's options go first, so options given on the command line override them.
@@ -145,8 +278,20 @@ int runTrain(const QStringList& args)
         printError(QStringLiteral("train: %1").arg(text));
         return int(kBadInput);
     };
-    if (!parser.isSet(QStringLiteral("data")) || !parser.isSet(QStringLiteral("out")))
+    const bool pair = parser.isSet(QStringLiteral("pair"));
+    if (pair) {
+        for (const char* single : {"out", "log", "preset", "input", "arch", "crop", "crop-views", "log-features", "ignore-features"})
+            if (parser.isSet(QLatin1String(single)))
+                return usage(QStringLiteral("--pair trains the shipped-mlp and shipped-cnn recipes' networks and takes no --%1 "
+                                            "(see 'genrescope-cli train --help').").arg(QLatin1String(single)));
+        if (!parser.isSet(QStringLiteral("data")) || !parser.isSet(QStringLiteral("out-mlp")) ||
+            !parser.isSet(QStringLiteral("out-cnn")))
+            return usage(QStringLiteral("--pair needs --data, --out-mlp and --out-cnn (see 'genrescope-cli train --help')."));
+    } else if (!parser.isSet(QStringLiteral("data")) || !parser.isSet(QStringLiteral("out")))
         return usage(QStringLiteral("--data and --out are required (see 'genrescope-cli train --help')."));
+    const int jobs = jobsOption(parser);
+    if (jobs < 1)
+        return usage(QStringLiteral("--jobs must be between 1 and 64."));
     const QString outPath = parser.value(QStringLiteral("out"));
     const QString logPath = parser.value(QStringLiteral("log"));
 
@@ -189,15 +334,18 @@ int runTrain(const QStringList& args)
     request.config.crop.columns = int(*crop);
     request.config.crop.views = int(*cropViews);
     request.config.inputNoise = float(*inputNoise);
+    request.threads = jobs;
 
     // Both outputs are checked before training: a long run must not end in an unwritable path,
     // and neither may replace the data, the other output or a user's file unasked.
     const bool force = parser.isSet(QStringLiteral("force"));
-    requireDistinctOutputs({{QStringLiteral("--out"), outPath}, {QStringLiteral("--log"), logPath}});
-    const OutputTarget modelOut = OutputTarget::check(outPath, force, {request.dataPath});
-    std::optional<OutputTarget> logOut;
-    if (parser.isSet(QStringLiteral("log")))
-        logOut = OutputTarget::check(logPath, force, {request.dataPath});
+    std::optional<OutputTarget> modelOut, logOut;
+    if (!pair) {  // trainPair checks its own two
+        requireDistinctOutputs({{QStringLiteral("--out"), outPath}, {QStringLiteral("--log"), logPath}});
+        modelOut = OutputTarget::check(outPath, force, {request.dataPath});
+        if (parser.isSet(QStringLiteral("log")))
+            logOut = OutputTarget::check(logPath, force, {request.dataPath});
+    }
 
     ml::TrainCallbacks callbacks;
     QString runPrefix;  // with cross-validation: which training an epoch line belongs to
@@ -221,19 +369,12 @@ int runTrain(const QStringList& args)
         line += QStringLiteral("  (%1 s)").arg(e.seconds, 0, 'f', 2);
         out() << line << Qt::endl;
     };
-    const classify::TrainingOutcome outcome = classify::runTraining(request, callbacks, cvCallbacks);
-    if (outcome.crossValidation.empty())
-        out() << "split: " << outcome.split.description << " (" << outcome.split.train.size() << " train, "
-              << outcome.split.valid.size() << " valid, " << outcome.split.test.size() << " test rows)" << Qt::endl;
-    printCrossValidation(outcome.crossValidation, outcome.model.classes);
-    out() << outcome.result.message << Qt::endl;
-    const bool nothingKept = outcome.result.diverged && outcome.result.bestEpoch == 0;
-    if (!nothingKept) {  // an untrained network's scores mean nothing
-        printScores("valid", outcome.valid);
-        printScores("test", outcome.test);
-    }
-    for (const QString& note : outcome.split.notes + outcome.notes)
-        out() << "note: " << note << Qt::endl;
+    if (pair)
+        return trainPair(parser, request, callbacks, cvCallbacks);
+    const classify::TrainingOutcome outcome =
+        workflow::runTrainingJob(request, {analysisProgress(), callbacks, cvCallbacks, {}});
+    printSkipped(outcome.skipped);
+    const bool nothingKept = !printOutcome(outcome);
 
     if (logOut)
         logOut->write(QJsonDocument(outcome.log).toJson(QJsonDocument::Indented));
@@ -241,8 +382,8 @@ int runTrain(const QStringList& args)
         printError(QStringLiteral("train: %1").arg(outcome.result.message));
         return kBadInput;
     }
-    if (modelOut.isStream())
-        modelOut.write(ml::serializeModel(outcome.model));
+    if (modelOut->isStream())
+        modelOut->write(ml::serializeModel(outcome.model));
     else
         ml::saveModel(outcome.model, outPath, force);
     out() << "saved " << outPath

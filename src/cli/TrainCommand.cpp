@@ -160,6 +160,7 @@ int trainPair(const QCommandLineParser& parser, const classify::TrainingRequest&
     for (const auto& [outcome, target] : {std::pair{&pair.mlp, &mlpOut}, std::pair{&pair.cnn, &cnnOut}}) {
         if (!outcome->model.network)  // the MLP's training was cancelled: no CNN
             continue;
+        out() << (outcome == &pair.mlp ? "MLP" : "CNN") << ':' << Qt::endl;
         if (!printOutcome(*outcome)) {
             printError(QStringLiteral("train: %1").arg(outcome->result.message));
             status = kBadInput;

@@ -6,6 +6,7 @@
 #include "FileDialogs.h"
 #include "CurveChart.h"
 #include "LayerEditor.h"
+#include "ParameterWidgets.h"
 #include "WorkerError.h"
 #include "audio/AudioFormats.h"
 #include "common/Error.h"
@@ -88,55 +89,42 @@ TrainPanel::TrainPanel(QWidget* parent)
     // Settings column.
     dataPath_->setPlaceholderText(tr("features CSV, images_original folder or genres_original folder"));
     dataSummary_->setWordWrap(true);
-    input_->addItem(tr("MLP on features"), QStringLiteral("features"));
-    input_->addItem(tr("CNN on mel images"), QStringLiteral("image"));
-    split_->addItem(tr("Random rows (80/10/10)"), QStringLiteral("random"));
-    split_->addItem(tr("By song (80/10/10)"), QStringLiteral("song"));
-    split_->addItem(tr("From list files"), QStringLiteral("lists"));
+    // Ranges, choices, tooltips and starting values come from the settings' one declaration
+    // (workflow/TrainingParameters.h), which the CLI's options read too.
+    configureWidget(input_, "input");
+    configureWidget(split_, "split");
     listDir_->setPlaceholderText(tr("folder with train.txt, valid.txt, test.txt"));
-    scoring_->addItem(tr("Automatic: cross-validate small data"), QStringLiteral("auto"));
-    scoring_->addItem(tr("The split's validation songs"), QStringLiteral("off"));
-    scoring_->addItem(tr("5-fold cross-validation by song"), QStringLiteral("5"));
-    scoring_->addItem(tr("Leave one song out"), QStringLiteral("loo"));
-    scoring_->setToolTip(tr("Below %1 songs in a class a few validation songs say little: cross-validation scores every "
-                            "song once, then trains the kept model on all of them.").arg(classify::kSmallClassSongs));
-    seed_->setRange(0, 1000000);
-    seed_->setValue(int(ml::TrainConfig{}.seed));  // as the CLI's
+    configureWidget(scoring_, "cv");
+    configureWidget(seed_, "seed");
     preset_->setObjectName(QStringLiteral("trainPreset"));
     for (const workflow::TrainingRecipe& recipe : workflow::trainingRecipes())
         preset_->addItem(recipe.name, recipe.id);
-    architecture_->setToolTip(tr("Comma-separated layers, e.g. dense:100:relu,dropout:0.3 or "
-                                 "conv:16:3x3:p1:relu,maxpool:2x2,gap; an output layer is added."));
-    optimizer_->addItem(QStringLiteral("adam"));
-    optimizer_->addItem(QStringLiteral("sgd"));
-    learningRate_->setDecimals(5);
-    learningRate_->setRange(0.00001, 1.0);
-    learningRate_->setSingleStep(0.0005);
-    batch_->setRange(1, 4096);
-    epochs_->setRange(1, 100000);
-    patience_->setRange(0, 10000);
-    patience_->setSpecialValueText(tr("off"));
-    crop_->setRange(0, 334);
-    crop_->setSpecialValueText(tr("off"));
+    configureWidget(architecture_, "arch");
+    configureWidget(optimizer_, "optimizer");
+    configureWidget(learningRate_, "lr");
+    configureWidget(batch_, "batch");
+    configureWidget(epochs_, "epochs");
+    configureWidget(patience_, "patience");
+    configureWidget(crop_, "crop");
 
     auto* form = new QFormLayout;
     form->addRow(tr("Data:"), withBrowseButton(dataPath_, BrowseFor::FileOrFolder, tr("Features CSV, image or audio folder"),
                                                tr("CSV files (*.csv);;All files (*)")));
     form->addRow(QString(), dataSummary_);
-    form->addRow(tr("&Network:"), input_);
+    form->addRow(formLabel("input"), input_);
     form->addRow(tr("&Preset:"), preset_);
-    form->addRow(tr("&Layers:"), architecture_);
+    form->addRow(formLabel("arch"), architecture_);
     form->addRow(QString(), layers_);
-    form->addRow(tr("S&plit:"), split_);
-    form->addRow(tr("Sc&oring:"), scoring_);
+    form->addRow(formLabel("split"), split_);
+    form->addRow(formLabel("cv"), scoring_);
     form->addRow(tr("List &folder:"), withBrowseButton(listDir_, BrowseFor::Folder, tr("Folder of train.txt, valid.txt, test.txt")));
-    form->addRow(tr("S&eed:"), seed_);
-    form->addRow(tr("&Optimizer:"), optimizer_);
-    form->addRow(tr("Learning &rate:"), learningRate_);
-    form->addRow(tr("&Batch:"), batch_);
-    form->addRow(tr("E&pochs:"), epochs_);
-    form->addRow(tr("Early s&topping:"), patience_);
-    form->addRow(tr("&Time crops:"), crop_);
+    form->addRow(formLabel("seed"), seed_);
+    form->addRow(formLabel("optimizer"), optimizer_);
+    form->addRow(formLabel("lr"), learningRate_);
+    form->addRow(formLabel("batch"), batch_);
+    form->addRow(formLabel("epochs"), epochs_);
+    form->addRow(formLabel("patience"), patience_);
+    form->addRow(formLabel("crop"), crop_);
     auto* buttons = new QHBoxLayout;
     for (QPushButton* b : {startButton_, stopButton_, saveButton_, useButton_})
         buttons->addWidget(b);

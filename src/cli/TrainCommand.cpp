@@ -1,7 +1,6 @@
-// genrescope-cli train [--preset ID] --data PATH --input features|image [--arch SPEC] [--lr X] [--batch N]
-//   [--epochs N] [--optimizer sgd|adam] [--momentum M] [--weight-decay W] [--patience N]
-//   [--split random|song|lists:DIR] [--cv K|loo|auto] [--seed N] [--jobs N] [--log FILE.json] [--force] --out FILE
-// genrescope-cli train --pair --data DIR [shared options] [--force] --out-mlp FILE --out-cnn FILE
+// genrescope-cli train [--preset ID] --data PATH [training settings] [--jobs N] [--log FILE.json] [--force] --out FILE
+//   (the settings, e.g. --input, --arch, --lr, --epochs, --cv, are declared in workflow/TrainingParameters)
+// genrescope-cli train --pair --data DIR [shared settings] [--jobs N] [--force] --out-mlp FILE --out-cnn FILE
 // genrescope-cli evaluate --model mlp|cnn|FILE --data PATH [--list FILE] [--json]
 // genrescope-cli evaluate --model ensemble --data FEATURES.csv --images DIR [--mlp M] [--cnn M] [--mlp-weight W | --sweep-weights]
 
@@ -14,6 +13,7 @@
 #include "common/OutputFile.h"
 #include "workflow/ModelCatalog.h"
 #include "workflow/TrainingJob.h"
+#include "workflow/TrainingParameters.h"
 #include "workflow/TrainingRecipes.h"
 
 #include <QFileInfo>
@@ -202,6 +202,10 @@ int runTrain(const QStringList& args)
         "--arch is a comma-separated layer list, e.g. dense:100:relu,dense:250:relu,dropout:0.3 or\n"
         "conv:16:3x3:p1:relu,maxpool:2x2,conv:32:3x3:p1:relu,gap (an output layer is added);\n"
         "--arch none gives a linear softmax classifier.\n"
+        "--cv K|loo|auto scores by cross-validation by song: every segment of a song in one fold, stratified by\n"
+        "genre, fixed by --seed; auto takes 5 folds, or loo when a genre has fewer than 5 songs and there are at\n"
+        "most 100. Each fold fits its own standardisation and trains all --epochs with no validation part (no\n"
+        "--patience); the saved model is then trained on every song. Without --cv, small data gets a note.\n"
         "--preset ID starts from a training recipe (options given as well override it): %1.\n"
         "--data also takes a folder of genre folders of songs (e.g. Kaggle's genres_original, or rock/, jazz/, ...\n"
         "of your own music): each song gives one row per 30 s window (every 15 s; a song under 31 s is one window),\n"
@@ -214,30 +218,13 @@ int runTrain(const QStringList& args)
         {QStringLiteral("preset"), QStringLiteral("Start from a training recipe: %1.").arg(recipeIds()), QStringLiteral("ID")},
         {QStringLiteral("list-presets"), QStringLiteral("Print each recipe: its id, then its options, tab-separated.")},
         {QStringLiteral("data"), QStringLiteral("Kaggle features CSV, an images_original-style folder, or a folder of genre folders of songs."), QStringLiteral("PATH")},
-        {QStringLiteral("input"), QStringLiteral("features or image (default: features)."), QStringLiteral("KIND"), QStringLiteral("features")},
-        {QStringLiteral("arch"), QStringLiteral("Hidden layers (default depends on --input)."), QStringLiteral("SPEC")},
-        {QStringLiteral("lr"), QStringLiteral("Learning rate (default 0.001)."), QStringLiteral("X"), QStringLiteral("0.001")},
-        {QStringLiteral("batch"), QStringLiteral("Batch size (default 64)."), QStringLiteral("N"), QStringLiteral("64")},
-        {QStringLiteral("epochs"), QStringLiteral("Epochs (default 100)."), QStringLiteral("N"), QStringLiteral("100")},
-        {QStringLiteral("optimizer"), QStringLiteral("sgd or adam (default adam)."), QStringLiteral("NAME"), QStringLiteral("adam")},
-        {QStringLiteral("momentum"), QStringLiteral("SGD momentum (default 0)."), QStringLiteral("M"), QStringLiteral("0")},
-        {QStringLiteral("weight-decay"), QStringLiteral("L2 weight decay (default 0)."), QStringLiteral("W"), QStringLiteral("0")},
-        {QStringLiteral("patience"), QStringLiteral("Stop after N epochs without validation gain (0: never)."), QStringLiteral("N"), QStringLiteral("0")},
-        {QStringLiteral("split"), QStringLiteral("random, song or lists:DIR (default random)."), QStringLiteral("SPEC"), QStringLiteral("random")},
-        {QStringLiteral("cv"),
-         QStringLiteral("Score by cross-validation by song instead of --split: K folds (K >= 2; every segment of a song "
-                        "in one fold, stratified by genre, fixed by --seed), loo (one song out at a time) or auto "
-                        "(only when a genre has fewer than 20 songs: 5 folds, or loo when a genre has fewer than 5 and "
-                        "there are at most 100 songs). Each fold fits its own standardisation and trains all --epochs "
-                        "with no validation part (no --patience); the saved model is then trained on every song. "
-                        "Without --cv, small data gets a note recommending it."),
-         QStringLiteral("K")},
-        {QStringLiteral("crop"), QStringLiteral("Images: train on random time crops this many columns wide (0: off)."), QStringLiteral("N"), QStringLiteral("0")},
-        {QStringLiteral("crop-views"), QStringLiteral("Images: crops averaged at validation and inference (default 5)."), QStringLiteral("N"), QStringLiteral("5")},
-        {QStringLiteral("log-features"), QStringLiteral("Features: take variances and positive means as logarithms.")},
-        {QStringLiteral("ignore-features"), QStringLiteral("Features: comma-separated names the network must not see."), QStringLiteral("NAMES")},
-        {QStringLiteral("input-noise"), QStringLiteral("Gaussian noise (in standard deviations) added to training inputs."), QStringLiteral("S"), QStringLiteral("0")},
-        {QStringLiteral("seed"), QStringLiteral("Seed for the split, weights and shuffling (default 1)."), QStringLiteral("N"), QStringLiteral("1")},
+    };
+    parser.addOptions(options);
+    // The training settings come from their one declaration: option, help line, range and default.
+    for (const workflow::TrainingParameter& p : workflow::trainingParameters())
+        parser.addOption(p.type == workflow::ParameterType::Flag ? QCommandLineOption(p.key, p.helpText())
+                                                                  : QCommandLineOption(p.key, p.helpText(), p.valueName));
+    parser.addOptions({
         {QStringLiteral("log"), QStringLiteral("Also write a JSON log of the run."), QStringLiteral("FILE")},
         {QStringLiteral("force"), QStringLiteral("Replace existing --out and --log files.")},
         {QStringLiteral("out"), QStringLiteral("Where to save the model."), QStringLiteral("FILE")},
@@ -245,8 +232,7 @@ int runTrain(const QStringList& args)
         {QStringLiteral("pair"), QStringLiteral("Train the features MLP and the mel CNN on one analysis of a folder of songs.")},
         {QStringLiteral("out-mlp"), QStringLiteral("--pair: where to save the MLP."), QStringLiteral("FILE")},
         {QStringLiteral("out-cnn"), QStringLiteral("--pair: where to save the CNN."), QStringLiteral("FILE")},
-    };
-    parser.addOptions(options);
+    });
     // A recipe's options go first, so options given on the command line override them.
     QStringList expanded = args;
     for (qsizetype i = 1; i < args.size(); ++i) {
@@ -298,43 +284,21 @@ int runTrain(const QStringList& args)
 
     classify::TrainingRequest request;
     request.dataPath = parser.value(QStringLiteral("data"));
-    request.input = data::parseInputKind(parser.value(QStringLiteral("input")));
-    request.architecture = parser.value(QStringLiteral("arch"));
-    request.split = parser.value(QStringLiteral("split"));
-    if (parser.isSet(QStringLiteral("cv"))) {
-        request.crossValidation = classify::CrossValidation::parse(parser.value(QStringLiteral("cv")));
-        if (request.crossValidation.mode != classify::CrossValidation::Mode::Auto && parser.isSet(QStringLiteral("split")))
-            return usage(QStringLiteral("--cv %1 scores every song in its folds and takes no --split. Drop --split, or use "
-                                        "--cv auto, which keeps the split for data of 20 or more songs a genre.")
-                             .arg(parser.value(QStringLiteral("cv"))));
+    workflow::TrainingParameterValues given;
+    for (const workflow::TrainingParameter& p : workflow::trainingParameters())
+        if (parser.isSet(p.key))
+            given.insert(p.key, p.type == workflow::ParameterType::Flag ? QStringLiteral("true") : parser.value(p.key));
+    try {
+        workflow::applyTrainingParameters(given, request);
+    } catch (const Error& e) {
+        return usage(e.message());
     }
-    request.logFeatures = parser.isSet(QStringLiteral("log-features"));
-    if (parser.isSet(QStringLiteral("ignore-features")))
-        request.ignoredFeatures = parser.value(QStringLiteral("ignore-features")).split(QLatin1Char(','), Qt::SkipEmptyParts);
-    const QString command = QStringLiteral("train");
-    const auto lr = numberOption(parser, command, QStringLiteral("lr"), 1e-9, 100.0);
-    const auto batch = numberOption(parser, command, QStringLiteral("batch"), 1, 1e6, true);
-    const auto epochs = numberOption(parser, command, QStringLiteral("epochs"), 1, 100000, true);
-    const auto momentum = numberOption(parser, command, QStringLiteral("momentum"), 0, 0.999);
-    const auto weightDecay = numberOption(parser, command, QStringLiteral("weight-decay"), 0, 1);
-    const auto patience = numberOption(parser, command, QStringLiteral("patience"), 0, 100000, true);
-    const auto seed = numberOption(parser, command, QStringLiteral("seed"), 0, 4294967295.0, true);
-    const auto crop = numberOption(parser, command, QStringLiteral("crop"), 0, 8192, true);
-    const auto cropViews = numberOption(parser, command, QStringLiteral("crop-views"), 1, 64, true);
-    const auto inputNoise = numberOption(parser, command, QStringLiteral("input-noise"), 0, 100);
-    if (!lr || !batch || !epochs || !momentum || !weightDecay || !patience || !seed || !crop || !cropViews || !inputNoise)
-        return kBadInput;
-    request.config.optimizer.learningRate = *lr;
-    request.config.batch = int(*batch);
-    request.config.epochs = int(*epochs);
-    request.config.optimizer.momentum = *momentum;
-    request.config.optimizer.weightDecay = *weightDecay;
-    request.config.patience = int(*patience);
-    request.config.seed = unsigned(*seed);
-    request.config.optimizer.kind = ml::OptimizerConfig::parseKind(parser.value(QStringLiteral("optimizer")));
-    request.config.crop.columns = int(*crop);
-    request.config.crop.views = int(*cropViews);
-    request.config.inputNoise = float(*inputNoise);
+    const auto cvMode = request.crossValidation.mode;
+    if (cvMode != classify::CrossValidation::Mode::Off && cvMode != classify::CrossValidation::Mode::Auto
+        && parser.isSet(QStringLiteral("split")))
+        return usage(QStringLiteral("--cv %1 scores every song in its folds and takes no --split. Drop --split, or use "
+                                    "--cv auto, which keeps the split for data of 20 or more songs a genre.")
+                         .arg(parser.value(QStringLiteral("cv"))));
     request.threads = jobs;
 
     // Both outputs are checked before training: a long run must not end in an unwritable path,

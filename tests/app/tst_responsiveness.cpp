@@ -184,7 +184,7 @@ private Q_SLOTS:
         w.resize(1400, 900);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
-        w.showTab(1);
+        w.showTab(MainWindow::Tab::Train);
         TrainPanel* panel = w.trainPanel();
         panel->setPreset(QStringLiteral("report-mlp"));  // the report's small MLP: many fast epochs, so many live chart updates
         panel->setDataPath(csv);

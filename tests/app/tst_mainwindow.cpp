@@ -2,6 +2,7 @@
 // views paint, seek by clicking, and see failures reported in place.
 
 #include "TestAudio.h"
+#include "TestWindow.h"
 
 #include "ComparePanel.h"
 #include "ConfusionMatrixView.h"
@@ -71,8 +72,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(dir_.isValid());
-        QCoreApplication::setOrganizationName(QStringLiteral("GenrescopeTest"));
-        qputenv("XDG_CONFIG_HOME", dir_.filePath(QStringLiteral("config")).toUtf8());
+        testwindow::isolateSettings(dir_.path());
         QDir(dir_.path()).mkpath(QStringLiteral("songs/more"));
         // A sweep-like mix so both views have structure.
         auto y = testaudio::sine(220.0, 4.0, 44100, 0.4f);
@@ -89,9 +89,7 @@ private Q_SLOTS:
     void loadsAndPaintsASong()
     {
         MainWindow w;
-        w.resize(1100, 700);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(testwindow::show(w, {1100, 700}));
         w.openPaths({song_});
         QCOMPARE(w.library()->rowCount(), 1);
         QTRY_COMPARE_WITH_TIMEOUT(w.library()->state(0), SongLibraryModel::State::Ready, 30000);
@@ -187,9 +185,7 @@ private Q_SLOTS:
     void dropFolderAndReportFailuresInPlace()
     {
         MainWindow w;
-        w.resize(1000, 650);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(testwindow::show(w, {1000, 650}));
         QMimeData mime;
         mime.setUrls({QUrl::fromLocalFile(dir_.filePath(QStringLiteral("songs")))});
         QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
@@ -235,8 +231,7 @@ private Q_SLOTS:
         if (!genrescope::workflow::defaultClassifier())
             QSKIP("this build has no default models in models/");
         MainWindow w;
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(testwindow::show(w));
         ComparePanel* compare = w.comparePanel();
         compare->setInputs(data + QStringLiteral("/features_30_sec.csv"), data + QStringLiteral("/images"),
                            data + QStringLiteral("/splits/valid.txt"));
@@ -251,9 +246,7 @@ private Q_SLOTS:
     void exportsTablesAndViewsAndClosesSongs()
     {
         MainWindow w;
-        w.resize(1200, 800);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(testwindow::show(w, {1200, 800}));
         w.openPaths({song_});
         SongLibraryModel* library = w.library();
         QTRY_VERIFY_WITH_TIMEOUT(library->state(0) != SongLibraryModel::State::Loading, 30000);
@@ -294,9 +287,7 @@ private Q_SLOTS:
         const QString path = dir_.filePath(QStringLiteral("forty-five.wav"));
         QVERIFY(testaudio::write(path, testaudio::noise(45.0, 22050, 12, 0.2f), 1, 22050, SF_FORMAT_WAV | SF_FORMAT_PCM_16));
         MainWindow w;
-        w.resize(1400, 900);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(testwindow::show(w, {1400, 900}));
         QMimeData mime;
         mime.setUrls({QUrl::fromLocalFile(path)});
         QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
@@ -330,9 +321,7 @@ private Q_SLOTS:
                                      SF_FORMAT_WAV | SF_FORMAT_PCM_16));
         }
         MainWindow w;
-        w.resize(1000, 650);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(testwindow::show(w, {1000, 650}));
         w.openPaths(paths);
         SongLibraryModel* library = w.library();
         auto allReady = [library] { return allSongsReady(*library); };
@@ -374,9 +363,7 @@ private Q_SLOTS:
         const QString song = dir_.filePath(QStringLiteral("own-song.wav"));
         QVERIFY(testaudio::write(song, testaudio::noise(14.0, 22050, 44, 0.3f), 1, 22050, SF_FORMAT_WAV | SF_FORMAT_PCM_16));
         MainWindow w;
-        w.resize(1000, 650);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(testwindow::show(w, {1000, 650}));
         QCOMPARE(w.useModel(model), QString());
         const auto classifier = w.library()->classifier();
         QVERIFY(classifier && classifier->hasMlp() && !classifier->hasCnn());
@@ -419,9 +406,7 @@ private Q_SLOTS:
                 modelWarnings << m;
         });
         MainWindow w;
-        w.resize(1000, 650);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(testwindow::show(w, {1000, 650}));
         w.openPaths(paths);
         auto* filter = w.findChild<QLineEdit*>(QStringLiteral("libraryFilter"));
         auto* list = w.findChild<QTableView*>(QStringLiteral("songList"));
@@ -572,9 +557,7 @@ private Q_SLOTS:
                                      SF_FORMAT_WAV | SF_FORMAT_PCM_16));
         }
         MainWindow w;
-        w.resize(1000, 650);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(testwindow::show(w, {1000, 650}));
         auto* pause = w.findChild<QToolButton*>(QStringLiteral("pauseAnalysis"));
         auto* progress = w.findChild<QLabel*>(QStringLiteral("libraryProgress"));
         QVERIFY(pause && progress);

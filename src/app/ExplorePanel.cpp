@@ -37,7 +37,7 @@ ExplorePanel::ExplorePanel(SongLibraryModel* library, QWidget* parent)
 
     ui_->featureTable->setModel(features_);
     ui_->featureTable->horizontalHeader()->setStretchLastSection(true);
-    ui_->featureTable->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    ui_->featureTable->horizontalHeader()->setSectionResizeMode(FeatureTableModel::NameColumn, QHeaderView::ResizeToContents);
     ui_->featureTable->verticalHeader()->hide();
     ui_->featureTable->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 4);
     proxy_ = new QSortFilterProxyModel(this);

@@ -7,6 +7,7 @@
 #include "ComparePanel.h"
 #include "ConfusionMatrixView.h"
 #include "Export.h"
+#include "FeatureTableModel.h"
 #include "GenrePanel.h"
 #include "MainWindow.h"
 #include "SongAnalysis.h"
@@ -104,18 +105,18 @@ private Q_SLOTS:
         auto* table = w.findChild<QTableView*>(QStringLiteral("featureTable"));
         QVERIFY(table && table->model());
         QCOMPARE(table->model()->rowCount(), 57);
-        QCOMPARE(table->model()->index(16, 0).data().toString(), QStringLiteral("tempo"));
+        QCOMPARE(table->model()->index(16, FeatureTableModel::NameColumn).data().toString(), QStringLiteral("tempo"));
         // With the built-in MLP, the third column is the z-score against its training songs.
         if (const auto classifier = genrescope::workflow::defaultClassifier(); classifier && classifier->mlp()) {
             const genrescope::ml::Model& mlp = *classifier->mlp();
             const int tempo = genrescope::featureIndex(QStringLiteral("tempo"));
-            const double value = table->model()->index(tempo, 1).data(Qt::UserRole).toDouble();
+            const double value = table->model()->index(tempo, FeatureTableModel::ValueColumn).data(Qt::UserRole).toDouble();
             const double logged = std::count(mlp.logInputs.begin(), mlp.logInputs.end(), tempo) ? std::log(value) : value;
             const double expected = (logged - mlp.mean[size_t(tempo)]) * mlp.scale[size_t(tempo)];
-            QVERIFY(std::abs(table->model()->index(tempo, 2).data(Qt::UserRole).toDouble() - expected) < 1e-3);
+            QVERIFY(std::abs(table->model()->index(tempo, FeatureTableModel::ZColumn).data(Qt::UserRole).toDouble() - expected) < 1e-3);
             const int rms = genrescope::featureIndex(QStringLiteral("rms_mean"));
             if (mlp.scale[size_t(rms)] == 0.0f)
-                QCOMPARE(table->model()->index(rms, 2).data().toString(), QStringLiteral("ignored"));
+                QCOMPARE(table->model()->index(rms, FeatureTableModel::ZColumn).data().toString(), QStringLiteral("ignored"));
         }
 
         auto* wave = w.findChild<WaveformView*>(QStringLiteral("waveformView"));

@@ -35,7 +35,7 @@ int FeatureTableModel::rowCount(const QModelIndex& parent) const
 
 int FeatureTableModel::columnCount(const QModelIndex& parent) const
 {
-    return parent.isValid() ? 0 : 3;
+    return parent.isValid() ? 0 : ColumnCount;
 }
 
 QVariant FeatureTableModel::data(const QModelIndex& index, int role) const
@@ -46,23 +46,23 @@ QVariant FeatureTableModel::data(const QModelIndex& index, int role) const
     const double z = z_ ? (*z_)[row] : std::numeric_limits<double>::quiet_NaN();
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
-        case 0: return featureNames()[row];
-        case 1: return QString::number(values_[row], 'g', 6);
+        case NameColumn: return featureNames()[row];
+        case ValueColumn: return QString::number(values_[row], 'g', 6);
         default:
             if (!z_)
                 return QStringLiteral("–");
             return std::isnan(z) ? tr("ignored") : QString::number(z, 'f', 2);
         }
     }
-    if (role == Qt::TextAlignmentRole && index.column() > 0)
+    if (role == Qt::TextAlignmentRole && index.column() != NameColumn)
         return int(Qt::AlignRight | Qt::AlignVCenter);
-    if (role == Qt::ForegroundRole && index.column() == 2 && std::isfinite(z) && std::abs(z) >= 3.0)
+    if (role == Qt::ForegroundRole && index.column() == ZColumn && std::isfinite(z) && std::abs(z) >= 3.0)
         return QColor(220, 90, 30);  // outside nearly all training songs
-    if (role == Qt::ToolTipRole && index.column() == 2)
+    if (role == Qt::ToolTipRole && index.column() == ZColumn)
         return tr("Standard deviations from the feature model's training songs (after its log scaling); "
                   "|z| ≥ 3 is highlighted.");
     if (role == Qt::UserRole)
-        return index.column() == 2 ? z : values_[row];
+        return index.column() == ZColumn ? z : values_[row];
     return {};
 }
 
@@ -70,7 +70,7 @@ QVariant FeatureTableModel::headerData(int section, Qt::Orientation orientation,
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
-    return section == 0 ? tr("Feature") : section == 1 ? tr("Value") : tr("z (training)");
+    return section == NameColumn ? tr("Feature") : section == ValueColumn ? tr("Value") : tr("z (training)");
 }
 
 } // namespace genrescope::app

@@ -15,6 +15,7 @@ namespace genrescope::app {
 class FeatureTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
+    enum Column { NameColumn, ValueColumn, ZColumn, ColumnCount };
     using QAbstractTableModel::QAbstractTableModel;
 
     /// Null clears. With a feature model, z-scores are shown too.

@@ -4,6 +4,7 @@
 
 #include "GenrePalette.h"
 #include "GenreTimelineView.h"
+#include "workflow/SongSummary.h"
 
 #include <QBarCategoryAxis>
 #include <QChart>
@@ -134,7 +135,7 @@ void GenrePanel::setPlayhead(double seconds)
         return;
     const auto& w = prediction_.windows[size_t(i)];
     now_->setText(tr("<b>Now</b> (%1–%2 s): %3").arg(w.start, 0, 'f', 0).arg(w.end, 0, 'f', 0)
-                      .arg(describeProbabilities(w.ensemble, prediction_.classes)));
+                      .arg(workflow::describeProbabilities(w.ensemble, prediction_.classes)));
 }
 
 } // namespace genrescope::app

@@ -2,26 +2,15 @@
 
 #include "GenrePalette.h"
 #include "ViewStyle.h"
+#include "workflow/SongSummary.h"
 
 #include <QMouseEvent>
 #include <QPainter>
 #include <QToolTip>
 
 #include <algorithm>
-#include <numeric>
 
 namespace genrescope::app {
-
-QString describeProbabilities(const std::vector<float>& p, const QStringList& classes, int count)
-{
-    std::vector<int> order(p.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](int a, int b) { return p[size_t(a)] > p[size_t(b)]; });
-    QStringList parts;
-    for (int i = 0; i < std::min<int>(count, int(order.size())); ++i)
-        parts << QStringLiteral("%1 %2 %").arg(classes[order[size_t(i)]]).arg(std::lround(100.0 * p[size_t(order[size_t(i)])]));
-    return parts.join(QStringLiteral(", "));
-}
 
 GenreTimelineView::GenreTimelineView(QWidget* parent) : TimelineView(parent)
 {
@@ -87,11 +76,11 @@ void GenreTimelineView::mouseMoveEvent(QMouseEvent* event)
     }
     const classify::WindowPrediction& w = prediction_.windows[size_t(i)];
     QString text = tr("<b>%1–%2 s</b><br>ensemble: %3").arg(w.start, 0, 'f', 0).arg(w.end, 0, 'f', 0)
-                       .arg(describeProbabilities(w.ensemble, prediction_.classes, 10));
+                       .arg(workflow::describeProbabilities(w.ensemble, prediction_.classes, 10));
     if (!w.mlp.empty())
-        text += tr("<br>MLP: %1").arg(describeProbabilities(w.mlp, prediction_.classes));
+        text += tr("<br>MLP: %1").arg(workflow::describeProbabilities(w.mlp, prediction_.classes));
     if (!w.cnn.empty())
-        text += tr("<br>CNN: %1").arg(describeProbabilities(w.cnn, prediction_.classes));
+        text += tr("<br>CNN: %1").arg(workflow::describeProbabilities(w.cnn, prediction_.classes));
     QToolTip::showText(event->globalPosition().toPoint(), text, this);
 }
 

@@ -26,7 +26,4 @@ private:
     classify::SongPrediction prediction_;
 };
 
-/// "rock 61 %, metal 20 %, ..." for the top `count` classes.
-QString describeProbabilities(const std::vector<float>& p, const QStringList& classes, int count = 3);
-
 } // namespace genrescope::app

@@ -4,15 +4,11 @@
 #include "workflow/ModelCatalog.h"
 #include "ui_MainWindow.h"
 
-#include "FeatureTableModel.h"
-#include "GenrePanel.h"
-#include "GenreTimelineView.h"
 #include "ComparePanel.h"
+#include "ExplorePanel.h"
 #include "LivePanel.h"
 #include "TrainPanel.h"
-#include "PlaybackController.h"
 #include "SongLibraryModel.h"
-#include "TimeAxis.h"
 #include "audio/AudioFormats.h"
 #include "common/Error.h"
 #include "common/Versions.h"
@@ -22,24 +18,21 @@
 #include <QCloseEvent>
 
 #include <algorithm>
-#include <cmath>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QHeaderView>
 #include <QActionGroup>
 #include <QMenuBar>
 #include <QToolBar>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QSettings>
-#include <QSortFilterProxyModel>
 #include <QLabel>
-#include <QTimer>
 #include <QToolButton>
 #include <QStyle>
 #include <QTabWidget>
+#include <QTableView>
 
 namespace genrescope::app {
 namespace {
@@ -52,36 +45,67 @@ const char* kStateKey = "window/state";
 const char* kSplitterKey = "window/exploreSplitter";
 const char* kThemeKey = "view/theme";
 
-QString clock(double seconds)
-{
-    const int whole = int(seconds);
-    return QStringLiteral("%1:%2.%3").arg(whole / 60).arg(whole % 60, 2, 10, QLatin1Char('0'))
-        .arg(int((seconds - whole) * 10));
-}
 } // namespace
+
+QString MainWindow::tabName(Tab tab)
+{
+    switch (tab) {
+    case Tab::Explore: return QStringLiteral("explore");
+    case Tab::Train: return QStringLiteral("train");
+    case Tab::Compare: return QStringLiteral("compare");
+    case Tab::Live: return QStringLiteral("live");
+    }
+    return {};
+}
+
+std::optional<MainWindow::Tab> MainWindow::tabNamed(const QString& name)
+{
+    for (Tab tab : {Tab::Explore, Tab::Train, Tab::Compare, Tab::Live})
+        if (name == tabName(tab))
+            return tab;
+    return std::nullopt;
+}
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
       ui_(std::make_unique<Ui::MainWindow>()),
-      library_(new SongLibraryModel(this)),
-      axis_(new TimeAxis(this)),
-      playback_(new PlaybackController(axis_, this)),
-      features_(new FeatureTableModel(this))
+      library_(new SongLibraryModel(this))
 {
     ui_->setupUi(this);
-    genreTimeline_ = new GenreTimelineView(this);
-    genreTimeline_->setTimeAxis(axis_);
-    ui_->songLayout->insertWidget(ui_->songLayout->indexOf(ui_->spectrogramView) + 1, genreTimeline_);
-    genrePanel_ = new GenrePanel(this);
-    genrePanel_->setObjectName(QStringLiteral("genrePanel"));
-    ui_->featureLayout->insertWidget(0, genrePanel_, 2);
-    ui_->featureLayout->setStretchFactor(ui_->featureTable, 1);
+    setWindowIcon(QIcon(QStringLiteral(":/icons/genrescope.svg")));
     buildModelsMenu();
-    // Tabs: the Explore view built by the form, and Train.
+    buildTabs();
+    buildDesktopActions();
+    installExportMenus(this);
+    buildStatusBar();
+    restoreWindowState();
+
+    addAction(ui_->actionPlayPause);
+    connect(ui_->actionPlayPause, &QAction::triggered, explore_, &ExplorePanel::togglePlay);
+    connect(ui_->actionRewind, &QAction::triggered, explore_, &ExplorePanel::rewind);
+    connect(ui_->actionShowAll, &QAction::triggered, explore_, &ExplorePanel::showAll);
+    connect(ui_->actionZoomIn, &QAction::triggered, explore_, &ExplorePanel::zoomIn);
+    connect(ui_->actionZoomOut, &QAction::triggered, explore_, &ExplorePanel::zoomOut);
+    connect(ui_->actionOpen, &QAction::triggered, this, &MainWindow::chooseFiles);
+    connect(ui_->actionOpenFolder, &QAction::triggered, this, &MainWindow::chooseFolder);
+    connect(ui_->actionQuit, &QAction::triggered, this, &QWidget::close);
+    connect(ui_->actionAbout, &QAction::triggered, this, &MainWindow::about);
+    rebuildRecentMenu();
+}
+
+MainWindow::~MainWindow()
+{
+    library_->cancelAll();
+}
+
+void MainWindow::buildTabs()
+{
+    // Added in the order of Tab.
     tabs_ = new QTabWidget(this);
     tabs_->setObjectName(QStringLiteral("tabs"));
     tabs_->setDocumentMode(true);
-    tabs_->addTab(takeCentralWidget(), tr("&Explore"));
+    explore_ = new ExplorePanel(library_, this);
+    tabs_->addTab(explore_, tr("&Explore"));
     train_ = new TrainPanel(this);
     train_->setObjectName(QStringLiteral("trainPanel"));
     tabs_->addTab(train_, tr("&Train"));
@@ -92,51 +116,20 @@ MainWindow::MainWindow(QWidget* parent)
     live_->setObjectName(QStringLiteral("livePanel"));
     tabs_->addTab(live_, tr("&Live"));
     setCentralWidget(tabs_);
-    buildDesktopActions();
-    installExportMenus(this);
+
+    connect(explore_, &ExplorePanel::statusMessage, statusBar(), &QStatusBar::showMessage);
     connect(train_, &TrainPanel::useModelRequested, this, [this](const QString& path, bool) {
         const QString error = useModel(path);
         if (!error.isEmpty())
             return statusBar()->showMessage(error, 10000);
-        tabs_->setCurrentIndex(0);
+        showTab(Tab::Explore);
     });
     connect(compare_, &ComparePanel::playRequested, this, &MainWindow::playInExplore);
     connect(train_, &TrainPanel::playRequested, this, &MainWindow::playInExplore);
-    ui_->featureTable->setModel(features_);
-    ui_->featureTable->horizontalHeader()->setStretchLastSection(true);
-    ui_->featureTable->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
-    ui_->featureTable->verticalHeader()->hide();
-    ui_->featureTable->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 4);
-    setWindowIcon(QIcon(QStringLiteral(":/icons/genrescope.svg")));
-    proxy_ = new QSortFilterProxyModel(this);
-    proxy_->setSourceModel(library_);
-    proxy_->setSortRole(SongLibraryModel::SortRole);
-    proxy_->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    proxy_->setFilterKeyColumn(-1);  // name and genres
-    ui_->songList->setModel(proxy_);
-    ui_->songList->verticalHeader()->hide();
-    ui_->songList->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
-    ui_->songList->horizontalHeader()->setSectionResizeMode(SongLibraryModel::NameColumn, QHeaderView::Stretch);
-    for (int c = SongLibraryModel::DurationColumn; c < SongLibraryModel::ColumnCount; ++c)
-        ui_->songList->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
-    ui_->songList->sortByColumn(-1, Qt::AscendingOrder);  // the order songs were added until a header is clicked
-    connect(ui_->libraryFilter, &QLineEdit::textChanged, proxy_, &QSortFilterProxyModel::setFilterFixedString);
-    ui_->splitter->setStretchFactor(1, 1);
-    ui_->splitter->setSizes({430, 560, 490});
-    restoreWindowState();
-    ui_->waveformView->setTimeAxis(axis_);
-    ui_->spectrogramView->setTimeAxis(axis_);
-    ui_->playButton->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
-    addAction(ui_->actionPlayPause);
+}
 
-    // The current row moves in bursts (typing in the filter, sorting, arrow keys held down): the
-    // song is shown, and a slim one decoded again, once the row has settled for a moment.
-    selectionSettled_ = new QTimer(this);
-    selectionSettled_->setSingleShot(true);
-    selectionSettled_->setInterval(150);
-    connect(selectionSettled_, &QTimer::timeout, this, [this] { refreshSelected(); });
-    connect(ui_->songList->selectionModel(), &QItemSelectionModel::currentRowChanged, selectionSettled_,
-            qOverload<>(&QTimer::start));
+void MainWindow::buildStatusBar()
+{
     // Whole-library progress in the status bar: how many songs wait, which one runs, and pause.
     libraryProgress_ = new QLabel(this);
     libraryProgress_->setObjectName(QStringLiteral("libraryProgress"));
@@ -153,58 +146,16 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(library_, &SongLibraryModel::queueChanged, this, &MainWindow::showLibraryProgress);
     showLibraryProgress();
-    connect(library_, &SongLibraryModel::songReady, this, [this](int row) {
-        if (row == currentRow())
-            refreshSelected();
-    });
-    connect(library_, &SongLibraryModel::songFailed, this, [this](int row, const QString& message) {
-        statusBar()->showMessage(message, 8000);
-        if (row == currentRow())
-            refreshSelected();
-    });
-    connect(library_, &SongLibraryModel::songProgress, this, [this](int row, double fraction) {
-        if (row == currentRow())
-            ui_->loadProgress->setValue(int(fraction * 1000));
-    });
-
-    for (TimelineView* view : {static_cast<TimelineView*>(ui_->waveformView),
-                               static_cast<TimelineView*>(ui_->spectrogramView), static_cast<TimelineView*>(genreTimeline_)})
-        connect(view, &TimelineView::seekRequested, playback_, &PlaybackController::seek);
-    connect(axis_, &TimeAxis::playheadChanged, this, &MainWindow::updatePosition);
-    connect(axis_, &TimeAxis::viewChanged, this, &MainWindow::updatePosition);
-    connect(playback_, &PlaybackController::playingChanged, this, [this](bool playing) {
-        ui_->playButton->setIcon(style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
-        ui_->playButton->setText(playing ? tr("Pause") : tr("Play"));
-    });
-    connect(playback_, &PlaybackController::errorOccurred, this,
-            [this](const QString& message) { statusBar()->showMessage(message, 10000); });
-
-    connect(ui_->playButton, &QToolButton::clicked, playback_, &PlaybackController::togglePlay);
-    connect(ui_->actionPlayPause, &QAction::triggered, playback_, &PlaybackController::togglePlay);
-    connect(ui_->actionRewind, &QAction::triggered, this, [this] { playback_->seek(0.0); });
-    connect(ui_->showAllButton, &QToolButton::clicked, axis_, &TimeAxis::showAll);
-    connect(ui_->actionShowAll, &QAction::triggered, axis_, &TimeAxis::showAll);
-    connect(ui_->actionZoomIn, &QAction::triggered, this,
-            [this] { axis_->zoomAround(axis_->viewStart() + axis_->viewSpan() / 2, 0.5); });
-    connect(ui_->actionZoomOut, &QAction::triggered, this,
-            [this] { axis_->zoomAround(axis_->viewStart() + axis_->viewSpan() / 2, 2.0); });
-    connect(ui_->actionOpen, &QAction::triggered, this, &MainWindow::chooseFiles);
-    connect(ui_->actionOpenFolder, &QAction::triggered, this, &MainWindow::chooseFolder);
-    connect(ui_->actionQuit, &QAction::triggered, this, &QWidget::close);
-    connect(ui_->actionAbout, &QAction::triggered, this, &MainWindow::about);
-    rebuildRecentMenu();
-    updatePosition();
 }
 
-MainWindow::~MainWindow()
+TimeAxis* MainWindow::timeAxis() const
 {
-    library_->cancelAll();
+    return explore_->timeAxis();
 }
 
 int MainWindow::currentRow() const
 {
-    const QModelIndex i = proxy_->mapToSource(ui_->songList->currentIndex());
-    return i.isValid() ? i.row() : -1;
+    return explore_->currentRow();
 }
 
 void MainWindow::openPaths(const QStringList& paths)
@@ -241,101 +192,9 @@ void MainWindow::showLibraryProgress()
     pauseAnalysis_->show();
 }
 
-void MainWindow::refreshSelected()
-{
-    const int row = currentRow();
-    ui_->messageBanner->hide();
-    features_->setFeatures(nullptr);
-    genrePanel_->setPrediction(nullptr);
-    genreTimeline_->setPrediction(nullptr);
-    if (row < 0) {
-        shownSong_ = nullptr;
-        ui_->songTitle->setText(tr("No song loaded"));
-        ui_->loadProgress->hide();
-        return;
-    }
-    const QString name = QFileInfo(library_->path(row)).fileName();
-    ui_->songTitle->setText(QStringLiteral("<b>%1</b>").arg(name.toHtmlEscaped()));
-    library_->ensureLoaded(row);  // a song not looked at lately is analysed again
-    switch (library_->state(row)) {
-    case SongLibraryModel::State::Loading:
-        shownSong_ = nullptr;
-        ui_->songDetails->setText(tr("Decoding and computing the mel spectrogram…"));
-        ui_->loadProgress->setValue(int(library_->progress(row) * 1000));
-        ui_->loadProgress->show();
-        ui_->waveformView->setSong(nullptr);
-        ui_->spectrogramView->setSong(nullptr);
-        playback_->setFile({});
-        break;
-    case SongLibraryModel::State::Failed:
-        shownSong_ = nullptr;
-        ui_->loadProgress->hide();
-        ui_->songDetails->setText(tr("This file could not be loaded."));
-        showMessage(library_->message(row));
-        ui_->waveformView->setSong(nullptr);
-        ui_->spectrogramView->setSong(nullptr);
-        playback_->setFile({});
-        break;
-    case SongLibraryModel::State::Ready: {
-        ui_->loadProgress->hide();
-        const SongAnalysisPtr song = library_->analysis(row);
-        const AudioInfo& src = song->audio.source;
-        QString details = tr("%1, %2 · %3 Hz · %4 · %5")
-                              .arg(src.container, src.encoding)
-                              .arg(src.sampleRate)
-                              .arg(src.channels == 1 ? tr("mono") : src.channels == 2 ? tr("stereo")
-                                                                     : tr("%1 channels").arg(src.channels))
-                              .arg(clock(song->audio.durationSeconds()));
-        if (!src.note.isEmpty())
-            details += tr(" · <i>note: %1</i>").arg(src.note.toHtmlEscaped());
-        if (song->tempo > 0)
-            details += tr(" · %1 BPM (%2 beats)").arg(song->tempo, 0, 'f', 1).arg(song->beatTimes.size());
-        details += src.sampleRate == song->audio.sampleRate && src.channels == 1
-            ? tr(" · analysed as is (mono, %1 Hz)").arg(song->audio.sampleRate)
-            : tr(" · analysed as mono %1 Hz (downmixed/resampled)").arg(song->audio.sampleRate);
-        if (song->hasGenres) {
-            auto top = [&](const std::vector<float>& p) {
-                return p.empty() ? QStringLiteral("–") : describeProbabilities(p, song->genres.classes, 1);
-            };
-            details += tr("<br><b>Genre: %1</b> (features MLP: %2, image CNN: %3; %4 window(s) of 30 s)")
-                           .arg(top(song->genres.ensemble), top(song->genres.mlp), top(song->genres.cnn))
-                           .arg(song->genres.windows.size());
-            if (song->genres.unusual)
-                details += tr(" <b>· unusual audio</b>");
-        } else if (!song->genreNote.isEmpty()) {
-            details += tr("<br>No genre: %1").arg(song->genreNote.toHtmlEscaped());
-        }
-        genrePanel_->setPrediction(song->hasGenres ? &song->genres : nullptr,
-                                   song->genreNote.isEmpty() && !library_->classifier() ? tr("no models are loaded.") : song->genreNote);
-        genreTimeline_->setPrediction(song->hasGenres ? &song->genres : nullptr);
-        ui_->songDetails->setText(details);
-        if (song.get() != shownSong_) {  // a newly shown song starts at full view, at 0 s
-            shownSong_ = song.get();
-            axis_->reset(song->seconds);
-            playback_->setFile(library_->path(row));
-        }
-        ui_->waveformView->setSong(song);
-        ui_->spectrogramView->setSong(song);
-        if (song->hasFeatures)
-            features_->setFeatures(&song->features, library_->classifier() ? library_->classifier()->mlp() : nullptr);
-        break;
-    }
-    }
-    updatePosition();
-}
-
 void MainWindow::showMessage(const QString& message)
 {
-    ui_->messageBanner->setText(message);
-    ui_->messageBanner->show();
-}
-
-void MainWindow::updatePosition()
-{
-    ui_->positionLabel->setText(QStringLiteral("%1 / %2").arg(clock(axis_->playhead()), clock(axis_->duration())));
-    genrePanel_->setPlayhead(axis_->playhead());
-    ui_->viewLabel->setText(axis_->duration() > 0
-        ? tr("View %1 – %2").arg(clock(axis_->viewStart()), clock(axis_->viewEnd())) : QString());
+    explore_->showMessage(message);
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event)
@@ -358,14 +217,19 @@ void MainWindow::dropEvent(QDropEvent* event)
 
 void MainWindow::playInExplore(const QString& path)
 {
-    tabs_->setCurrentIndex(0);
+    showTab(Tab::Explore);
     openPaths({path});
-    playback_->togglePlay();
+    explore_->togglePlay();
 }
 
-void MainWindow::showTab(int index)
+void MainWindow::showTab(Tab tab)
 {
-    tabs_->setCurrentIndex(index);
+    tabs_->setCurrentIndex(int(tab));
+}
+
+MainWindow::Tab MainWindow::currentTab() const
+{
+    return Tab(tabs_->currentIndex());
 }
 
 void MainWindow::restoreWindowState()
@@ -377,16 +241,14 @@ void MainWindow::restoreWindowState()
     if (settings.contains(kStateKey))
         damaged |= !restoreState(settings.value(kStateKey).toByteArray());
     if (settings.contains(kSplitterKey))
-        damaged |= !ui_->splitter->restoreState(settings.value(kSplitterKey).toByteArray());
+        damaged |= !explore_->restoreLayout(settings.value(kSplitterKey).toByteArray());
     if (damaged)
         statusBar()->showMessage(tr("The saved window layout could not be read; the default layout is used."), 10000);
 }
 
 void MainWindow::selectSong(int row)
 {
-    ui_->songList->setCurrentIndex(proxy_->mapFromSource(library_->index(row, 0)));
-    selectionSettled_->stop();
-    refreshSelected();  // chosen on purpose: shown at once
+    explore_->selectSong(row);
 }
 
 void MainWindow::restoreLibrary()
@@ -420,8 +282,8 @@ void MainWindow::closeEvent(QCloseEvent* event)
         settings.setValue(kCurrentSongKey, library_->path(row));
     settings.setValue(kGeometryKey, saveGeometry());
     settings.setValue(kStateKey, saveState());
-    settings.setValue(kSplitterKey, ui_->splitter->saveState());
-    playback_->stop();
+    settings.setValue(kSplitterKey, explore_->saveLayout());
+    explore_->stop();
     library_->cancelAll();
     event->accept();
 }
@@ -510,15 +372,7 @@ void MainWindow::buildDesktopActions()
 {
     auto* closeSong = new QAction(tr("&Close Song"), this);
     closeSong->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_W));
-    connect(closeSong, &QAction::triggered, this, [this] {
-        const int row = currentRow();
-        if (row < 0)
-            return;
-        if (library_->path(row) == playback_->file())
-            playback_->setFile({});
-        library_->removeSong(row);
-        refreshSelected();
-    });
+    connect(closeSong, &QAction::triggered, explore_, &ExplorePanel::closeCurrentSong);
     auto* saveModel = new QAction(tr("&Save Model…"), this);
     saveModel->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_S));
     connect(saveModel, &QAction::triggered, this, [this] {
@@ -536,8 +390,8 @@ void MainWindow::buildDesktopActions()
     exportTable->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     connect(exportTable, &QAction::triggered, this, [this] {
         auto* view = qobject_cast<QAbstractItemView*>(QApplication::focusWidget());
-        if (!view && tabs_->currentIndex() == 0)
-            view = ui_->songList;
+        if (!view && currentTab() == Tab::Explore)
+            view = explore_->songList();
         if (!view || !view->model())
             return statusBar()->showMessage(tr("Click the table to export first."), 6000);
         statusBar()->showMessage(exportCsvInteractively(this, view->model(), QStringLiteral("genrescope-table")), 8000);
@@ -676,7 +530,7 @@ void MainWindow::useClassifier(std::shared_ptr<const classify::GenreClassifier> 
     library_->setClassifier(std::move(classifier));
     statusBar()->showMessage(description, 6000);
     library_->reloadAll();
-    refreshSelected();
+    explore_->refresh();
 }
 
 } // namespace genrescope::app

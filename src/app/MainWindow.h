@@ -1,28 +1,37 @@
 #pragma once
-// The Genrescope window: the song list, the selected song's views and transport.
+// The Genrescope window: the Explore, Train, Compare and Live tabs, the menus and tool bar,
+// the status bar with the library's progress, the model choice and the song library.
 
 #include <QMainWindow>
 
 #include <memory>
+#include <optional>
 
 namespace genrescope::classify { class GenreClassifier; }
 namespace genrescope::workflow { struct ModelChoice; }
 
-class QSortFilterProxyModel;
 class QLabel;
+class QTabWidget;
 class QToolButton;
-class QTimer;
 namespace Ui { class MainWindow; }
 
 namespace genrescope::app {
+class ComparePanel;
+class ExplorePanel;
+class LivePanel;
 class SongLibraryModel;
 class TimeAxis;
-class PlaybackController;
-class FeatureTableModel;
+class TrainPanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
+    /// The tabs, in their order.
+    enum class Tab { Explore, Train, Compare, Live };
+    /// "explore", "train", "compare" or "live" (the command line's --tab).
+    static QString tabName(Tab tab);
+    static std::optional<Tab> tabNamed(const QString& name);
+
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
@@ -34,13 +43,21 @@ public:
     void restoreLibrary();
 
     SongLibraryModel* library() const { return library_; }
-    TimeAxis* timeAxis() const { return axis_; }
+    TimeAxis* timeAxis() const;
     int currentRow() const;
-    class TrainPanel* trainPanel() const { return train_; }
-    class ComparePanel* comparePanel() const { return compare_; }
-    class LivePanel* livePanel() const { return live_; }
-    /// Shows the Explore (0) or Train (1) tab.
-    void showTab(int index);
+    ExplorePanel* explorePanel() const { return explore_; }
+    TrainPanel* trainPanel() const { return train_; }
+    ComparePanel* comparePanel() const { return compare_; }
+    LivePanel* livePanel() const { return live_; }
+    void showTab(Tab tab);
+    Tab currentTab() const;
+
+    /// Loads model files for the feature and/or image slot (empty: the built-in model).
+    /// Returns an error message, or empty on success; songs are analysed again.
+    QString loadModels(const QString& featureModel, const QString& imageModel);
+    /// Uses a model file of either kind; the other kind stays when it knows the same genres,
+    /// else the file is used alone. Returns an error message, or empty.
+    QString useModel(const QString& file);
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -48,15 +65,15 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
-    void refreshSelected();
     void showLibraryProgress();
     void showMessage(const QString& message);
-    void updatePosition();
     void addRecent(const QStringList& paths);
     void rebuildRecentMenu();
     void chooseFiles();
     void chooseFolder();
     void about();
+    void buildTabs();
+    void buildStatusBar();
     void buildModelsMenu();
     void buildDesktopActions();
     void restoreWindowState();
@@ -66,34 +83,17 @@ private:
     QString useModels(const workflow::ModelChoice& models);
     void useClassifier(std::shared_ptr<const classify::GenreClassifier> classifier, const QString& description);
 
-public:
-    /// Loads model files for the feature and/or image slot (empty: the built-in model).
-    /// Returns an error message, or empty on success; songs are analysed again.
-    QString loadModels(const QString& featureModel, const QString& imageModel);
-    /// Uses a model file of either kind; the other kind stays when it knows the same genres,
-    /// else the file is used alone. Returns an error message, or empty.
-    QString useModel(const QString& file);
-
-private:
-
     std::unique_ptr<Ui::MainWindow> ui_;
+    SongLibraryModel* library_;
     QLabel* libraryProgress_ = nullptr;              // "Analysing 12 of 240 songs · name"
     QToolButton* pauseAnalysis_ = nullptr;
-    QTimer* selectionSettled_ = nullptr;             // shows the current song once the row stops moving
     int analysisBatch_ = 0;                          // songs queued since the queue was last empty
-    SongLibraryModel* library_;
-    TimeAxis* axis_;
-    PlaybackController* playback_;
-    FeatureTableModel* features_;
-    QSortFilterProxyModel* proxy_ = nullptr;
-    class QTabWidget* tabs_ = nullptr;
-    class TrainPanel* train_ = nullptr;
-    class ComparePanel* compare_ = nullptr;
-    class LivePanel* live_ = nullptr;
-    class GenrePanel* genrePanel_ = nullptr;
-    class GenreTimelineView* genreTimeline_ = nullptr;
+    QTabWidget* tabs_ = nullptr;
+    ExplorePanel* explore_ = nullptr;
+    TrainPanel* train_ = nullptr;
+    ComparePanel* compare_ = nullptr;
+    LivePanel* live_ = nullptr;
     QString featureModelPath_, imageModelPath_;  // empty: built in
-    const void* shownSong_ = nullptr;  // the analysis the views show now
 };
 
 /// "system", "light" or "dark" (Fusion style with a dark palette).

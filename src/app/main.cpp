@@ -15,6 +15,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <optional>
 
 int main(int argc, char** argv)
 {
@@ -79,7 +80,8 @@ int main(int argc, char** argv)
     parser.process(app);
 
     genrescope::app::applyTheme(QSettings().value(QStringLiteral("view/theme"), QStringLiteral("system")).toString());
-    genrescope::app::MainWindow window;
+    using genrescope::app::MainWindow;
+    MainWindow window;
     window.show();
     if (!parser.isSet(screenshot))  // screenshots show exactly the files given
         window.restoreLibrary();
@@ -100,17 +102,16 @@ int main(int argc, char** argv)
         QApplication::exit(ok ? 0 : 2);
     };
     if (parser.isSet(tab)) {
-        const int index = QStringList{QStringLiteral("explore"), QStringLiteral("train"), QStringLiteral("compare"),
-                                      QStringLiteral("live")}.indexOf(parser.value(tab));
-        if (index < 0) {
+        const std::optional<MainWindow::Tab> chosen = MainWindow::tabNamed(parser.value(tab));
+        if (!chosen) {
             std::fprintf(stderr, "genrescope: --tab takes explore, train, compare or live\n");
             return 2;
         }
-        window.showTab(index);
+        window.showTab(*chosen);
     }
     if (parser.isSet(train)) {
         genrescope::app::TrainPanel* panel = window.trainPanel();
-        window.showTab(1);
+        window.showTab(MainWindow::Tab::Train);
         panel->setPreset(parser.value(trainPreset));
         panel->setDataPath(parser.value(train));
         if (parser.isSet(trainLists))
@@ -130,7 +131,7 @@ int main(int argc, char** argv)
 
     if (parser.isSet(compare)) {
         genrescope::app::ComparePanel* panel = window.comparePanel();
-        window.showTab(2);
+        window.showTab(MainWindow::Tab::Compare);
         panel->setInputs(parser.value(compare), parser.value(compareImages), parser.value(compareList));
         if (!shotPath.isEmpty())
             QObject::connect(panel, &genrescope::app::ComparePanel::compared, &window,

@@ -2,10 +2,12 @@
 // views paint, seek by clicking, and see failures reported in place.
 
 #include "TestAudio.h"
+#include "TestWindow.h"
 
 #include "ComparePanel.h"
 #include "ConfusionMatrixView.h"
 #include "Export.h"
+#include "FeatureTableModel.h"
 #include "GenrePanel.h"
 #include "MainWindow.h"
 #include "SongAnalysis.h"
@@ -71,8 +73,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(dir_.isValid());
-        QCoreApplication::setOrganizationName(QStringLiteral("GenrescopeTest"));
-        qputenv("XDG_CONFIG_HOME", dir_.filePath(QStringLiteral("config")).toUtf8());
+        testwindow::isolateSettings(dir_.path());
         QDir(dir_.path()).mkpath(QStringLiteral("songs/more"));
         // A sweep-like mix so both views have structure.
         auto y = testaudio::sine(220.0, 4.0, 44100, 0.4f);
@@ -89,9 +90,7 @@ private Q_SLOTS:
     void loadsAndPaintsASong()
     {
         MainWindow w;
-        w.resize(1100, 700);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(testwindow::show(w, {1100, 700}));
         w.openPaths({song_});
         QCOMPARE(w.library()->rowCount(), 1);
         QTRY_COMPARE_WITH_TIMEOUT(w.library()->state(0), SongLibraryModel::State::Ready, 30000);
@@ -106,18 +105,18 @@ private Q_SLOTS:
         auto* table = w.findChild<QTableView*>(QStringLiteral("featureTable"));
         QVERIFY(table && table->model());
         QCOMPARE(table->model()->rowCount(), 57);
-        QCOMPARE(table->model()->index(16, 0).data().toString(), QStringLiteral("tempo"));
+        QCOMPARE(table->model()->index(16, FeatureTableModel::NameColumn).data().toString(), QStringLiteral("tempo"));
         // With the built-in MLP, the third column is the z-score against its training songs.
         if (const auto classifier = genrescope::workflow::defaultClassifier(); classifier && classifier->mlp()) {
             const genrescope::ml::Model& mlp = *classifier->mlp();
             const int tempo = genrescope::featureIndex(QStringLiteral("tempo"));
-            const double value = table->model()->index(tempo, 1).data(Qt::UserRole).toDouble();
+            const double value = table->model()->index(tempo, FeatureTableModel::ValueColumn).data(Qt::UserRole).toDouble();
             const double logged = std::count(mlp.logInputs.begin(), mlp.logInputs.end(), tempo) ? std::log(value) : value;
             const double expected = (logged - mlp.mean[size_t(tempo)]) * mlp.scale[size_t(tempo)];
-            QVERIFY(std::abs(table->model()->index(tempo, 2).data(Qt::UserRole).toDouble() - expected) < 1e-3);
+            QVERIFY(std::abs(table->model()->index(tempo, FeatureTableModel::ZColumn).data(Qt::UserRole).toDouble() - expected) < 1e-3);
             const int rms = genrescope::featureIndex(QStringLiteral("rms_mean"));
             if (mlp.scale[size_t(rms)] == 0.0f)
-                QCOMPARE(table->model()->index(rms, 2).data().toString(), QStringLiteral("ignored"));
+                QCOMPARE(table->model()->index(rms, FeatureTableModel::ZColumn).data().toString(), QStringLiteral("ignored"));
         }
 
         auto* wave = w.findChild<WaveformView*>(QStringLiteral("waveformView"));
@@ -187,9 +186,7 @@ private Q_SLOTS:
     void dropFolderAndReportFailuresInPlace()
     {
         MainWindow w;
-        w.resize(1000, 650);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(testwindow::show(w, {1000, 650}));
         QMimeData mime;
         mime.setUrls({QUrl::fromLocalFile(dir_.filePath(QStringLiteral("songs")))});
         QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
@@ -235,8 +232,7 @@ private Q_SLOTS:
         if (!genrescope::workflow::defaultClassifier())
             QSKIP("this build has no default models in models/");
         MainWindow w;
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(testwindow::show(w));
         ComparePanel* compare = w.comparePanel();
         compare->setInputs(data + QStringLiteral("/features_30_sec.csv"), data + QStringLiteral("/images"),
                            data + QStringLiteral("/splits/valid.txt"));
@@ -251,9 +247,7 @@ private Q_SLOTS:
     void exportsTablesAndViewsAndClosesSongs()
     {
         MainWindow w;
-        w.resize(1200, 800);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(testwindow::show(w, {1200, 800}));
         w.openPaths({song_});
         SongLibraryModel* library = w.library();
         QTRY_VERIFY_WITH_TIMEOUT(library->state(0) != SongLibraryModel::State::Loading, 30000);
@@ -294,9 +288,7 @@ private Q_SLOTS:
         const QString path = dir_.filePath(QStringLiteral("forty-five.wav"));
         QVERIFY(testaudio::write(path, testaudio::noise(45.0, 22050, 12, 0.2f), 1, 22050, SF_FORMAT_WAV | SF_FORMAT_PCM_16));
         MainWindow w;
-        w.resize(1400, 900);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(testwindow::show(w, {1400, 900}));
         QMimeData mime;
         mime.setUrls({QUrl::fromLocalFile(path)});
         QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
@@ -330,9 +322,7 @@ private Q_SLOTS:
                                      SF_FORMAT_WAV | SF_FORMAT_PCM_16));
         }
         MainWindow w;
-        w.resize(1000, 650);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(testwindow::show(w, {1000, 650}));
         w.openPaths(paths);
         SongLibraryModel* library = w.library();
         auto allReady = [library] { return allSongsReady(*library); };
@@ -374,9 +364,7 @@ private Q_SLOTS:
         const QString song = dir_.filePath(QStringLiteral("own-song.wav"));
         QVERIFY(testaudio::write(song, testaudio::noise(14.0, 22050, 44, 0.3f), 1, 22050, SF_FORMAT_WAV | SF_FORMAT_PCM_16));
         MainWindow w;
-        w.resize(1000, 650);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(testwindow::show(w, {1000, 650}));
         QCOMPARE(w.useModel(model), QString());
         const auto classifier = w.library()->classifier();
         QVERIFY(classifier && classifier->hasMlp() && !classifier->hasCnn());
@@ -419,9 +407,7 @@ private Q_SLOTS:
                 modelWarnings << m;
         });
         MainWindow w;
-        w.resize(1000, 650);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(testwindow::show(w, {1000, 650}));
         w.openPaths(paths);
         auto* filter = w.findChild<QLineEdit*>(QStringLiteral("libraryFilter"));
         auto* list = w.findChild<QTableView*>(QStringLiteral("songList"));
@@ -572,9 +558,7 @@ private Q_SLOTS:
                                      SF_FORMAT_WAV | SF_FORMAT_PCM_16));
         }
         MainWindow w;
-        w.resize(1000, 650);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(testwindow::show(w, {1000, 650}));
         auto* pause = w.findChild<QToolButton*>(QStringLiteral("pauseAnalysis"));
         auto* progress = w.findChild<QLabel*>(QStringLiteral("libraryProgress"));
         QVERIFY(pause && progress);

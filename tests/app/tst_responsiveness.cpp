@@ -3,6 +3,7 @@
 // analysed, and while a training run goes on in the Train tab.
 
 #include "TestAudio.h"
+#include "TestWindow.h"
 
 #include "CurveChart.h"
 #include "MainWindow.h"
@@ -14,7 +15,6 @@
 #include <QElapsedTimer>
 #include <QLineEdit>
 #include <QTableView>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -56,7 +56,8 @@ private Q_SLOTS:
 #ifdef GENRESCOPE_SANITIZED
         QSKIP("latency is not meaningful under sanitizers; the release suite measures it");
 #endif
-        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(dir_.isValid());
+        testwindow::isolateSettings(dir_.path());
     }
 
     void loadingATenMinuteSong()
@@ -64,9 +65,7 @@ private Q_SLOTS:
         const QString path = dir_.filePath(QStringLiteral("ten-minutes.wav"));
         QVERIFY(testaudio::write(path, testaudio::noise(600.0, 44100, 5, 0.3f), 1, 44100, SF_FORMAT_WAV | SF_FORMAT_PCM_16));
         MainWindow w;
-        w.resize(1400, 900);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(testwindow::show(w, {1400, 900}));
         w.openPaths({path});
         SongLibraryModel* library = w.library();
         const qint64 worst = largestGapWhile([&] { return library->state(0) == SongLibraryModel::State::Loading; }, 240000);
@@ -89,9 +88,7 @@ private Q_SLOTS:
                                      SF_FORMAT_WAV | SF_FORMAT_PCM_16));
         }
         MainWindow w;
-        w.resize(1600, 1000);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(testwindow::show(w, {1600, 1000}));
         w.openPaths({folder.path()});
         SongLibraryModel* library = w.library();
         QTRY_COMPARE(library->rowCount(), 16);
@@ -125,9 +122,7 @@ private Q_SLOTS:
                                      SF_FORMAT_WAV | SF_FORMAT_PCM_16));
         }
         MainWindow w;
-        w.resize(1600, 1000);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(testwindow::show(w, {1600, 1000}));
         auto* filter = w.findChild<QLineEdit*>(QStringLiteral("libraryFilter"));
         auto* list = w.findChild<QTableView*>(QStringLiteral("songList"));
         QVERIFY(filter && list);
@@ -181,10 +176,8 @@ private Q_SLOTS:
         const QString csv = dir_.filePath(QStringLiteral("features.csv"));
         testaudio::writeSeparableFeaturesCsv(csv, 3000);
         MainWindow w;
-        w.resize(1400, 900);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        w.showTab(1);
+        QVERIFY(testwindow::show(w, {1400, 900}));
+        w.showTab(MainWindow::Tab::Train);
         TrainPanel* panel = w.trainPanel();
         panel->setPreset(QStringLiteral("report-mlp"));  // the report's small MLP: many fast epochs, so many live chart updates
         panel->setDataPath(csv);

@@ -1,0 +1,246 @@
+#include "ExplorePanel.h"
+
+#include "ui_ExplorePanel.h"
+
+#include "FeatureTableModel.h"
+#include "GenrePanel.h"
+#include "GenreTimelineView.h"
+#include "PlaybackController.h"
+#include "SongLibraryModel.h"
+#include "TimeAxis.h"
+#include "workflow/SongSummary.h"
+
+#include <QHeaderView>
+#include <QSortFilterProxyModel>
+#include <QStyle>
+#include <QTimer>
+
+namespace genrescope::app {
+
+ExplorePanel::ExplorePanel(SongLibraryModel* library, QWidget* parent)
+    : QWidget(parent),
+      ui_(std::make_unique<Ui::ExplorePanel>()),
+      library_(library),
+      axis_(new TimeAxis(this)),
+      playback_(new PlaybackController(axis_, this)),
+      features_(new FeatureTableModel(this))
+{
+    ui_->setupUi(this);
+    setObjectName(QStringLiteral("explorePanel"));
+    genreTimeline_ = new GenreTimelineView(this);
+    genreTimeline_->setTimeAxis(axis_);
+    ui_->songLayout->insertWidget(ui_->songLayout->indexOf(ui_->spectrogramView) + 1, genreTimeline_);
+    genrePanel_ = new GenrePanel(this);
+    genrePanel_->setObjectName(QStringLiteral("genrePanel"));
+    ui_->featureLayout->insertWidget(0, genrePanel_, 2);
+    ui_->featureLayout->setStretchFactor(ui_->featureTable, 1);
+
+    ui_->featureTable->setModel(features_);
+    ui_->featureTable->horizontalHeader()->setStretchLastSection(true);
+    ui_->featureTable->horizontalHeader()->setSectionResizeMode(FeatureTableModel::NameColumn, QHeaderView::ResizeToContents);
+    ui_->featureTable->verticalHeader()->hide();
+    ui_->featureTable->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 4);
+    proxy_ = new QSortFilterProxyModel(this);
+    proxy_->setSourceModel(library_);
+    proxy_->setSortRole(SongLibraryModel::SortRole);
+    proxy_->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    proxy_->setFilterKeyColumn(-1);  // name and genres
+    ui_->songList->setModel(proxy_);
+    ui_->songList->verticalHeader()->hide();
+    ui_->songList->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    ui_->songList->horizontalHeader()->setSectionResizeMode(SongLibraryModel::NameColumn, QHeaderView::Stretch);
+    for (int c = SongLibraryModel::DurationColumn; c < SongLibraryModel::ColumnCount; ++c)
+        ui_->songList->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    ui_->songList->sortByColumn(-1, Qt::AscendingOrder);  // the order songs were added until a header is clicked
+    connect(ui_->libraryFilter, &QLineEdit::textChanged, proxy_, &QSortFilterProxyModel::setFilterFixedString);
+    ui_->splitter->setStretchFactor(1, 1);
+    ui_->splitter->setSizes({430, 560, 490});
+    ui_->waveformView->setTimeAxis(axis_);
+    ui_->spectrogramView->setTimeAxis(axis_);
+    ui_->playButton->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+
+    // The current row moves in bursts (typing in the filter, sorting, arrow keys held down): the
+    // song is shown, and a slim one decoded again, once the row has settled for a moment.
+    selectionSettled_ = new QTimer(this);
+    selectionSettled_->setSingleShot(true);
+    selectionSettled_->setInterval(150);
+    connect(selectionSettled_, &QTimer::timeout, this, &ExplorePanel::refresh);
+    connect(ui_->songList->selectionModel(), &QItemSelectionModel::currentRowChanged, selectionSettled_,
+            qOverload<>(&QTimer::start));
+    connect(library_, &SongLibraryModel::songReady, this, [this](int row) {
+        if (row == currentRow())
+            refresh();
+    });
+    connect(library_, &SongLibraryModel::songFailed, this, [this](int row, const QString& message) {
+        emit statusMessage(message, 8000);
+        if (row == currentRow())
+            refresh();
+    });
+    connect(library_, &SongLibraryModel::songProgress, this, [this](int row, double fraction) {
+        if (row == currentRow())
+            ui_->loadProgress->setValue(int(fraction * 1000));
+    });
+
+    for (TimelineView* view : {static_cast<TimelineView*>(ui_->waveformView),
+                               static_cast<TimelineView*>(ui_->spectrogramView), static_cast<TimelineView*>(genreTimeline_)})
+        connect(view, &TimelineView::seekRequested, playback_, &PlaybackController::seek);
+    connect(axis_, &TimeAxis::playheadChanged, this, &ExplorePanel::updatePosition);
+    connect(axis_, &TimeAxis::viewChanged, this, &ExplorePanel::updatePosition);
+    connect(playback_, &PlaybackController::playingChanged, this, [this](bool playing) {
+        ui_->playButton->setIcon(style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
+        ui_->playButton->setText(playing ? tr("Pause") : tr("Play"));
+    });
+    connect(playback_, &PlaybackController::errorOccurred, this,
+            [this](const QString& message) { emit statusMessage(message, 10000); });
+    connect(ui_->playButton, &QToolButton::clicked, playback_, &PlaybackController::togglePlay);
+    connect(ui_->showAllButton, &QToolButton::clicked, axis_, &TimeAxis::showAll);
+    updatePosition();
+}
+
+ExplorePanel::~ExplorePanel() = default;
+
+QTableView* ExplorePanel::songList() const
+{
+    return ui_->songList;
+}
+
+int ExplorePanel::currentRow() const
+{
+    const QModelIndex i = proxy_->mapToSource(ui_->songList->currentIndex());
+    return i.isValid() ? i.row() : -1;
+}
+
+void ExplorePanel::selectSong(int row)
+{
+    ui_->songList->setCurrentIndex(proxy_->mapFromSource(library_->index(row, 0)));
+    selectionSettled_->stop();
+    refresh();  // chosen on purpose: shown at once
+}
+
+void ExplorePanel::refresh()
+{
+    using workflow::SongStage;
+    const int row = currentRow();
+    ui_->messageBanner->hide();
+    features_->setFeatures(nullptr);
+    genrePanel_->setPrediction(nullptr);
+    genreTimeline_->setPrediction(nullptr);
+    const auto showSummary = [this](const workflow::SongSummary& summary) {
+        ui_->songTitle->setText(summary.title);
+        ui_->songDetails->setText(summary.details);
+    };
+    if (row < 0) {
+        shownSong_ = nullptr;
+        showSummary(workflow::summariseSong(SongStage::NoSong));
+        ui_->loadProgress->hide();
+        return;
+    }
+    const QString path = library_->path(row);
+    library_->ensureLoaded(row);  // a song not looked at lately is analysed again
+    switch (library_->state(row)) {
+    case SongLibraryModel::State::Loading:
+    case SongLibraryModel::State::Failed: {
+        const bool failed = library_->state(row) == SongLibraryModel::State::Failed;
+        shownSong_ = nullptr;
+        showSummary(workflow::summariseSong(failed ? SongStage::Failed : SongStage::Analysing, path));
+        if (failed) {
+            ui_->loadProgress->hide();
+            showMessage(library_->message(row));
+        } else {
+            ui_->loadProgress->setValue(int(library_->progress(row) * 1000));
+            ui_->loadProgress->show();
+        }
+        ui_->waveformView->setSong(nullptr);
+        ui_->spectrogramView->setSong(nullptr);
+        playback_->setFile({});
+        break;
+    }
+    case SongLibraryModel::State::Ready: {
+        ui_->loadProgress->hide();
+        const SongAnalysisPtr song = library_->analysis(row);
+        showSummary(workflow::summariseSong(SongStage::Ready, path, song.get()));
+        genrePanel_->setPrediction(song->hasGenres ? &song->genres : nullptr,
+                                   song->genreNote.isEmpty() && !library_->classifier() ? tr("no models are loaded.") : song->genreNote);
+        genreTimeline_->setPrediction(song->hasGenres ? &song->genres : nullptr);
+        if (song.get() != shownSong_) {  // a newly shown song starts at full view, at 0 s
+            shownSong_ = song.get();
+            axis_->reset(song->seconds);
+            playback_->setFile(path);
+        }
+        ui_->waveformView->setSong(song);
+        ui_->spectrogramView->setSong(song);
+        if (song->hasFeatures)
+            features_->setFeatures(&song->features, library_->classifier() ? library_->classifier()->mlp() : nullptr);
+        break;
+    }
+    }
+    updatePosition();
+}
+
+void ExplorePanel::showMessage(const QString& message)
+{
+    ui_->messageBanner->setText(message);
+    ui_->messageBanner->show();
+}
+
+void ExplorePanel::closeCurrentSong()
+{
+    const int row = currentRow();
+    if (row < 0)
+        return;
+    if (library_->path(row) == playback_->file())
+        playback_->setFile({});
+    library_->removeSong(row);
+    refresh();
+}
+
+QByteArray ExplorePanel::saveLayout() const
+{
+    return ui_->splitter->saveState();
+}
+
+bool ExplorePanel::restoreLayout(const QByteArray& state)
+{
+    return ui_->splitter->restoreState(state);
+}
+
+void ExplorePanel::togglePlay()
+{
+    playback_->togglePlay();
+}
+
+void ExplorePanel::rewind()
+{
+    playback_->seek(0.0);
+}
+
+void ExplorePanel::stop()
+{
+    playback_->stop();
+}
+
+void ExplorePanel::zoomIn()
+{
+    axis_->zoomAround(axis_->viewStart() + axis_->viewSpan() / 2, 0.5);
+}
+
+void ExplorePanel::zoomOut()
+{
+    axis_->zoomAround(axis_->viewStart() + axis_->viewSpan() / 2, 2.0);
+}
+
+void ExplorePanel::showAll()
+{
+    axis_->showAll();
+}
+
+void ExplorePanel::updatePosition()
+{
+    using workflow::clockText;
+    ui_->positionLabel->setText(QStringLiteral("%1 / %2").arg(clockText(axis_->playhead()), clockText(axis_->duration())));
+    genrePanel_->setPlayhead(axis_->playhead());
+    ui_->viewLabel->setText(axis_->duration() > 0
+        ? tr("View %1 – %2").arg(clockText(axis_->viewStart()), clockText(axis_->viewEnd())) : QString());
+}
+
+} // namespace genrescope::app

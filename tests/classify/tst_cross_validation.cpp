@@ -189,6 +189,10 @@ private Q_SLOTS:
         QVERIFY(classify::atChance(0.40, 50, 3));
         QVERIFY(!classify::atChance(0.60, 50, 3));
         QVERIFY(!classify::atChance(0.15, 1000, 10));
+        // Two validation songs of two classes: no score can stand out from guessing (the bound is above
+        // 100 %), so only a score no better than guessing is at chance; both right is not.
+        QVERIFY(!classify::atChance(1.0, 2, 2));
+        QVERIFY(classify::atChance(0.5, 2, 2));
     }
 
     void separableSongsScoreHigh()

@@ -140,7 +140,10 @@ double chanceThreshold(int classes, int songs)
 
 bool atChance(double songAccuracy, int songs, int classes)
 {
-    return songAccuracy <= chanceThreshold(classes, songs) + 1e-12;
+    const double threshold = chanceThreshold(classes, songs);
+    if (threshold >= 1.0)  // too few songs for any score to stand out: only one no better than guessing is at chance
+        return songAccuracy <= 1.0 / std::max(classes, 1) + 1e-12;
+    return songAccuracy <= threshold + 1e-12;
 }
 
 namespace {

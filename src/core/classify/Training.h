@@ -125,7 +125,7 @@ TrainingOutcome runTraining(const TrainingRequest& request, const ml::TrainCallb
                             const CrossValidationCallbacks& cvCallbacks = {});
 
 /// True when a song accuracy on `songs` songs of `classes` classes is no better than guessing:
-/// at most chanceThreshold(classes, songs).
+/// at most chanceThreshold(classes, songs), or, when that bound reaches 100 % (too few songs), at most 1 / classes.
 bool atChance(double songAccuracy, int songs, int classes);
 /// 1/classes plus two standard errors of a guesser's song accuracy, sqrt(p(1-p)/songs) with
 /// p = 1/classes: guessing scores above it only about one time in 40.

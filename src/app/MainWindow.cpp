@@ -124,6 +124,12 @@ void MainWindow::buildTabs()
             return statusBar()->showMessage(error, 10000);
         showTab(Tab::Explore);
     });
+    connect(train_, &TrainPanel::usePairRequested, this, [this](const QString& mlp, const QString& cnn) {
+        const QString error = loadModels(mlp, cnn);
+        if (!error.isEmpty())
+            return statusBar()->showMessage(error, 10000);
+        showTab(Tab::Explore);
+    });
     connect(compare_, &ComparePanel::playRequested, this, &MainWindow::playInExplore);
     connect(train_, &TrainPanel::playRequested, this, &MainWindow::playInExplore);
 }

@@ -1,7 +1,10 @@
 #include "TrainPanel.h"
 
+#include "workflow/ModelCatalog.h"
+#include "workflow/SongSummary.h"
 #include "workflow/TrainingRecipes.h"
 
+#include "ClassBucketsView.h"
 #include "ConfusionMatrixView.h"
 #include "FileDialogs.h"
 #include "CurveChart.h"
@@ -39,10 +42,15 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QScrollArea>
+#include <QMimeData>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <QUnhandledException>
+#include <QThread>
 #include <QtConcurrent>
 
 #include <cmath>
@@ -56,6 +64,26 @@ QString percent(double v)
     return std::isfinite(v) ? QStringLiteral("%1 %").arg(100.0 * v, 0, 'f', 1) : QStringLiteral("–");
 }
 
+/// A button that also takes a dropped file.
+class DropButton : public QPushButton {
+public:
+    using QPushButton::QPushButton;
+    std::function<void(const QString&)> onDrop;
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override
+    {
+        if (isEnabled() && event->mimeData()->hasUrls() && event->mimeData()->urls().front().isLocalFile())
+            event->acceptProposedAction();
+    }
+    void dropEvent(QDropEvent* event) override
+    {
+        event->acceptProposedAction();
+        if (onDrop)
+            onDrop(event->mimeData()->urls().front().toLocalFile());
+    }
+};
+
 } // namespace
 
 TrainPanel::TrainPanel(QWidget* parent)
@@ -64,8 +92,11 @@ TrainPanel::TrainPanel(QWidget* parent)
       split_(new QComboBox(this)), scoring_(new QComboBox(this)), listDir_(new QLineEdit(this)), seed_(new QSpinBox(this)), preset_(new QComboBox(this)),
       architecture_(new QLineEdit(this)), optimizer_(new QComboBox(this)), learningRate_(new QDoubleSpinBox(this)),
       batch_(new QSpinBox(this)), epochs_(new QSpinBox(this)), patience_(new QSpinBox(this)), crop_(new QSpinBox(this)),
-      startButton_(new QPushButton(tr("&Start"), this)), stopButton_(new QPushButton(tr("S&top"), this)),
+      startButton_(new QPushButton(tr("&Start"), this)), pairButton_(new QPushButton(tr("Train &Pair"), this)),
+      stopButton_(new QPushButton(tr("S&top"), this)),
       saveButton_(new QPushButton(tr("Save &Model…"), this)), useButton_(new QPushButton(tr("&Use in Explore"), this)),
+      tryButton_(new DropButton(tr("Try on a &File…"), this)), tryResult_(new QLabel(this)), shownModel_(new QComboBox(this)),
+      buckets_(new ClassBucketsView(this)),
       progress_(new QProgressBar(this)), status_(new QLabel(this)),
       loss_(new CurveChart(tr("Loss"), tr("cross-entropy"), this)),
       accuracy_(new CurveChart(tr("Accuracy"), tr("accuracy"), this)),
@@ -82,12 +113,14 @@ TrainPanel::TrainPanel(QWidget* parent)
         {listDir_, "trainListFolder"},
         {seed_, "trainSeed"}, {architecture_, "trainLayers"}, {optimizer_, "trainOptimizer"},
         {learningRate_, "trainLearningRate"}, {batch_, "trainBatch"}, {epochs_, "trainEpochs"},
-        {patience_, "trainPatience"}, {crop_, "trainCrop"}, {startButton_, "trainStart"}, {stopButton_, "trainStop"},
-        {saveButton_, "trainSave"}, {useButton_, "trainUse"}};
+        {patience_, "trainPatience"}, {crop_, "trainCrop"}, {startButton_, "trainStart"}, {pairButton_, "trainPair"},
+        {stopButton_, "trainStop"}, {saveButton_, "trainSave"}, {useButton_, "trainUse"}, {tryButton_, "trainTry"},
+        {tryResult_, "trainTryResult"}, {shownModel_, "trainShownModel"}, {buckets_, "trainClassBuckets"}};
     for (const auto& [widget, name] : named)
         widget->setObjectName(QLatin1String(name));
     // Settings column.
-    dataPath_->setPlaceholderText(tr("features CSV, images_original folder or genres_original folder"));
+    dataPath_->setPlaceholderText(tr("empty: the songs in Classes; or a features CSV or images_original folder"));
+    dataPath_->setToolTip(tr("A folder of genre folders of songs (e.g. genres_original) fills the classes above."));
     dataSummary_->setWordWrap(true);
     // Ranges, choices, tooltips and starting values come from the settings' one declaration
     // (workflow/TrainingParameters.h), which the CLI's options read too.
@@ -125,20 +158,45 @@ TrainPanel::TrainPanel(QWidget* parent)
     form->addRow(formLabel("epochs"), epochs_);
     form->addRow(formLabel("patience"), patience_);
     form->addRow(formLabel("crop"), crop_);
-    auto* buttons = new QHBoxLayout;
-    for (QPushButton* b : {startButton_, stopButton_, saveButton_, useButton_})
-        buttons->addWidget(b);
+    // Two fixed rows of buttons, always all shown: enabling one never moves another.
+    auto* buttons = new QGridLayout;
+    buttons->addWidget(startButton_, 0, 0);
+    buttons->addWidget(pairButton_, 0, 1);
+    buttons->addWidget(stopButton_, 0, 2);
+    buttons->addWidget(saveButton_, 1, 0);
+    buttons->addWidget(useButton_, 1, 1);
+    buttons->addWidget(tryButton_, 1, 2);
+    pairButton_->setToolTip(tr("Train the features MLP and the mel-image CNN on the songs in the classes (one "
+                               "analysis, the same split and seed), to use together in Explore."));
+    tryButton_->setToolTip(tr("Classify a song with the model(s) just trained. You can also drop a file here."));
+    tryButton_->setAcceptDrops(true);
+    static_cast<DropButton*>(tryButton_)->onDrop = [this](const QString& path) { tryOnFile(path); };
+    tryResult_->setWordWrap(true);
+    tryResult_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    shownModel_->addItems({tr("MLP on features"), tr("CNN on mel images")});
+    shownModel_->setToolTip(tr("Which model of the pair the matrix and scores show"));
+    shownModel_->setEnabled(false);
+    auto* classesBox = new QGroupBox(tr("Classes"), this);
+    auto* classesLayout = new QVBoxLayout(classesBox);
+    classesLayout->addWidget(buckets_);
     auto* settings = new QGroupBox(tr("Run"), this);
     auto* settingsLayout = new QVBoxLayout(settings);
     settingsLayout->addLayout(form);
     settingsLayout->addLayout(buttons);
     settingsLayout->addWidget(progress_);
     settingsLayout->addWidget(status_);
+    settingsLayout->addWidget(tryResult_);
     settingsLayout->addStretch(1);
+    auto* left = new QWidget(this);
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(classesBox, 2);
+    leftLayout->addWidget(settings, 3);
     status_->setWordWrap(true);
     stopButton_->setEnabled(false);
     saveButton_->setEnabled(false);
     useButton_->setEnabled(false);
+    tryButton_->setEnabled(false);
 
     // Curves and results.
     smoothing_->setRange(0, 95);
@@ -157,7 +215,11 @@ TrainPanel::TrainPanel(QWidget* parent)
     scores_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     cellSongs_->setToolTip(tr("Songs in the chosen cell; double-click plays one when the data is audio."));
     auto* matrixBox = new QVBoxLayout;
-    matrixBox->addWidget(normalised_);
+    auto* matrixControls = new QHBoxLayout;
+    matrixControls->addWidget(normalised_);
+    matrixControls->addStretch(1);
+    matrixControls->addWidget(shownModel_);
+    matrixBox->addLayout(matrixControls);
     matrixBox->addWidget(confusion_, 1);
     auto* results = new QHBoxLayout;
     results->addLayout(matrixBox, 3);
@@ -190,7 +252,11 @@ TrainPanel::TrainPanel(QWidget* parent)
     rightLayout->addLayout(historyHeader);
     rightLayout->addWidget(historyTable_, 2);
     auto* splitter = new QSplitter(this);
-    splitter->addWidget(settings);
+    auto* leftScroll = new QScrollArea(this);
+    leftScroll->setWidget(left);
+    leftScroll->setWidgetResizable(true);
+    leftScroll->setFrameShape(QFrame::NoFrame);
+    splitter->addWidget(leftScroll);
     splitter->addWidget(right);
     splitter->setStretchFactor(1, 1);
     auto* layout = new QVBoxLayout(this);
@@ -213,19 +279,46 @@ TrainPanel::TrainPanel(QWidget* parent)
     connect(split_, &QComboBox::currentIndexChanged, this,
             [this] { listDir_->setEnabled(split_->currentData().toString() == QLatin1String("lists")); });
     connect(startButton_, &QPushButton::clicked, this, &TrainPanel::start);
+    connect(pairButton_, &QPushButton::clicked, this, &TrainPanel::startPair);
+    connect(tryButton_, &QPushButton::clicked, this, [this] {
+        const QString file = QFileDialog::getOpenFileName(this, tr("Try the model on a song"), lastFolder(),
+                                                          tr("Audio (*.wav *.flac *.ogg *.opus *.mp3 *.aiff *.aif *.au);;All files (*)"));
+        if (file.isEmpty())
+            return;
+        rememberFolder(file);
+        tryOnFile(file);
+    });
+    connect(shownModel_, &QComboBox::currentIndexChanged, this, &TrainPanel::showModel);
+    // Editing the classes makes them the data: the data field empties, and songs split by song.
+    connect(buckets_, &ClassBucketsView::changed, this, [this] {
+        if (buckets_->classes().isEmpty())
+            return;
+        if (!dataPath_->text().trimmed().isEmpty()) {
+            dataPath_->clear();
+            dataSummary_->setText(tr("Training on the songs in the classes."));
+        }
+        if (split_->currentData().toString() == QLatin1String("random"))
+            split_->setCurrentIndex(split_->findData(QStringLiteral("song")));
+    });
     connect(stopButton_, &QPushButton::clicked, this, &TrainPanel::stop);
     connect(saveButton_, &QPushButton::clicked, this, &TrainPanel::saveModel);
     connect(useButton_, &QPushButton::clicked, this, [this] {
         if (savedModelPath_.isEmpty())
             return;
-        if (outcome_ && outcome_->atChance && !confirmingUse_) {  // ask once before using a model that guesses
+        const bool pair = modelPaths_.size() == 2 && !modelPaths_[0].isEmpty() && !modelPaths_[1].isEmpty();
+        const bool atChance = run_ && std::any_of(run_->outcomes.cbegin(), run_->outcomes.cend(),
+                                                  [](const classify::TrainingOutcome& o) { return o.atChance; });
+        if (atChance && !confirmingUse_) {  // ask once before using a model that guesses
             confirmingUse_ = true;
             useButton_->setText(tr("&Use Anyway"));
-            status_->setText(status_->text() + tr("<br><b>This model did no better than chance.</b> Press Use Anyway to "
+            status_->setText(status_->text() + tr("<br><b>This run did no better than chance.</b> Press Use Anyway to "
                                                   "classify with it all the same."));
             return;
         }
-        Q_EMIT useModelRequested(savedModelPath_, outcome_ && outcome_->model.inputKind == QLatin1String("features"));
+        if (pair)
+            Q_EMIT usePairRequested(modelPaths_[0], modelPaths_[1]);
+        else
+            Q_EMIT useModelRequested(savedModelPath_, outcome_ && outcome_->model.inputKind == QLatin1String("features"));
     });
     connect(smoothing_, &QSlider::valueChanged, this, [this](int v) {
         loss_->setSmoothing(v / 100.0);
@@ -353,6 +446,19 @@ void TrainPanel::detectData()
     const QString path = dataPath_->text().trimmed();
     if (path.isEmpty())
         return dataSummary_->clear();
+    // A folder of genre folders of songs (genres_original, or one's own) becomes the classes.
+    if (QFileInfo(path).isDir() && data::isSongFolder(path)) {
+        buckets_->clear();
+        if (const int added = buckets_->addClassFolders(path); added > 0) {
+            dataPath_->clear();
+            dataSummary_->setText(tr("%1 songs from %2 are in the classes above; Start and Train Pair train on them.")
+                                      .arg(added).arg(path.toHtmlEscaped()));
+        } else {
+            dataSummary_->setText(tr("<span style='color:#c33'>%1 holds no songs in class folders (see Classes).</span>")
+                                      .arg(path.toHtmlEscaped()));
+        }
+        return;
+    }
     dataSummary_->setText(tr("Reading %1…").arg(path.toHtmlEscaped()));
     auto* watcher = new QFutureWatcher<std::pair<QString, QString>>(this);
     detecting_ = watcher;
@@ -377,12 +483,13 @@ void TrainPanel::applyDataSummary()
 classify::TrainingRequest TrainPanel::request() const
 {
     classify::TrainingRequest r;
-    r.dataPath = dataPath_->text().trimmed();
-    r.input = data::parseInputKind(input_->currentData().toString());
-    r.architecture = architecture_->text().trimmed();
     // The recipe's settings the form does not show (weight decay, input noise, log and ignored
     // features, crop views), then what the form shows.
     currentRecipe().applyTo(r);
+    r.dataPath = dataPath_->text().trimmed();
+    if (r.dataPath.isEmpty())
+        r.songs = buckets_->classes().songs();
+    r.threads = std::max(1, QThread::idealThreadCount());
     r.input = data::parseInputKind(input_->currentData().toString());
     r.architecture = architecture_->text().trimmed();
     const QString split = split_->currentData().toString();
@@ -415,10 +522,58 @@ void TrainPanel::start()
         status_->setText(e.message());
         return;
     }
-    if (r.dataPath.isEmpty()) {
-        status_->setText(tr("Choose the data to train on first."));
+    if (r.dataPath.isEmpty() && r.songs.empty()) {
+        status_->setText(tr("Add songs to the classes, or choose a features CSV or images folder, first."));
         return;
     }
+    launch(r.songs.empty() ? tr("Loading the data…") : tr("Analysing the songs…"),
+           [r](const workflow::TrainingProgress& progress) {
+               RunResult result;
+               result.outcomes.push_back(workflow::runTrainingJob(r, progress));
+               result.skipped = result.outcomes.front().skipped;
+               return result;
+           });
+}
+
+void TrainPanel::startPair()
+{
+    if (watcher_)
+        return;
+    const std::vector<classify::LabelledSong> songs = buckets_->classes().songs();
+    if (songs.empty()) {
+        status_->setText(tr("Train Pair trains on the songs in the classes: add songs or folders to them first."));
+        return;
+    }
+    // The shared settings come from the form; each network keeps its shipped recipe.
+    workflow::TrainingParameterValues shared;
+    const QString split = split_->currentData().toString();
+    shared.insert(QStringLiteral("split"), split == QLatin1String("lists") ? QStringLiteral("lists:") + listDir_->text().trimmed() : split);
+    shared.insert(QStringLiteral("cv"), scoring_->currentData().toString());
+    shared.insert(QStringLiteral("seed"), QString::number(seed_->value()));
+    shared.insert(QStringLiteral("epochs"), QString::number(epochs_->value()));
+    shared.insert(QStringLiteral("patience"), QString::number(patience_->value()));
+    classify::TrainingRequest mlp, cnn;
+    try {
+        mlp = workflow::pairMemberRequest(data::InputKind::Features, shared);
+        cnn = workflow::pairMemberRequest(data::InputKind::Image, shared);
+    } catch (const Error& e) {
+        status_->setText(e.message().toHtmlEscaped());
+        return;
+    }
+    mlp.threads = cnn.threads = std::max(1, QThread::idealThreadCount());
+    launch(tr("Analysing the songs…"), [songs, mlp, cnn](const workflow::TrainingProgress& progress) {
+        workflow::PairOutcome pair = workflow::trainModelPair(songs, mlp, cnn, progress);
+        RunResult result;
+        result.outcomes.push_back(std::move(pair.mlp));
+        if (pair.cnn.model.network || !pair.cnn.result.message.isEmpty())  // no CNN when the MLP was stopped
+            result.outcomes.push_back(std::move(pair.cnn));
+        result.skipped = pair.skipped;
+        return result;
+    });
+}
+
+void TrainPanel::launch(const QString& firstStatus, std::function<RunResult(const workflow::TrainingProgress&)> work)
+{
     loss_->clear();
     accuracy_->clear();
     runLabel_.clear();
@@ -427,48 +582,81 @@ void TrainPanel::start()
     confusion_->setMatrix({}, {});
     scores_->setRowCount(0);
     cellSongs_->clear();
+    tryResult_->clear();
     outcome_.reset();
+    run_.reset();
+    modelPaths_.clear();
     savedModelPath_.clear();
-    saveButton_->setEnabled(false);
-    useButton_->setEnabled(false);
-    startButton_->setEnabled(false);
+    shownModel_->setEnabled(false);
+    for (QPushButton* b : {startButton_, pairButton_, saveButton_, useButton_, tryButton_})
+        b->setEnabled(false);
     stopButton_->setEnabled(true);
     progress_->setRange(0, 1000);
     progress_->setValue(0);
-    status_->setText(tr("Loading the data…"));
+    status_->setText(firstStatus);
     clock_.start();
 
     cancel_ = std::make_shared<std::atomic<bool>>(false);
     auto cancel = cancel_;
     const QPointer<TrainPanel> self(this);
-    const int epochs = r.config.epochs;
-    watcher_ = new QFutureWatcher<std::shared_ptr<classify::TrainingOutcome>>(this);
+    const int epochs = std::max(1, epochs_->value());
+    watcher_ = new QFutureWatcher<std::shared_ptr<RunResult>>(this);
     connect(watcher_, &QFutureWatcherBase::finished, this, &TrainPanel::finished);
-    watcher_->setFuture(QtConcurrent::run(pools::training(), [r, cancel, self, epochs] {
-        ml::TrainCallbacks callbacks;
+    watcher_->setFuture(QtConcurrent::run(pools::training(), [work, cancel, self, epochs] {
+        workflow::TrainingProgress progress;
+        ml::TrainCallbacks& callbacks = progress.training;
         callbacks.cancel = cancel.get();
         auto lastReport = std::make_shared<QElapsedTimer>();
         lastReport->start();
-        // Cross-validation trains once per fold and once more on every song: progress spans them all.
-        auto run = std::make_shared<std::pair<std::atomic<int>, std::atomic<int>>>(1, 1);
-        classify::CrossValidationCallbacks cvCallbacks;
-        cvCallbacks.onRun = [self, run](int at, int runs) {
-            run->first = at;
-            run->second = runs;
-            QMetaObject::invokeMethod(self, [self, at, runs] {
+        // Progress spans the models of a pair, and cross-validation's folds plus the training on every song.
+        struct Position {
+            std::atomic<int> model{0}, models{1}, run{1}, runs{1};
+        };
+        auto at = std::make_shared<Position>();
+        const auto show = [self](double fraction, const QString& text) {
+            QMetaObject::invokeMethod(self, [self, fraction, text] {
+                if (!self)
+                    return;
+                self->progress_->setValue(int(fraction * 1000));
+                self->status_->setText(text);
+            }, Qt::QueuedConnection);
+        };
+        progress.onAnalysing = [lastReport, show](double fraction) {
+            if (lastReport->elapsed() < 100 && fraction < 1.0)
+                return;
+            lastReport->restart();
+            show(fraction, tr("Analysing the songs… %1 %").arg(int(100 * fraction)));
+        };
+        progress.onModel = [self, at](int model) {
+            at->model = model;
+            at->models = 2;
+            QMetaObject::invokeMethod(self, [self, model] {
+                if (!self)
+                    return;
+                self->loss_->clear();
+                self->accuracy_->clear();
+                self->runLabel_ = model == 0 ? tr("MLP on features: ") : tr("CNN on mel images: ");
+            }, Qt::QueuedConnection);
+        };
+        progress.crossValidation.onRun = [self, at](int run, int runs) {
+            at->run = run;
+            at->runs = runs;
+            const QString model = at->models < 2 ? QString() : at->model == 0 ? tr("MLP on features: ") : tr("CNN on mel images: ");
+            QMetaObject::invokeMethod(self, [self, run, runs, model] {
                 if (!self)
                     return;
                 self->loss_->clear();  // each training draws its own curves
                 self->accuracy_->clear();
-                self->runLabel_ = at < runs ? tr("Fold %1 of %2: ").arg(at).arg(runs - 1) : tr("All songs: ");
+                self->runLabel_ = model + (run < runs ? tr("Fold %1 of %2: ").arg(run).arg(runs - 1) : tr("All songs: "));
             }, Qt::QueuedConnection);
         };
-        callbacks.onBatch = [self, epochs, lastReport, run](int epoch, int batch, int batches, double) {
+        callbacks.onBatch = [self, epochs, lastReport, at](int epoch, int batch, int batches, double) {
             if (lastReport->elapsed() < 100 && batch < batches)
                 return;
             lastReport->restart();
-            const double fraction =
-                (double(run->first - 1) + (double(epoch - 1) + double(batch) / batches) / epochs) / double(run->second);
+            const double inModel =
+                (double(at->run - 1) + (double(epoch - 1) + double(batch) / batches) / epochs) / double(at->runs);
+            const double fraction = (at->model + inModel) / at->models;
             QMetaObject::invokeMethod(self, [self, fraction] {
                 if (!self)
                     return;
@@ -487,7 +675,7 @@ void TrainPanel::start()
                 self->accuracy_->addPoint(e.epoch, e.trainAccuracy, e.validAccuracy);
             }, Qt::QueuedConnection);
         };
-        return std::make_shared<classify::TrainingOutcome>(classify::runTraining(r, callbacks, cvCallbacks));
+        return std::make_shared<RunResult>(work(progress));
     }));
 }
 
@@ -495,7 +683,7 @@ void TrainPanel::stop()
 {
     if (cancel_)
         cancel_->store(true);
-    status_->setText(tr("Stopping after the current batch…"));
+    status_->setText(tr("Stopping…"));
 }
 
 void TrainPanel::finished()
@@ -504,10 +692,11 @@ void TrainPanel::finished()
     watcher_ = nullptr;
     watcher->deleteLater();
     startButton_->setEnabled(true);
+    pairButton_->setEnabled(true);
     stopButton_->setEnabled(false);
     QString error;
     try {
-        outcome_ = watcher->result();  // rethrows what the worker threw, wrapped by QtConcurrent
+        run_ = watcher->result();  // rethrows what the worker threw, wrapped by QtConcurrent
     } catch (const QUnhandledException& wrapped) {
         error = workerErrorMessage(wrapped);
     }
@@ -518,15 +707,39 @@ void TrainPanel::finished()
         return;
     }
     progress_->setValue(1000);
-    showOutcome(*outcome_);
+    const bool pair = run_->outcomes.size() == 2;
+    QStringList parts;
+    for (int i = 0; i < int(run_->outcomes.size()); ++i) {
+        const classify::TrainingOutcome& o = run_->outcomes[size_t(i)];
+        QString text = describeOutcome(o) + keepOutcome(o, i);
+        if (pair)
+            text = QStringLiteral("<b>%1</b><br>").arg(i == 0 ? tr("MLP on features") : tr("CNN on mel images")) + text;
+        parts << text;
+    }
+    if (!run_->skipped.isEmpty()) {
+        QStringList shown = run_->skipped.mid(0, 5);
+        for (QString& line : shown)
+            line = line.toHtmlEscaped();
+        parts << QStringLiteral("<span style='color:#b60'>%1</span><br>%2")
+                     .arg(run_->skipped.size() == 1 ? tr("1 file was left out of the data:")
+                                                      : tr("%1 files were left out of the data:").arg(run_->skipped.size()),
+                          shown.join(QStringLiteral("<br>")) +
+                              (run_->skipped.size() > 5 ? tr("<br>… and %1 more").arg(run_->skipped.size() - 5) : QString()));
+    }
+    status_->setText(parts.join(QStringLiteral("<br><br>")));
+    refreshHistoryTable();
+    shownModel_->setEnabled(pair);
+    shownModel_->blockSignals(true);
+    shownModel_->setCurrentIndex(0);
+    shownModel_->blockSignals(false);
+    showModel(0);
+    tryButton_->setEnabled(std::any_of(modelPaths_.cbegin(), modelPaths_.cend(), [](const QString& p) { return !p.isEmpty(); }));
     Q_EMIT runFinished();
 }
 
-void TrainPanel::showOutcome(const classify::TrainingOutcome& o)
+QString TrainPanel::describeOutcome(const classify::TrainingOutcome& o) const
 {
-    QString text = o.result.message;
-    const classify::PartScores& scored = shownScores();
-    lastValidRows_ = o.valid.songs;
+    QString text = o.result.message.toHtmlEscaped();
     if (!o.crossValidation.empty())
         text += tr("<br><b>%1</b>: %2 ± %3 per song over %4 folds (%5 songs).")
                     .arg(o.crossValidation.description.toHtmlEscaped(), percent(o.crossValidation.meanSongAccuracy),
@@ -537,44 +750,122 @@ void TrainPanel::showOutcome(const classify::TrainingOutcome& o)
                                                                             percent(o.valid.songReport.accuracy)).arg(o.valid.songs);
     if (!o.test.empty())
         text += tr("<br>Test: %1 per song.").arg(percent(o.test.songReport.accuracy));
-    if (!scored.empty()) {
-        confusion_->setMatrix(scored.songReport.confusion, o.model.classes);
-        scores_->setRowCount(int(o.model.classes.size()));
-        for (int c = 0; c < o.model.classes.size(); ++c) {
-            scores_->setItem(c, 0, new QTableWidgetItem(o.model.classes[c]));
-            scores_->setItem(c, 1, new QTableWidgetItem(QString::number(scored.songReport.precision[size_t(c)], 'f', 3)));
-            scores_->setItem(c, 2, new QTableWidgetItem(QString::number(scored.songReport.recall[size_t(c)], 'f', 3)));
-            scores_->setItem(c, 3, new QTableWidgetItem(QString::number(scored.songReport.f1[size_t(c)], 'f', 3)));
-        }
-    }
+    for (const QString& note : o.notes)
+        text += QStringLiteral("<br><span style='color:#b60'>%1</span>").arg(note.toHtmlEscaped());
+    return text;
+}
+
+QString TrainPanel::keepOutcome(const classify::TrainingOutcome& o, int index)
+{
+    QString text;
+    QString path;
     // Keep the model in the data folder so the history can point at it.
-    if (o.result.bestEpoch > 0) {
+    if (o.result.bestEpoch > 0 && o.model.network) {
         const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/models");
         QDir().mkpath(dir);
-        const QString path = dir + QStringLiteral("/%1-%2.gsm")
-                                       .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz")),
-                                            o.model.inputKind);
+        path = dir + QStringLiteral("/%1-%2.gsm")
+                         .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz")), o.model.inputKind);
         try {
             ml::saveModel(o.model, path, false);
-            savedModelPath_ = path;
-            saveButton_->setEnabled(true);
-            useButton_->setEnabled(true);
         } catch (const Error& e) {
             text += QStringLiteral("<br>") + e.message().toHtmlEscaped();
+            path.clear();
         }
     }
+    while (modelPaths_.size() <= index)
+        modelPaths_ << QString();
+    modelPaths_[index] = path;
     QJsonObject run = o.log;
     run.insert(QStringLiteral("date"), QDateTime::currentDateTime().toString(Qt::ISODate));
-    run.insert(QStringLiteral("modelPath"), savedModelPath_);
+    run.insert(QStringLiteral("modelPath"), path);
     run.insert(QStringLiteral("bestValidAccuracy"), o.result.bestValidAccuracy);
     if (!o.test.empty())
         run.insert(QStringLiteral("testAccuracy"), o.test.songReport.accuracy);
     if (!history_.append(run))
         text += QStringLiteral("<br>") + history_.error().toHtmlEscaped();
-    refreshHistoryTable();
-    for (const QString& note : o.notes)
-        text += QStringLiteral("<br><span style='color:#b60'>%1</span>").arg(note.toHtmlEscaped());
-    status_->setText(text);
+    return text;
+}
+
+void TrainPanel::showModel(int index)
+{
+    confusion_->setMatrix({}, {});
+    scores_->setRowCount(0);
+    cellSongs_->clear();
+    if (!run_ || index < 0 || index >= int(run_->outcomes.size()))
+        return;
+    outcome_ = std::shared_ptr<classify::TrainingOutcome>(run_, &run_->outcomes[size_t(index)]);
+    savedModelPath_ = modelPaths_.value(index);
+    saveButton_->setEnabled(!savedModelPath_.isEmpty());
+    useButton_->setEnabled(!savedModelPath_.isEmpty());
+    showOutcome(*outcome_);
+}
+
+void TrainPanel::showOutcome(const classify::TrainingOutcome& o)
+{
+    const classify::PartScores& scored = shownScores();
+    lastValidRows_ = o.valid.songs;
+    if (scored.empty())
+        return;
+    confusion_->setMatrix(scored.songReport.confusion, o.model.classes);
+    scores_->setRowCount(int(o.model.classes.size()));
+    for (int c = 0; c < o.model.classes.size(); ++c) {
+        scores_->setItem(c, 0, new QTableWidgetItem(o.model.classes[c]));
+        scores_->setItem(c, 1, new QTableWidgetItem(QString::number(scored.songReport.precision[size_t(c)], 'f', 3)));
+        scores_->setItem(c, 2, new QTableWidgetItem(QString::number(scored.songReport.recall[size_t(c)], 'f', 3)));
+        scores_->setItem(c, 3, new QTableWidgetItem(QString::number(scored.songReport.f1[size_t(c)], 'f', 3)));
+    }
+}
+
+void TrainPanel::tryOnFile(const QString& path)
+{
+    std::shared_ptr<const ml::Model> models[2];
+    if (run_)
+        for (const classify::TrainingOutcome& o : run_->outcomes)
+            if (o.result.bestEpoch > 0 && o.model.network)
+                models[o.model.inputKind == QLatin1String("features") ? 0 : 1] = std::shared_ptr<const ml::Model>(run_, &o.model);
+    workflow::ModelChoice choice;
+    choice.mlp = models[0];
+    choice.cnn = models[1];
+    const auto classifier = choice.classifier();
+    if (!classifier) {
+        tryResult_->setText(tr("Train a model first, then try it on a song."));
+        return;
+    }
+    const QString name = QFileInfo(path).fileName();
+    tryResult_->setText(tr("Classifying %1…").arg(name.toHtmlEscaped()));
+    auto* watcher = new QFutureWatcher<QString>(this);
+    trying_ = watcher;
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        if (trying_ != watcher)
+            return;  // a newer try replaced this one
+        tryResult_->setText(watcher->result());
+        Q_EMIT tryFinished();
+    });
+    watcher->setFuture(QtConcurrent::run(pools::analysis(), [classifier, path, name] {
+        pools::runInBackground();
+        try {
+            const classify::SongPrediction p = classifier->classifyFile(path);
+            QString text = tr("<b>%1</b>: %2").arg(name.toHtmlEscaped(),
+                                                   workflow::describeProbabilities(p.ensemble, p.classes).toHtmlEscaped());
+            if (!p.mlp.empty() && !p.cnn.empty())
+                text += tr("<br>MLP: %1; CNN: %2").arg(workflow::describeProbabilities(p.mlp, p.classes, 1).toHtmlEscaped(),
+                                                      workflow::describeProbabilities(p.cnn, p.classes, 1).toHtmlEscaped());
+            return text;
+        } catch (const Error& e) {
+            return tr("<span style='color:#c33'>%1: %2</span>").arg(name.toHtmlEscaped(), e.message().toHtmlEscaped());
+        }
+    }));
+}
+
+QString TrainPanel::audioFileOf(const QString& songId) const
+{
+    // Songs from the classes: a song id is GTZAN's ("blues.00012") or the path below the songs' common folder.
+    for (const workflow::TrainingClass& c : buckets_->classes().classes())
+        for (const QString& song : c.songs)
+            if (song.endsWith(QLatin1Char('/') + songId) || QFileInfo(song).completeBaseName() == songId)
+                return song;
+    return {};
 }
 
 void TrainPanel::listCell(int trueClass, int predictedClass)
@@ -583,17 +874,12 @@ void TrainPanel::listCell(int trueClass, int predictedClass)
     if (!outcome_)
         return;
     const ml::SongPredictions& p = shownScores().songPredictions;
-    const QFileInfo data(dataPath_->text().trimmed());
     for (qsizetype i = 0; i < p.songs.size(); ++i) {
         if (p.truth[size_t(i)] != trueClass || p.predicted[size_t(i)] != predictedClass)
             continue;
         auto* item = new QListWidgetItem(p.songs[i], cellSongs_);
-        if (data.isDir()) {  // a genres_original folder: <genre>/<song>.wav
-            const QString genre = p.songs[i].section(QLatin1Char('.'), 0, 0);
-            const QString audio = data.filePath() + QStringLiteral("/%1/%2.wav").arg(genre, p.songs[i]);
-            if (QFileInfo::exists(audio))
-                item->setData(Qt::UserRole, audio);
-        }
+        if (const QString audio = audioFileOf(p.songs[i]); !audio.isEmpty())
+            item->setData(Qt::UserRole, audio);
     }
     if (cellSongs_->count() == 0)
         new QListWidgetItem(tr("(no songs)"), cellSongs_);

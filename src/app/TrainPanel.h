@@ -1,14 +1,17 @@
 #pragma once
-// The Train tab: pick data (a Kaggle features CSV, an images_original folder or
-// a genres_original audio folder; the format is detected and summarised), a
-// split, a network (presets and a layer spec) and training settings; Start runs
-// the core training pipeline on a worker thread and Stop cancels it. Loss and
-// accuracy curves fill in live; at the end come the confusion matrix, a
-// precision/recall/F1 table, the songs behind any cell, Save and Use in Explore.
+// The Train tab: classes as buckets of songs (ClassBucketsView), or a Kaggle features
+// CSV or images_original folder; a split, a network (presets and a layer spec) and
+// training settings. Start trains one network and Train Pair the features MLP and the
+// mel CNN on the same songs (workflow/TrainingJob.h), on the training pool, with the
+// songs' analysis shown and Stop cancelling either. Loss and accuracy curves fill in
+// live; at the end come the confusion matrix, a precision/recall/F1 table, the songs
+// behind any cell, the files left out, Save, Use in Explore and Try on a File.
 // Every run is kept in the run history.
 
 #include "RunHistory.h"
 #include "classify/Training.h"
+#include "classify/GenreClassifier.h"
+#include "workflow/TrainingJob.h"
 
 #include <QElapsedTimer>
 #include <QFutureWatcher>
@@ -16,6 +19,7 @@
 #include <QWidget>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 
 class QCheckBox;
@@ -62,9 +66,17 @@ public:
 
     /// A finished run's model is there to save.
     bool hasModel() const { return !savedModelPath_.isEmpty(); }
+    class ClassBucketsView* classBuckets() const { return buckets_; }
+    /// The last run's models (one, or the pair's MLP then CNN), saved in the app's data folder.
+    QStringList modelPaths() const { return modelPaths_; }
+
+    /// Classifies a song with the last run's model(s), as Try on a File does; the result shows in trainTryResult.
+    void tryOnFile(const QString& path);
 
 public Q_SLOTS:
     void start();
+    /// Trains the features MLP and the mel CNN on the songs in the classes, one analysis for both.
+    void startPair();
     void stop();
     void saveModel();
 
@@ -72,6 +84,10 @@ Q_SIGNALS:
     void runFinished();
     /// "Use in Explore": a saved model file for the feature or image slot.
     void useModelRequested(const QString& path, bool featureModel);
+    /// "Use in Explore" after Train Pair: both models, used together.
+    void usePairRequested(const QString& mlpPath, const QString& cnnPath);
+    /// Try on a File has shown its answer.
+    void tryFinished();
     /// A song from a confusion cell, when the data is audio.
     void playRequested(const QString& audioPath);
 
@@ -86,8 +102,23 @@ private:
     void applyDataSummary();
     /// The data summary line and the input kind it implies ("features", "image" or empty).
     static std::pair<QString, QString> summariseData(const QString& path);
+    /// What a run's worker hands back: one outcome, or the pair's MLP then CNN.
+    struct RunResult {
+        std::vector<classify::TrainingOutcome> outcomes;
+        QStringList skipped;
+    };
+    /// Clears the results and starts `work` on the training pool, with progress and cancel wired.
+    void launch(const QString& firstStatus,
+                std::function<RunResult(const workflow::TrainingProgress&)> work);
     void finished();
+    /// Keeps a finished outcome: saves its model to the data folder and adds it to the history. Returns notes.
+    QString keepOutcome(const classify::TrainingOutcome& outcome, int index);
+    QString describeOutcome(const classify::TrainingOutcome& outcome) const;
+    /// Shows a model of the last run in the matrix and scores (0: the MLP of a pair).
+    void showModel(int index);
     void showOutcome(const classify::TrainingOutcome& outcome);
+    /// A song id of the run as a file to play: in the classes, else in a genres_original-style data folder.
+    QString audioFileOf(const QString& songId) const;
     void listCell(int trueClass, int predictedClass);
     void refreshHistoryTable();
     /// History indices of the selected rows, ascending.
@@ -109,7 +140,10 @@ private:
     QSpinBox* epochs_;
     QSpinBox* patience_;
     QSpinBox* crop_;
-    QPushButton *startButton_, *stopButton_, *saveButton_, *useButton_;
+    QPushButton *startButton_, *pairButton_, *stopButton_, *saveButton_, *useButton_, *tryButton_;
+    QLabel* tryResult_;
+    QComboBox* shownModel_;  // which model of a pair the results show
+    class ClassBucketsView* buckets_;
     QProgressBar* progress_;
     QLabel* status_;
     CurveChart *loss_, *accuracy_;
@@ -125,7 +159,10 @@ private:
 
     RunHistory history_;
     std::shared_ptr<std::atomic<bool>> cancel_;
-    QFutureWatcher<std::shared_ptr<classify::TrainingOutcome>>* watcher_ = nullptr;
+    QFutureWatcher<std::shared_ptr<RunResult>>* watcher_ = nullptr;
+    std::shared_ptr<RunResult> run_;  // the last finished run
+    QStringList modelPaths_;          // its models, as saved
+    QPointer<QObject> trying_;        // a Try on a File in flight
     QPointer<QFutureWatcher<std::pair<QString, QString>>> detecting_;  // the data choice being read
     std::shared_ptr<classify::TrainingOutcome> outcome_;
     QString savedModelPath_;

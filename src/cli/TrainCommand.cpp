@@ -103,43 +103,9 @@ void printSkipped(const QStringList& skipped)
               << " left out of the data (listed on stderr)." << Qt::endl;
 }
 
-/// A model of the pair: the shipped recipe for its input kind, with the shared options given on the command line.
-classify::TrainingRequest pairRequest(const QCommandLineParser& parser, const classify::TrainingRequest& given,
-                                      data::InputKind input)
-{
-    classify::TrainingRequest r;
-    workflow::defaultTrainingRecipe(input).applyTo(r);
-    r.input = input;
-    r.split = given.split;
-    r.crossValidation = given.crossValidation;
-    r.threads = given.threads;
-    r.config.seed = given.config.seed;
-    const auto set = [&](const char* name) { return parser.isSet(QLatin1String(name)); };
-    ml::TrainConfig& c = r.config;
-    const ml::TrainConfig& g = given.config;
-    if (set("lr"))
-        c.optimizer.learningRate = g.optimizer.learningRate;
-    if (set("optimizer"))
-        c.optimizer.kind = g.optimizer.kind;
-    if (set("momentum"))
-        c.optimizer.momentum = g.optimizer.momentum;
-    if (set("weight-decay"))
-        c.optimizer.weightDecay = g.optimizer.weightDecay;
-    if (set("batch"))
-        c.batch = g.batch;
-    if (set("epochs"))
-        c.epochs = g.epochs;
-    using Mode = classify::CrossValidation::Mode;
-    const bool folds = given.crossValidation.mode == Mode::Folds || given.crossValidation.mode == Mode::LeaveOneOut;
-    if (set("patience") || folds)
-        c.patience = g.patience;  // folds keep no validation part to stop on
-    if (set("input-noise"))
-        c.inputNoise = g.inputNoise;
-    return r;
-}
-
 /// train --pair: the features MLP and the mel CNN from one analysis of the songs.
-int trainPair(const QCommandLineParser& parser, const classify::TrainingRequest& given, const ml::TrainCallbacks& callbacks,
+int trainPair(const QCommandLineParser& parser, const classify::TrainingRequest& given,
+              const workflow::TrainingParameterValues& settings, const ml::TrainCallbacks& callbacks,
               const classify::CrossValidationCallbacks& cvCallbacks)
 {
     const bool force = parser.isSet(QStringLiteral("force"));
@@ -152,9 +118,10 @@ int trainPair(const QCommandLineParser& parser, const classify::TrainingRequest&
     workflow::TrainingProgress progress{analysisProgress(), callbacks, cvCallbacks, [](int model) {
         out() << (model == 0 ? "MLP on the windows' features" : "CNN on the windows' mel images") << Qt::endl;
     }};
-    const workflow::PairOutcome pair = workflow::trainModelPair(
-        songs, pairRequest(parser, given, data::InputKind::Features), pairRequest(parser, given, data::InputKind::Image),
-        progress);
+    classify::TrainingRequest mlp = workflow::pairMemberRequest(data::InputKind::Features, settings);
+    classify::TrainingRequest cnn = workflow::pairMemberRequest(data::InputKind::Image, settings);
+    mlp.threads = cnn.threads = given.threads;
+    const workflow::PairOutcome pair = workflow::trainModelPair(songs, mlp, cnn, progress);
     printSkipped(pair.skipped);
     int status = kOk;
     for (const auto& [outcome, target] : {std::pair{&pair.mlp, &mlpOut}, std::pair{&pair.cnn, &cnnOut}}) {
@@ -335,7 +302,7 @@ int runTrain(const QStringList& args)
         out() << line << Qt::endl;
     };
     if (pair)
-        return trainPair(parser, request, callbacks, cvCallbacks);
+        return trainPair(parser, request, given, callbacks, cvCallbacks);
     const classify::TrainingOutcome outcome =
         workflow::runTrainingJob(request, {analysisProgress(), callbacks, cvCallbacks, {}});
     printSkipped(outcome.skipped);

@@ -1,5 +1,7 @@
 #include "workflow/TrainingJob.h"
 
+#include "workflow/TrainingRecipes.h"
+
 #include <algorithm>
 #include <memory>
 
@@ -60,6 +62,28 @@ PairOutcome trainModelPair(std::vector<classify::LabelledSong> songs, classify::
     pair.cnn = classify::runTraining(cnn, progress.training, progress.crossValidation);
     pair.cnn.skipped = pair.skipped;
     return pair;
+}
+
+bool isPairMemberSetting(const QString& key)
+{
+    static const QStringList own{QStringLiteral("input"), QStringLiteral("arch"), QStringLiteral("crop"),
+                                 QStringLiteral("crop-views"), QStringLiteral("log-features"),
+                                 QStringLiteral("ignore-features")};
+    return own.contains(key);
+}
+
+classify::TrainingRequest pairMemberRequest(data::InputKind input, TrainingParameterValues shared)
+{
+    classify::TrainingRequest r;
+    defaultTrainingRecipe(input).applyTo(r);
+    r.input = input;
+    for (auto it = shared.begin(); it != shared.end();)
+        it = isPairMemberSetting(it.key()) ? shared.erase(it) : std::next(it);
+    applyTrainingParameters(shared, r);
+    using Mode = classify::CrossValidation::Mode;
+    if (r.crossValidation.mode == Mode::Folds || r.crossValidation.mode == Mode::LeaveOneOut)
+        r.config.patience = 0;  // every fold trains all epochs: there is no validation part to stop on
+    return r;
 }
 
 } // namespace genrescope::workflow

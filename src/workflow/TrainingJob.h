@@ -5,6 +5,7 @@
 
 #include "classify/Training.h"
 #include "classify/TrainingSongs.h"
+#include "workflow/TrainingParameters.h"
 
 #include <QStringList>
 
@@ -36,5 +37,12 @@ struct PairOutcome {
 /// The CNN takes the MLP's split, seed and cross-validation; `threads` of `mlp` analyse the songs.
 PairOutcome trainModelPair(std::vector<classify::LabelledSong> songs, classify::TrainingRequest mlp,
                            classify::TrainingRequest cnn, const TrainingProgress& progress = {});
+
+/// The settings that belong to one model of a pair and are not shared: its network, its input's options.
+bool isPairMemberSetting(const QString& key);
+
+/// One model of a pair: the shipped recipe for `input`, then the `shared` settings given (split, seed, epochs,
+/// cross-validation, ...; those of isPairMemberSetting are ignored). Throws Error for a refused value.
+classify::TrainingRequest pairMemberRequest(data::InputKind input, TrainingParameterValues shared);
 
 } // namespace genrescope::workflow

@@ -6,6 +6,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTest>
@@ -78,6 +79,56 @@ std::vector<float> readRaw(const QString& path, int* channels, int* rate)
     if (rate)
         *rate = info.samplerate;
     return data;
+}
+
+namespace {
+constexpr int kSongRate = 22050;
+}
+
+/// Chords of three harmonic notes (six partials each), a new chord every half second.
+std::vector<float> toneSong(double seconds, unsigned seed)
+{
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> pitch(110.0, 440.0);
+    const size_t n = size_t(seconds * kSongRate);
+    std::vector<float> y(n, 0.0f);
+    const size_t chord = kSongRate / 2;
+    for (size_t c0 = 0; c0 < n; c0 += chord) {
+        for (int note = 0; note < 3; ++note) {
+            const double f0 = pitch(rng);
+            for (size_t k = c0; k < std::min(n, c0 + chord); ++k) {
+                const double t = double(k - c0) / kSongRate;
+                const double env = std::min(1.0, t / 0.02) * std::exp(-t * 2.0);
+                double v = 0;
+                for (int h = 1; h <= 6; ++h)
+                    v += std::sin(2.0 * M_PI * f0 * h * t) / h;
+                y[k] += float(0.08 * env * v);
+            }
+        }
+    }
+    return y;
+}
+
+/// Decaying white-noise hits at random intervals over a quiet noise floor.
+std::vector<float> noiseSong(double seconds, unsigned seed)
+{
+    std::mt19937 rng(seed);
+    std::normal_distribution<double> white(0.0, 1.0);
+    std::uniform_real_distribution<double> gap(0.1, 0.3);
+    const size_t n = size_t(seconds * kSongRate);
+    std::vector<float> y(n);
+    for (size_t k = 0; k < n; ++k)
+        y[k] = float(0.03 * white(rng));
+    for (double t0 = 0; t0 < seconds; t0 += gap(rng))
+        for (size_t k = size_t(t0 * kSongRate); k < std::min(n, size_t((t0 + 0.25) * kSongRate)); ++k)
+            y[k] += float(0.4 * std::exp(-(double(k) / kSongRate - t0) / 0.04) * white(rng));
+    return y;
+}
+
+bool writeSong(const QString& path, const std::vector<float>& y)
+{
+    QDir().mkpath(QFileInfo(path).path());
+    return testaudio::write(path, y, 1, kSongRate, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
 }
 
 QString gtzanDir()

@@ -28,6 +28,13 @@ std::vector<float> readRaw(const QString& path, int* channels = nullptr, int* ra
 /// The shared GTZAN folder (GENRESCOPE_GTZAN, else ../shared/data/gtzan beside the repo), or empty.
 QString gtzanDir();
 
+/// Synthetic "genres" at 22050 Hz: chords of three harmonic notes (six partials each), a new
+/// chord every half second, against decaying white-noise hits over a quiet noise floor.
+std::vector<float> toneSong(double seconds, unsigned seed);
+std::vector<float> noiseSong(double seconds, unsigned seed);
+/// A 16-bit mono WAV at 22050 Hz, its folder made first.
+bool writeSong(const QString& path, const std::vector<float>& y);
+
 /// A numeric CSV as rows of doubles.
 std::vector<std::vector<double>> readCsvMatrix(const QString& path);
 

@@ -62,6 +62,7 @@ ComparePanel::ComparePanel(QWidget* parent)
     for (const auto& [edit, name] : names)
         edit->setObjectName(QLatin1String(name));
     compareButton_->setObjectName(QStringLiteral("compareRun"));
+    summary_->setObjectName(QStringLiteral("compareSummary"));
     const QString models = tr("Genrescope models (*.gsm);;All files (*)");
     auto* form = new QFormLayout;
     form->addRow(tr("Feature model:"), withBrowseButton(mlpModel_, BrowseFor::File, tr("A feature model"), models));

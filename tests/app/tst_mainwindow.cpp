@@ -3,6 +3,7 @@
 
 #include "TestAudio.h"
 #include "TestWindow.h"
+#include "CliProcess.h"
 
 #include "ComparePanel.h"
 #include "ConfusionMatrixView.h"
@@ -40,6 +41,10 @@
 #include <QChartView>
 #include <QTest>
 #include <QUrl>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPushButton>
+#include <QRegularExpression>
 
 #include <sndfile.h>
 
@@ -244,6 +249,58 @@ private Q_SLOTS:
         QCOMPARE(compare->cnnMatrix()->total(), 197L);
         QVERIFY(compare->disagreements() > 0 && compare->disagreements() < 197);
     }
+    // The Compare tab and `evaluate --model ensemble` weigh a pair the same way: for the same
+    // models and songs they print the same ensemble accuracy, for the built-in pair (its shipped
+    // weight) and for two model files (0.5), whatever the files hold.
+    void compareAndEvaluateAgreeOnTheEnsemble()
+    {
+#ifdef GENRESCOPE_SANITIZED
+        QSKIP("running the CNN over 40 songs x 5 crops twice is too slow under sanitizers; the release suite checks it");
+#endif
+        const QString data = testaudio::gtzanDir();
+        if (data.isEmpty())
+            QSKIP("GTZAN data not found (set GENRESCOPE_GTZAN or put it at ../shared/data/gtzan)");
+        const QString mlpFile = QStringLiteral(GENRESCOPE_SOURCE_DIR "/models/mlp-features.gsm");
+        const QString cnnFile = QStringLiteral(GENRESCOPE_SOURCE_DIR "/models/cnn-melimage.gsm");
+        if (!genrescope::workflow::defaultClassifier() || !QFileInfo::exists(mlpFile) || !QFileInfo::exists(cnnFile))
+            QSKIP("this build has no default models in models/");
+        QFile valid(data + QStringLiteral("/splits/valid.txt"));
+        QVERIFY(valid.open(QIODevice::ReadOnly));
+        const QString list = dir_.filePath(QStringLiteral("forty.txt"));
+        testaudio::writeBytes(list, QString::fromUtf8(valid.readAll()).split(QLatin1Char('\n')).mid(0, 40).join(QLatin1Char('\n')).toUtf8());
+        const QString features = data + QStringLiteral("/features_30_sec.csv"), images = data + QStringLiteral("/images");
+
+        MainWindow w;
+        QVERIFY(testwindow::show(w));
+        ComparePanel* compare = w.comparePanel();
+        const auto field = [compare](const char* name) { return compare->findChild<QLineEdit*>(QLatin1String(name)); };
+        field("compareFeatures")->setText(features);
+        field("compareImages")->setText(images);
+        field("compareList")->setText(list);
+        static const QRegularExpression ensemble(QStringLiteral("ensemble \\(w = ([0-9.]+)\\) ([0-9.]+) %"));
+        for (const bool files : {false, true}) {
+            field("compareFeatureModel")->setText(files ? mlpFile : QString());
+            field("compareImageModel")->setText(files ? cnnFile : QString());
+            QSignalSpy done(compare, &ComparePanel::compared);
+            QTest::mouseClick(compare->findChild<QPushButton*>(QStringLiteral("compareRun")), Qt::LeftButton);
+            QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 120000);
+            const QString summary = compare->findChild<QLabel*>(QStringLiteral("compareSummary"))->text();
+            const QRegularExpressionMatch shown = ensemble.match(summary);
+            QVERIFY2(shown.hasMatch(), qPrintable(summary));
+
+            QStringList args{"evaluate", "--model", "ensemble", "--data", features, "--images", images, "--list", list, "--json"};
+            if (files)
+                args << "--mlp" << mlpFile << "--cnn" << cnnFile;
+            const testcli::Run r = testcli::cli(args);
+            QCOMPARE(r.exitCode, 0);
+            const QJsonObject e = QJsonDocument::fromJson(r.out.toUtf8()).object();
+            QCOMPARE(e.value("songs").toInt(), 40);
+            QCOMPARE(shown.captured(2), QString::number(100.0 * e.value("songAccuracy").toDouble(), 'f', 1));
+            QCOMPARE(shown.captured(1), files ? QStringLiteral("0.50")
+                                              : QString::number(genrescope::classify::defaultMlpWeight(), 'f', 2));
+        }
+    }
+
     void exportsTablesAndViewsAndClosesSongs()
     {
         MainWindow w;

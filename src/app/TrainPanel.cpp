@@ -179,14 +179,30 @@ TrainPanel::TrainPanel(QWidget* parent)
     auto* classesBox = new QGroupBox(tr("Classes"), this);
     auto* classesLayout = new QVBoxLayout(classesBox);
     classesLayout->addWidget(buckets_);
-    auto* settings = new QGroupBox(tr("Run"), this);
+    auto* settings = new QGroupBox(tr("Settings"), this);
     auto* settingsLayout = new QVBoxLayout(settings);
     settingsLayout->addLayout(form);
-    settingsLayout->addLayout(buttons);
-    settingsLayout->addWidget(progress_);
-    settingsLayout->addWidget(status_);
-    settingsLayout->addWidget(tryResult_);
     settingsLayout->addStretch(1);
+    // The run's actions, progress and outcome stay in view above the curves, whatever the form's scroll.
+    auto* runBox = new QGroupBox(tr("Run"), this);
+    auto* runLayout = new QHBoxLayout(runBox);
+    runLayout->addLayout(buttons);
+    auto* outcome = new QWidget(this);
+    auto* outcomeLayout = new QVBoxLayout(outcome);
+    outcomeLayout->setContentsMargins(0, 0, 0, 0);
+    outcomeLayout->addWidget(status_);
+    outcomeLayout->addWidget(tryResult_);
+    outcomeLayout->addStretch(1);
+    auto* outcomeScroll = new QScrollArea(this);
+    outcomeScroll->setWidget(outcome);
+    outcomeScroll->setWidgetResizable(true);
+    outcomeScroll->setFrameShape(QFrame::NoFrame);
+    outcomeScroll->setMinimumHeight(90);
+    outcomeScroll->setMaximumHeight(180);
+    auto* runText = new QVBoxLayout;
+    runText->addWidget(progress_);
+    runText->addWidget(outcomeScroll, 1);
+    runLayout->addLayout(runText, 1);
     auto* left = new QWidget(this);
     auto* leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
@@ -242,6 +258,7 @@ TrainPanel::TrainPanel(QWidget* parent)
     auto* right = new QWidget(this);
     auto* rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 0, 0, 0);
+    rightLayout->addWidget(runBox);
     rightLayout->addLayout(curveControls);
     rightLayout->addLayout(curves, 3);
     rightLayout->addLayout(results, 3);
@@ -259,6 +276,7 @@ TrainPanel::TrainPanel(QWidget* parent)
     splitter->addWidget(leftScroll);
     splitter->addWidget(right);
     splitter->setStretchFactor(1, 1);
+    splitter->setSizes({520, 1000});
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(splitter);
 
@@ -977,10 +995,13 @@ void TrainPanel::refreshHistoryTable()
     int row = 0;
     for (const QJsonObject& run : history_.runs()) {
         const QJsonObject training = run.value("training").toObject();
-        const QJsonObject valid = run.value("metrics").toObject().value("valid").toObject();
+        const QJsonObject metrics = run.value("metrics").toObject();
+        const QJsonObject valid = metrics.value("valid").toObject(), cv = metrics.value("crossValidation").toObject();
         const QStringList cells{run.value("date").toString(), training.value("input").toString(),
                                 run.value("architecture").toString(), training.value("split").toString(),
-                                valid.isEmpty() ? QStringLiteral("–") : percent(valid.value("songAccuracy").toDouble()),
+                                !cv.isEmpty() ? tr("%1 ± %2 (CV)").arg(percent(cv.value("meanSongAccuracy").toDouble()),
+                                                                       percent(cv.value("sdSongAccuracy").toDouble()))
+                                : valid.isEmpty() ? QStringLiteral("–") : percent(valid.value("songAccuracy").toDouble()),
                                 run.contains("testAccuracy") ? percent(run.value("testAccuracy").toDouble()) : QStringLiteral("–"),
                                 QString::number(training.value("seconds").toDouble(), 'f', 1), run.value("modelPath").toString()};
         for (int c = 0; c < cells.size(); ++c)

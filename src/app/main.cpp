@@ -61,6 +61,8 @@ int main(int argc, char** argv)
     const QCommandLineOption trainLists(QStringLiteral("train-lists"), QStringLiteral("Split --train by the list files in DIR."),
                                         QStringLiteral("DIR"));
     const QCommandLineOption trainEpochs(QStringLiteral("train-epochs"), QStringLiteral("Epochs for --train."), QStringLiteral("N"));
+    const QCommandLineOption trainPair(QStringLiteral("train-pair"),
+        QStringLiteral("With --train on a folder of genre folders of songs: Train Pair (the MLP and the CNN) instead of Start."));
     const QCommandLineOption shotAfter(QStringLiteral("screenshot-after"),
         QStringLiteral("With --train: take the screenshot after SECONDS, mid-run."), QStringLiteral("SECONDS"));
     parser.addOption(featureModel);
@@ -74,7 +76,7 @@ int main(int argc, char** argv)
                                          QStringLiteral("FILE"));
     const QCommandLineOption tab(QStringLiteral("tab"), QStringLiteral("Start on this tab: explore, train, compare or live."),
                                  QStringLiteral("NAME"));
-    parser.addOptions({train, trainPreset, trainLists, trainEpochs, shotAfter, compare, compareImages, compareList, tab});
+    parser.addOptions({train, trainPreset, trainLists, trainEpochs, trainPair, shotAfter, compare, compareImages, compareList, tab});
     parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Songs or folders to open."),
                                  QStringLiteral("[PATH...]"));
     parser.process(app);
@@ -118,7 +120,10 @@ int main(int argc, char** argv)
             panel->setListSplit(parser.value(trainLists));
         if (parser.isSet(trainEpochs))
             panel->setEpochs(parser.value(trainEpochs).toInt());
-        panel->start();
+        if (parser.isSet(trainPair))
+            panel->startPair();
+        else
+            panel->start();
         if (!shotPath.isEmpty()) {
             if (parser.isSet(shotAfter))
                 QTimer::singleShot(int(1000 * parser.value(shotAfter).toDouble()), &window, saveShot);

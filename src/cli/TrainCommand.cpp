@@ -177,7 +177,7 @@ int runTrain(const QStringList& args)
         "--data also takes a folder of genre folders of songs (e.g. Kaggle's genres_original, or rock/, jazz/, ...\n"
         "of your own music): each song gives one row per 30 s window (every 15 s; a song under 31 s is one window),\n"
         "as 'classify' cuts it, analysed on --jobs threads and cached by content; files that cannot be used are\n"
-        "listed and left out.\n"
+        "listed and left out. Such data is split by song unless --split says otherwise.\n"
         "--pair trains the features MLP and the mel-image CNN on one analysis of such a folder (the shipped-mlp\n"
         "and shipped-cnn recipes; --lr, --batch, --epochs, --optimizer, --momentum, --weight-decay, --patience,\n"
         "--input-noise, --split, --cv and --seed apply to both) and saves them to --out-mlp and --out-cnn.").arg(recipeIds()));
@@ -255,6 +255,9 @@ int runTrain(const QStringList& args)
     for (const workflow::TrainingParameter& p : workflow::trainingParameters())
         if (parser.isSet(p.key))
             given.insert(p.key, p.type == workflow::ParameterType::Flag ? QStringLiteral("true") : parser.value(p.key));
+    // Songs give several windows each: a random split of windows would score songs the model trained on.
+    if (!given.contains(QStringLiteral("split")) && (pair || data::isSongFolder(request.dataPath)))
+        given.insert(QStringLiteral("split"), QStringLiteral("song"));
     try {
         workflow::applyTrainingParameters(given, request);
     } catch (const Error& e) {

@@ -358,12 +358,14 @@ private slots:
         QVERIFY2(r.err.contains("broken.wav: ") && r.err.contains("short.wav: ") && r.err.contains("at least 10 s"),
                  qPrintable(r.err));
         QVERIFY2(r.out.contains("2 files were left out"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("split: random by song"), qPrintable(r.out));  // windows of a song stay together
         QCOMPARE(ml::loadModel(model).classes, QStringList({"noise", "tones"}));
 
         const QString mlp = tmp_.filePath(QStringLiteral("cli-mlp.gsm")), cnn = tmp_.filePath(QStringLiteral("cli-cnn.gsm"));
         const QStringList pair{"train", "--pair", "--data", pair_ + "/train", "--epochs", "2", "--out-mlp", mlp, "--out-cnn", cnn};
         r = testcli::cli(pair);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out));
+        QCOMPARE(r.out.count("split: random by song"), 2);
         const ml::Model a = ml::loadModel(mlp), b = ml::loadModel(cnn);
         QCOMPARE(a.inputKind, QStringLiteral("features"));
         QCOMPARE(b.inputKind, QStringLiteral("image"));

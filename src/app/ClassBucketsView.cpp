@@ -15,6 +15,7 @@
 #include <QMimeData>
 #include <QPushButton>
 #include <QTreeWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
@@ -81,7 +82,7 @@ ClassBucketsView::ClassBucketsView(QWidget* parent)
     tree_->setAcceptDrops(true);
     tree_->setDropIndicatorShown(true);
     tree_->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    tree_->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
+    tree_->setEditTriggers(QAbstractItemView::NoEditTriggers);  // only a class's name is edited, below
     tree_->setToolTip(tr("Drop songs or folders onto a class to add them, or onto the empty space to make classes "
                          "(a folder of genre folders gives one class each). Double-click a class to rename it."));
     tree_->setMinimumHeight(140);
@@ -94,13 +95,20 @@ ClassBucketsView::ClassBucketsView(QWidget* parent)
         else
             addDropped(paths);
     };
+    connect(tree_, &QTreeWidget::itemDoubleClicked, this, [this](QTreeWidgetItem* item) {
+        if (!item->parent())
+            tree_->editItem(item, NameColumn);
+    });
     connect(tree_, &QTreeWidget::itemChanged, this, [this](QTreeWidgetItem* item, int column) {
         if (refreshing_ || item->parent() || column != NameColumn)
             return;
-        if (!classes_.renameClass(tree_->indexOfTopLevelItem(item), item->text(NameColumn)))
-            error_ = tr("Class names must be unique and not empty.");
-        refresh();
-        Q_EMIT changed();
+        error_ = classes_.renameClass(tree_->indexOfTopLevelItem(item), item->text(NameColumn))
+                     ? QString() : tr("Class names must be unique and not empty.");
+        // Rebuilt after the editor has closed: the item is still the editor's now.
+        QTimer::singleShot(0, this, [this] {
+            refresh();
+            Q_EMIT changed();
+        });
     });
     connect(newClass_, &QPushButton::clicked, this, [this] {
         int n = int(classes_.classes().size()) + 1;
@@ -264,8 +272,13 @@ void ClassBucketsView::refresh()
         const double seconds = classes_.durationSeconds(i);
         totalSeconds += seconds;
         const int unknown = classes_.unknownDurations(i);
-        item->setText(DurationColumn, unknown > 0 && unknown == c.songs.size() ? tr("…")
-                                      : workflow::durationText(seconds) + (unknown > 0 ? tr(" +%1 unread").arg(unknown) : QString()));
+        const int unmeasured = classes_.unmeasuredCount(i);
+        const int unreadable = unknown - unmeasured;  // measured, but the header gives no length
+        item->setText(DurationColumn, unknown > 0 && unknown == c.songs.size()
+                                          ? (unmeasured > 0 ? tr("…") : tr("unknown"))
+                                          : workflow::durationText(seconds) +
+                                                (unmeasured > 0 ? tr(" +%1 to read").arg(unmeasured) : QString()) +
+                                                (unreadable > 0 ? tr(" +%1 unknown").arg(unreadable) : QString()));
         item->setTextAlignment(SongsColumn, Qt::AlignRight | Qt::AlignVCenter);
         const QString warning = classes_.warning(i);
         if (!warning.isEmpty()) {

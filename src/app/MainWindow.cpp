@@ -118,8 +118,14 @@ void MainWindow::buildTabs()
     setCentralWidget(tabs_);
 
     connect(explore_, &ExplorePanel::statusMessage, statusBar(), &QStatusBar::showMessage);
+    // A model just trained is used as trained: alone, or as the pair Train Pair made.
     connect(train_, &TrainPanel::useModelRequested, this, [this](const QString& path, bool) {
-        const QString error = useModel(path);
+        QString error;
+        try {
+            error = useModels(workflow::chooseModels({path}, workflow::Completion::None));
+        } catch (const Error& e) {
+            error = e.message();
+        }
         if (!error.isEmpty())
             return statusBar()->showMessage(error, 10000);
         showTab(Tab::Explore);

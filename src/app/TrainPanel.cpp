@@ -167,7 +167,9 @@ TrainPanel::TrainPanel(QWidget* parent)
     buttons->addWidget(useButton_, 1, 1);
     buttons->addWidget(tryButton_, 1, 2);
     pairButton_->setToolTip(tr("Train the features MLP and the mel-image CNN on the songs in the classes (one "
-                               "analysis, the same split and seed), to use together in Explore."));
+                               "analysis, the same split, scoring and seed), to use together in Explore. Each "
+                               "network uses its shipped recipe; Epochs and Patience apply to both only when "
+                               "changed from the preset's."));
     tryButton_->setToolTip(tr("Classify a song with the model(s) just trained. You can also drop a file here."));
     tryButton_->setAcceptDrops(true);
     static_cast<DropButton*>(tryButton_)->onDrop = [this](const QString& path) { tryOnFile(path); };
@@ -553,6 +555,26 @@ void TrainPanel::start()
            });
 }
 
+std::pair<classify::TrainingRequest, classify::TrainingRequest> TrainPanel::pairRequests() const
+{
+    // Each network keeps its shipped recipe; the form gives the split, scoring and seed, and the epochs and
+    // patience only when they were changed from the preset's.
+    workflow::TrainingParameterValues shared;
+    const QString split = split_->currentData().toString();
+    shared.insert(QStringLiteral("split"), split == QLatin1String("lists") ? QStringLiteral("lists:") + listDir_->text().trimmed() : split);
+    shared.insert(QStringLiteral("cv"), scoring_->currentData().toString());
+    shared.insert(QStringLiteral("seed"), QString::number(seed_->value()));
+    if (epochs_->value() != currentRecipe().epochs)
+        shared.insert(QStringLiteral("epochs"), QString::number(epochs_->value()));
+    if (patience_->value() != currentRecipe().patience)
+        shared.insert(QStringLiteral("patience"), QString::number(patience_->value()));
+    std::pair<classify::TrainingRequest, classify::TrainingRequest> requests{
+        workflow::pairMemberRequest(data::InputKind::Features, shared),
+        workflow::pairMemberRequest(data::InputKind::Image, shared)};
+    requests.first.threads = requests.second.threads = std::max(1, QThread::idealThreadCount());
+    return requests;
+}
+
 void TrainPanel::startPair()
 {
     if (watcher_)
@@ -562,26 +584,17 @@ void TrainPanel::startPair()
         status_->setText(tr("Train Pair trains on the songs in the classes: add songs or folders to them first."));
         return;
     }
-    // The shared settings come from the form; each network keeps its shipped recipe.
-    workflow::TrainingParameterValues shared;
-    const QString split = split_->currentData().toString();
-    shared.insert(QStringLiteral("split"), split == QLatin1String("lists") ? QStringLiteral("lists:") + listDir_->text().trimmed() : split);
-    shared.insert(QStringLiteral("cv"), scoring_->currentData().toString());
-    shared.insert(QStringLiteral("seed"), QString::number(seed_->value()));
-    shared.insert(QStringLiteral("epochs"), QString::number(epochs_->value()));
-    shared.insert(QStringLiteral("patience"), QString::number(patience_->value()));
     classify::TrainingRequest mlp, cnn;
     try {
-        mlp = workflow::pairMemberRequest(data::InputKind::Features, shared);
-        cnn = workflow::pairMemberRequest(data::InputKind::Image, shared);
+        std::tie(mlp, cnn) = pairRequests();
     } catch (const Error& e) {
         status_->setText(e.message().toHtmlEscaped());
         return;
     }
-    mlp.threads = cnn.threads = std::max(1, QThread::idealThreadCount());
     launch(tr("Analysing the songs…"), [songs, mlp, cnn](const workflow::TrainingProgress& progress) {
         workflow::PairOutcome pair = workflow::trainModelPair(songs, mlp, cnn, progress);
         RunResult result;
+        result.pair = true;
         result.outcomes.push_back(std::move(pair.mlp));
         if (pair.cnn.model.network || !pair.cnn.result.message.isEmpty())  // no CNN when the MLP was stopped
             result.outcomes.push_back(std::move(pair.cnn));
@@ -601,6 +614,8 @@ void TrainPanel::launch(const QString& firstStatus, std::function<RunResult(cons
     scores_->setRowCount(0);
     cellSongs_->clear();
     tryResult_->clear();
+    trying_ = nullptr;  // a try of the last run's models no longer answers here
+    trainClock_.invalidate();
     outcome_.reset();
     run_.reset();
     modelPaths_.clear();
@@ -612,7 +627,6 @@ void TrainPanel::launch(const QString& firstStatus, std::function<RunResult(cons
     progress_->setRange(0, 1000);
     progress_->setValue(0);
     status_->setText(firstStatus);
-    clock_.start();
 
     cancel_ = std::make_shared<std::atomic<bool>>(false);
     auto cancel = cancel_;
@@ -633,7 +647,7 @@ void TrainPanel::launch(const QString& firstStatus, std::function<RunResult(cons
         auto at = std::make_shared<Position>();
         const auto show = [self](double fraction, const QString& text) {
             QMetaObject::invokeMethod(self, [self, fraction, text] {
-                if (!self)
+                if (!self || self->stopping())
                     return;
                 self->progress_->setValue(int(fraction * 1000));
                 self->status_->setText(text);
@@ -676,10 +690,12 @@ void TrainPanel::launch(const QString& firstStatus, std::function<RunResult(cons
                 (double(at->run - 1) + (double(epoch - 1) + double(batch) / batches) / epochs) / double(at->runs);
             const double fraction = (at->model + inModel) / at->models;
             QMetaObject::invokeMethod(self, [self, fraction] {
-                if (!self)
+                if (!self || self->stopping())
                     return;
+                if (!self->trainClock_.isValid())  // the time left counts from the training, not the analysis
+                    self->trainClock_.start();
                 self->progress_->setValue(int(fraction * 1000));
-                const double elapsed = self->clock_.elapsed() / 1000.0;
+                const double elapsed = self->trainClock_.elapsed() / 1000.0;
                 self->status_->setText(self->runLabel_ + (fraction > 0.001
                     ? tr("Training… %1 s elapsed, about %2 s left").arg(elapsed, 0, 'f', 0).arg(elapsed * (1 - fraction) / fraction, 0, 'f', 0)
                     : tr("Training…")));
@@ -695,6 +711,11 @@ void TrainPanel::launch(const QString& firstStatus, std::function<RunResult(cons
         };
         return std::make_shared<RunResult>(work(progress));
     }));
+}
+
+bool TrainPanel::stopping() const
+{
+    return cancel_ && cancel_->load();
 }
 
 void TrainPanel::stop()
@@ -720,7 +741,8 @@ void TrainPanel::finished()
     }
     if (!error.isEmpty()) {
         progress_->setValue(0);
-        status_->setText(tr("<span style='color:#c33'>%1</span>").arg(error.toHtmlEscaped()));
+        status_->setText(stopping() ? tr("Stopped while the songs were analysed; nothing was trained.")
+                                    : tr("<span style='color:#c33'>%1</span>").arg(error.toHtmlEscaped()));
         Q_EMIT runFinished();
         return;
     }
@@ -734,6 +756,8 @@ void TrainPanel::finished()
             text = QStringLiteral("<b>%1</b><br>").arg(i == 0 ? tr("MLP on features") : tr("CNN on mel images")) + text;
         parts << text;
     }
+    if (run_->pair && run_->outcomes.size() == 1)
+        parts << tr("The CNN was not trained: the run was stopped during the MLP's training.");
     if (!run_->skipped.isEmpty()) {
         QStringList shown = run_->skipped.mid(0, 5);
         for (QString& line : shown)

@@ -70,6 +70,8 @@ public:
     /// The last run's models (one, or the pair's MLP then CNN), saved in the app's data folder.
     QStringList modelPaths() const { return modelPaths_; }
 
+    /// What Train Pair trains: each network's shipped recipe with the form's shared settings. Throws Error.
+    std::pair<classify::TrainingRequest, classify::TrainingRequest> pairRequests() const;
     /// Classifies a song with the last run's model(s), as Try on a File does; the result shows in trainTryResult.
     void tryOnFile(const QString& path);
 
@@ -106,11 +108,14 @@ private:
     struct RunResult {
         std::vector<classify::TrainingOutcome> outcomes;
         QStringList skipped;
+        bool pair = false;
     };
     /// Clears the results and starts `work` on the training pool, with progress and cancel wired.
     void launch(const QString& firstStatus,
                 std::function<RunResult(const workflow::TrainingProgress&)> work);
     void finished();
+    /// Stop was pressed during the current run.
+    bool stopping() const;
     /// Keeps a finished outcome: saves its model to the data folder and adds it to the history. Returns notes.
     QString keepOutcome(const classify::TrainingOutcome& outcome, int index);
     QString describeOutcome(const classify::TrainingOutcome& outcome) const;
@@ -166,7 +171,7 @@ private:
     QPointer<QFutureWatcher<std::pair<QString, QString>>> detecting_;  // the data choice being read
     std::shared_ptr<classify::TrainingOutcome> outcome_;
     QString savedModelPath_;
-    QElapsedTimer clock_;
+    QElapsedTimer trainClock_;  // from the run's first batch: the time-left estimate
     int lastValidRows_ = 0;
 };
 

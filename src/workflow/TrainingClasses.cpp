@@ -6,6 +6,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QMap>
 
 #include <cmath>
 #include <limits>
@@ -77,7 +78,10 @@ int TrainingClasses::addSongs(int index, const QStringList& paths)
         return 0;
     int added = 0;
     for (const QString& file : audioformats::collectAudioFiles(paths)) {
-        const QString path = QFileInfo(file).absoluteFilePath();
+        // One file reached by two paths (a symlink, "..") is one song.
+        const QFileInfo info(file);
+        const QString canonical = info.canonicalFilePath();
+        const QString path = canonical.isEmpty() ? info.absoluteFilePath() : canonical;
         if (classOfSong_.contains(path))
             continue;
         classes_[index].songs << path;
@@ -89,30 +93,44 @@ int TrainingClasses::addSongs(int index, const QStringList& paths)
 
 int TrainingClasses::addClassFolders(const QString& dir)
 {
-    int added = 0;
+    QMap<QString, QStringList> byClass;
     for (const classify::LabelledSong& song : classify::songsInClassFolders(dir))
-        added += addSongs(addClass(song.label), {song.path});
+        byClass[song.label] << song.path;
+    int added = 0;
+    for (auto it = byClass.cbegin(); it != byClass.cend(); ++it)
+        added += addToClassNamed(it.key(), it.value());
     return added;
 }
 
 int TrainingClasses::addDropped(const QStringList& paths)
 {
     int added = 0;
-    for (const QString& path : paths) {
+    QStringList errors;
+    for (const QString& dropped : paths) {
+        const QString path = QDir::cleanPath(dropped);  // "rock/" as some file managers give it
         const QFileInfo info(path);
-        if (info.isDir()) {
-            // A folder whose subfolders hold songs is a set of classes; any other folder is one class.
-            bool hasClassFolders = false;
-            for (const QFileInfo& sub : QDir(path).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot))
-                hasClassFolders = hasClassFolders || !audioformats::collectAudioFiles({sub.filePath()}).isEmpty();
-            if (hasClassFolders)
-                added += addClassFolders(path);
-            else
-                added += addToClassNamed(info.fileName(), {path});
-        } else if (info.isFile()) {
-            added += addToClassNamed(info.absoluteDir().dirName(), {path});
+        try {
+            if (info.isDir()) {
+                // A folder of song folders and no songs of its own is a set of classes; any other folder is one class.
+                const QDir dir(path);
+                bool hasOwnSongs = false, hasClassFolders = false;
+                for (const QFileInfo& entry : dir.entryInfoList(QDir::Files))
+                    hasOwnSongs = hasOwnSongs || audioformats::hasAudioExtension(entry.filePath());
+                for (const QFileInfo& sub : dir.entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot))
+                    hasClassFolders = hasClassFolders || !audioformats::collectAudioFiles({sub.filePath()}).isEmpty();
+                if (hasClassFolders && !hasOwnSongs)
+                    added += addClassFolders(path);
+                else
+                    added += addToClassNamed(dir.dirName(), {path});
+            } else if (info.isFile()) {
+                added += addToClassNamed(info.absoluteDir().dirName(), {path});
+            }
+        } catch (const Error& e) {
+            errors << e.message();  // the other paths still count
         }
     }
+    if (!errors.isEmpty() && added == 0)
+        throw Error(ErrorCode::InvalidArgument, errors.join(QLatin1Char(' ')));
     return added;
 }
 
@@ -159,13 +177,21 @@ QStringList TrainingClasses::unmeasured() const
     return paths;
 }
 
+int TrainingClasses::unmeasuredCount(int index) const
+{
+    int count = 0;
+    for (const QString& song : classes_.value(index).songs)
+        count += durations_.contains(song) ? 0 : 1;
+    return count;
+}
+
 QString TrainingClasses::warning(int index) const
 {
     const qsizetype n = classes_.value(index).songs.size();
     if (index < 0 || index >= classes_.size() || n >= kFewSongs)
         return {};
     if (n == 0)
-        return QStringLiteral("No songs yet: drop songs or folders here.");
+        return QStringLiteral("No songs yet: drop songs or folders here. An empty class is left out of training.");
     return QStringLiteral("Only %1 song%2: add at least %3 for a model that learns this class and a score that means "
                           "something.").arg(n).arg(n == 1 ? "" : "s").arg(kFewSongs);
 }

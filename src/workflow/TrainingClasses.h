@@ -42,11 +42,14 @@ public:
     /// Adds audio files, and the audio files found (recursively) in folders, to a class. A song already
     /// in a class stays where it is. Returns how many were added.
     int addSongs(int index, const QStringList& paths);
-    /// One class per subfolder of `dir` (merged into a class of the same name), as train --data reads it.
+    /// One class per subfolder of `dir` (merged into a class of the same name; none made for songs all in
+    /// other classes already), as train --data reads it.
     /// Throws Error (path and what to do) when dir holds no audio in class subfolders. Returns songs added.
     int addClassFolders(const QString& dir);
-    /// Adds what a person dropped where no class was: a folder of class folders gives its classes, any other
-    /// folder one class named after it, and files a class named after their folder. Returns songs added.
+    /// Adds what a person dropped where no class was: a folder of song folders (and no songs of its own) gives
+    /// one class per subfolder, any other folder one class named after it, and files a class named after their
+    /// folder. No empty class is made. A path that fails does not stop the others; throws Error only when
+    /// nothing could be added and some path failed. Returns songs added.
     int addDropped(const QStringList& paths);
 
     /// Durations are read off the main thread (probeDurations) and told here; unknown ones count as 0.
@@ -56,6 +59,8 @@ public:
     int unknownDurations(int index) const;
     /// Songs added and not yet measured.
     QStringList unmeasured() const;
+    /// How many of a class's songs are not measured yet.
+    int unmeasuredCount(int index) const;
 
     /// "Only 3 songs: ..." for a class below kFewSongs, else empty.
     QString warning(int index) const;

@@ -81,8 +81,10 @@ classify::TrainingRequest pairMemberRequest(data::InputKind input, TrainingParam
         it = isPairMemberSetting(it.key()) ? shared.erase(it) : std::next(it);
     applyTrainingParameters(shared, r);
     using Mode = classify::CrossValidation::Mode;
-    if (r.crossValidation.mode == Mode::Folds || r.crossValidation.mode == Mode::LeaveOneOut)
-        r.config.patience = 0;  // every fold trains all epochs: there is no validation part to stop on
+    // Every fold trains all epochs: no validation part to stop on. A patience given is left for runTraining to refuse.
+    if ((r.crossValidation.mode == Mode::Folds || r.crossValidation.mode == Mode::LeaveOneOut) &&
+        !shared.contains(QStringLiteral("patience")))
+        r.config.patience = 0;
     return r;
 }
 

@@ -42,7 +42,9 @@ PairOutcome trainModelPair(std::vector<classify::LabelledSong> songs, classify::
 bool isPairMemberSetting(const QString& key);
 
 /// One model of a pair: the shipped recipe for `input`, then the `shared` settings given (split, seed, epochs,
-/// cross-validation, ...; those of isPairMemberSetting are ignored). Throws Error for a refused value.
+/// cross-validation, ...; those of isPairMemberSetting are ignored); settings not given keep the recipe's.
+/// With K-fold or leave-one-out cross-validation and no patience given, the patience is 0. Throws Error for a
+/// refused value.
 classify::TrainingRequest pairMemberRequest(data::InputKind input, TrainingParameterValues shared);
 
 } // namespace genrescope::workflow

@@ -14,6 +14,7 @@
 #include "SongLibraryModel.h"
 #include "TrainPanel.h"
 #include "classify/GenreClassifier.h"
+#include "workflow/TrainingRecipes.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -214,10 +215,9 @@ private Q_SLOTS:
         TrainPanel* panel = w.trainPanel();
         auto* buckets = child<ClassBucketsView>(*panel, "trainClassBuckets");
         QCOMPARE(buckets->addClassFolders(songs_), 20);
-        QVERIFY(choose(child<QComboBox>(*panel, "trainScoring"), QStringLiteral("off")));
-        QVERIFY(choose(child<QComboBox>(*panel, "trainSplit"), QStringLiteral("song")));
+        // 5-fold cross-validation by song: every song scored once, so one miss cannot make it look like chance.
+        QVERIFY(choose(child<QComboBox>(*panel, "trainScoring"), QStringLiteral("5")));
         child<QSpinBox>(*panel, "trainEpochs")->setValue(25);
-        child<QSpinBox>(*panel, "trainPatience")->setValue(0);
         QSignalSpy done(panel, &TrainPanel::runFinished);
         auto* status = child<QLabel>(*panel, "trainStatus");
         QTest::mouseClick(child<QPushButton>(*panel, "trainPair"), Qt::LeftButton);
@@ -265,7 +265,7 @@ private Q_SLOTS:
         TrainPanel* panel = w.trainPanel();
         child<ClassBucketsView>(*panel, "trainClassBuckets")->addClassFolders(songs_);
         QVERIFY(choose(child<QComboBox>(*panel, "trainNetwork"), QStringLiteral("features")));
-        QVERIFY(choose(child<QComboBox>(*panel, "trainScoring"), QStringLiteral("off")));
+        QVERIFY(choose(child<QComboBox>(*panel, "trainScoring"), QStringLiteral("5")));
         child<QSpinBox>(*panel, "trainEpochs")->setValue(40);
         QSignalSpy done(panel, &TrainPanel::runFinished);
         QTest::mouseClick(child<QPushButton>(*panel, "trainStart"), Qt::LeftButton);
@@ -282,6 +282,96 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(w.library()->rowCount() == 2 && allSongsReady(*w.library()), 60000);
         for (const QString& song : newSongs)
             QCOMPARE(exploreGenre(w, song), QFileInfo(song).dir().dirName());
+    }
+
+    void aPairKeepsEachRecipeUnlessTheFormChangesIt()
+    {
+        TrainPanel panel;
+        const genrescope::workflow::TrainingRecipe* mlpRecipe = genrescope::workflow::findTrainingRecipe(QStringLiteral("shipped-mlp"));
+        const genrescope::workflow::TrainingRecipe* cnnRecipe = genrescope::workflow::findTrainingRecipe(QStringLiteral("shipped-cnn"));
+        QVERIFY(mlpRecipe && cnnRecipe && mlpRecipe->epochs != cnnRecipe->epochs);
+        QVERIFY(choose(child<QComboBox>(panel, "trainScoring"), QStringLiteral("off")));
+        child<QSpinBox>(panel, "trainSeed")->setValue(9);
+        auto [mlp, cnn] = panel.pairRequests();
+        QCOMPARE(mlp.input, genrescope::data::InputKind::Features);
+        QCOMPARE(cnn.input, genrescope::data::InputKind::Image);
+        QCOMPARE(mlp.config.epochs, mlpRecipe->epochs);
+        QCOMPARE(cnn.config.epochs, cnnRecipe->epochs);
+        QCOMPARE(cnn.config.patience, cnnRecipe->patience);
+        QCOMPARE(cnn.config.optimizer.weightDecay, cnnRecipe->weightDecay);
+        QCOMPARE(cnn.config.seed, 9u);
+        QCOMPARE(mlp.config.seed, 9u);
+        // Epochs changed in the form apply to both networks.
+        child<QSpinBox>(panel, "trainEpochs")->setValue(7);
+        std::tie(mlp, cnn) = panel.pairRequests();
+        QCOMPARE(mlp.config.epochs, 7);
+        QCOMPARE(cnn.config.epochs, 7);
+        QCOMPARE(cnn.config.patience, cnnRecipe->patience);
+    }
+
+    void stoppingDuringTheAnalysisTrainsNothing()
+    {
+        const QString root = dir_.filePath(QStringLiteral("unanalysed"));
+        writeClass(root, QStringLiteral("tones"), 12, 12.0, testaudio::toneSong, 700);
+        writeClass(root, QStringLiteral("noise"), 12, 12.0, testaudio::noiseSong, 800);
+        TrainPanel panel;
+        child<ClassBucketsView>(panel, "trainClassBuckets")->addClassFolders(root);
+        QSignalSpy done(&panel, &TrainPanel::runFinished);
+        QTest::mouseClick(child<QPushButton>(panel, "trainPair"), Qt::LeftButton);
+        QTest::mouseClick(child<QPushButton>(panel, "trainStop"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 60000);
+        const QString status = child<QLabel>(panel, "trainStatus")->text();
+        QVERIFY2(status.startsWith(QStringLiteral("Stopped while the songs were analysed")), qPrintable(status));
+        QVERIFY(panel.modelPaths().isEmpty());
+        for (const char* enabled : {"trainStart", "trainPair"})
+            QVERIFY(child<QPushButton>(panel, enabled)->isEnabled());
+        for (const char* disabled : {"trainStop", "trainUse", "trainSave", "trainTry"})
+            QVERIFY2(!child<QPushButton>(panel, disabled)->isEnabled(), disabled);
+    }
+
+    void classesAreRenamedAndFoldersDroppedAsPeopleDropThem()
+    {
+        const QString root = dir_.filePath(QStringLiteral("rename"));
+        writeClass(root, QStringLiteral("strings"), 2, 11.0, testaudio::toneSong, 31);
+        writeClass(root, QStringLiteral("drums"), 2, 11.0, testaudio::noiseSong, 41);
+        // An album folder with songs of its own and a bonus subfolder: one class, every song.
+        writeClass(root + QStringLiteral("/album"), QStringLiteral("bonus"), 1, 11.0, testaudio::toneSong, 51);
+        QVERIFY(testaudio::writeSong(root + QStringLiteral("/album/track.wav"), testaudio::toneSong(11.0, 52)));
+        TrainPanel panel;
+        QVERIFY(testwindow::show(panel, {1400, 900}));
+        auto* buckets = child<ClassBucketsView>(panel, "trainClassBuckets");
+        auto* tree = child<QTreeWidget>(panel, "trainClasses");
+        const QPoint empty(10, tree->viewport()->height() - 5);
+        // A folder as some file managers give it, with a trailing slash: a class named after it.
+        dropFiles(tree->viewport(), {root + QStringLiteral("/strings/")}, empty);
+        QVERIFY(classItem(tree, QStringLiteral("strings")));
+        dropFiles(tree->viewport(), {root + QStringLiteral("/album")}, empty);
+        QVERIFY(classItem(tree, QStringLiteral("album")));
+        QCOMPARE(classItem(tree, QStringLiteral("album"))->text(ClassColumn::SongsColumn), QStringLiteral("2"));
+        dropFiles(tree->viewport(), {root + QStringLiteral("/drums")}, empty);
+        QCOMPARE(buckets->classes().songCount(), 6);
+
+        // Renaming: a taken name is refused and said; a new one is kept.
+        QTreeWidgetItem* album = classItem(tree, QStringLiteral("album"));
+        album->setText(ClassColumn::NameColumn, QStringLiteral("drums"));
+        QTRY_VERIFY(classItem(tree, QStringLiteral("album")));
+        QVERIFY(child<QLabel>(panel, "trainClassesSummary")->text().contains(QStringLiteral("must be unique")));
+        classItem(tree, QStringLiteral("album"))->setText(ClassColumn::NameColumn, QStringLiteral("ambient"));
+        QTRY_VERIFY(classItem(tree, QStringLiteral("ambient")));
+        QTRY_VERIFY(!child<QLabel>(panel, "trainClassesSummary")->text().contains(QStringLiteral("must be unique")));
+        QCOMPARE(buckets->classes().classes().size(), 3);
+        QVERIFY(std::any_of(buckets->classes().classes().cbegin(), buckets->classes().classes().cend(),
+                            [](const genrescope::workflow::TrainingClass& c) { return c.name == QLatin1String("ambient"); }));
+        QCOMPARE(buckets->classes().songs().size(), size_t(6));
+
+        // Removing one song keeps its class.
+        QTreeWidgetItem* drums = classItem(tree, QStringLiteral("drums"));
+        drums->setExpanded(true);
+        tree->clearSelection();
+        drums->child(0)->setSelected(true);
+        QTest::mouseClick(child<QPushButton>(panel, "trainRemoveClass"), Qt::LeftButton);
+        QCOMPARE(classItem(tree, QStringLiteral("drums"))->text(ClassColumn::SongsColumn), QStringLiteral("1"));
+        QCOMPARE(buckets->classes().songCount(), 5);
     }
 
     void aTinyClassIsWarnedAndCrossValidated()

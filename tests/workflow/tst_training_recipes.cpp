@@ -4,6 +4,8 @@
 #include "TestAudio.h"
 
 #include "classify/Training.h"
+#include "common/Error.h"
+#include "workflow/TrainingJob.h"
 #include "workflow/TrainingRecipes.h"
 
 #include <QFile>
@@ -99,6 +101,32 @@ private Q_SLOTS:
         QCOMPARE(r.ignoredFeatures.size(), 7);
         QCOMPARE(r.config.crop.columns, 0);
         QVERIFY(!findTrainingRecipe(QStringLiteral("no-such-recipe")));
+    }
+
+    // A pair's models: each its shipped recipe, with only the shared settings given applied.
+    void pairMembersKeepTheirRecipes()
+    {
+        const TrainingRecipe& cnnRecipe = defaultTrainingRecipe(data::InputKind::Image);
+        classify::TrainingRequest cnn = pairMemberRequest(data::InputKind::Image, {});
+        QCOMPARE(cnn.input, data::InputKind::Image);
+        QCOMPARE(cnn.architecture, cnnRecipe.architecture);
+        QCOMPARE(cnn.config.epochs, cnnRecipe.epochs);
+        QCOMPARE(cnn.config.patience, cnnRecipe.patience);
+        QCOMPARE(cnn.config.optimizer.learningRate, cnnRecipe.learningRate);
+        // Shared settings apply; a network's own (its layers, its input) are not taken from the other's.
+        cnn = pairMemberRequest(data::InputKind::Image, {{"epochs", "3"}, {"seed", "5"}, {"arch", "none"},
+                                                         {"input", "features"}, {"log-features", "true"}});
+        QCOMPARE(cnn.config.epochs, 3);
+        QCOMPARE(cnn.config.seed, 5u);
+        QCOMPARE(cnn.architecture, cnnRecipe.architecture);
+        QCOMPARE(cnn.input, data::InputKind::Image);
+        QVERIFY(!cnn.logFeatures);
+        const classify::TrainingRequest mlp = pairMemberRequest(data::InputKind::Features, {{"log-features", "false"}});
+        QVERIFY(mlp.logFeatures);  // the shipped MLP's own setting stays
+        // K folds train every epoch: no patience, unless one is given (which training then refuses, as for one model).
+        QCOMPARE(pairMemberRequest(data::InputKind::Image, {{"cv", "5"}}).config.patience, 0);
+        QCOMPARE(pairMemberRequest(data::InputKind::Image, {{"cv", "5"}, {"patience", "4"}}).config.patience, 4);
+        QVERIFY_THROWS_EXCEPTION(genrescope::Error, pairMemberRequest(data::InputKind::Image, {{"epochs", "0"}}));
     }
 
     // The course report's CNN preset once diverged in its first epoch (loss 46.7, then one genre for

@@ -157,9 +157,21 @@ ClassBucketsView::ClassBucketsView(QWidget* parent)
 
 ClassBucketsView::~ClassBucketsView() = default;
 
+void ClassBucketsView::setLeftOut(const QStringList& lines)
+{
+    leftOut_.clear();
+    for (const workflow::TrainingClass& c : classes_.classes())
+        for (const QString& song : c.songs)
+            for (const QString& line : lines)
+                if (line.startsWith(song + QLatin1String(": ")))
+                    leftOut_.insert(song, line.mid(song.size() + 2));
+    refresh();
+}
+
 int ClassBucketsView::guarded(const std::function<int()>& change)
 {
     error_.clear();
+    leftOut_.clear();  // the classes change: the last run's verdicts no longer apply
     int added = 0;
     try {
         added = change();
@@ -281,19 +293,36 @@ void ClassBucketsView::refresh()
                                                 (unreadable > 0 ? tr(" +%1 unknown").arg(unreadable) : QString()));
         item->setTextAlignment(SongsColumn, Qt::AlignRight | Qt::AlignVCenter);
         const QString warning = classes_.warning(i);
-        if (!warning.isEmpty()) {
-            item->setText(NoteColumn, tr("⚠ %1").arg(c.songs.isEmpty() ? tr("empty") : tr("few songs")));
-            item->setForeground(NoteColumn, QColor(0xb0, 0x60, 0x00));
-            for (int col = 0; col < tree_->columnCount(); ++col)
-                item->setToolTip(col, warning);
-        }
-        item->setData(NoteColumn, Qt::UserRole, warning);
+        int leftOut = 0;
         for (const QString& song : c.songs) {
             auto* child = new QTreeWidgetItem(item);
             child->setText(NameColumn, QFileInfo(song).fileName());
             child->setData(NameColumn, Qt::UserRole, song);
             child->setToolTip(NameColumn, song);
+            if (const auto why = leftOut_.constFind(song); why != leftOut_.cend()) {
+                ++leftOut;
+                child->setText(NoteColumn, tr("left out"));
+                for (int col = 0; col < tree_->columnCount(); ++col) {
+                    child->setForeground(col, QColor(0xc0, 0x30, 0x30));
+                    child->setToolTip(col, tr("%1\nLeft out of the last run: %2").arg(song, *why));
+                }
+            }
         }
+        QStringList notes;
+        if (!warning.isEmpty())
+            notes << tr("⚠ %1").arg(c.songs.isEmpty() ? tr("empty") : tr("few songs"));
+        if (leftOut > 0)
+            notes << tr("%1 left out").arg(leftOut);
+        item->setText(NoteColumn, notes.join(QStringLiteral(", ")));
+        if (!notes.isEmpty()) {
+            item->setForeground(NoteColumn, QColor(0xb0, 0x60, 0x00));
+            const QString tip = warning + (leftOut > 0 ? tr("%1%2 of its songs could not be used by the last run "
+                                                            "(see each song).").arg(warning.isEmpty() ? QString() : QStringLiteral("\n")).arg(leftOut)
+                                                       : QString());
+            for (int col = 0; col < tree_->columnCount(); ++col)
+                item->setToolTip(col, tip);
+        }
+        item->setData(NoteColumn, Qt::UserRole, warning);
         item->setExpanded(expanded.contains(c.name));
     }
     if (current >= 0 && current < tree_->topLevelItemCount())
@@ -303,9 +332,17 @@ void ClassBucketsView::refresh()
         : (classes_.songCount() == 1 ? tr("1 song") : tr("%1 songs").arg(classes_.songCount())) +
               (classes.size() == 1 ? tr(" in 1 class, ") : tr(" in %1 classes, ").arg(classes.size())) +
               workflow::durationText(totalSeconds) + QStringLiteral(".");
-    int few = 0;
-    for (int i = 0; i < classes.size(); ++i)
-        few += classes_.warning(i).isEmpty() ? 0 : 1;
+    int few = 0, empty = 0;
+    for (int i = 0; i < classes.size(); ++i) {
+        empty += classes[i].songs.isEmpty() ? 1 : 0;
+        few += classes_.warning(i).isEmpty() || classes[i].songs.isEmpty() ? 0 : 1;
+    }
+    if (!leftOut_.isEmpty())
+        text += QStringLiteral(" <span style='color:#c33'>%1</span>")
+                    .arg(tr("The last run left out %1 of them (marked; hover for why).").arg(leftOut_.size()));
+    if (empty > 0)
+        text += QStringLiteral(" ") + (empty == 1 ? tr("1 empty class is left out of training.")
+                                                  : tr("%1 empty classes are left out of training.").arg(empty));
     if (few > 0)
         text += QStringLiteral(" <span style='color:#b60'>%1</span>")
                     .arg((few == 1 ? tr("1 class has") : tr("%1 classes have").arg(few)) +

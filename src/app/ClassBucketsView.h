@@ -34,6 +34,8 @@ public:
     int addDropped(const QStringList& paths);
     int addClassFolders(const QString& dir);
     void clear();
+    /// Marks the songs a run left out ("path: reason" lines), until the classes change.
+    void setLeftOut(const QStringList& lines);
     /// True once every song's duration has been read (for tests and the summary).
     bool durationsKnown() const { return !measuring_ && classes_.unmeasured().isEmpty(); }
 
@@ -56,6 +58,7 @@ private:
     QPushButton *newClass_, *addSongs_, *fromFolder_, *remove_;
     QPointer<QObject> measuring_;  // the duration read in flight
     QString error_;
+    QHash<QString, QString> leftOut_;  // song path -> why the last run left it out
     bool refreshing_ = false;
 };
 

@@ -192,15 +192,15 @@ TrainPanel::TrainPanel(QWidget* parent)
     auto* outcome = new QWidget(this);
     auto* outcomeLayout = new QVBoxLayout(outcome);
     outcomeLayout->setContentsMargins(0, 0, 0, 0);
-    outcomeLayout->addWidget(status_);
     outcomeLayout->addWidget(tryResult_);
+    outcomeLayout->addWidget(status_);
     outcomeLayout->addStretch(1);
     auto* outcomeScroll = new QScrollArea(this);
     outcomeScroll->setWidget(outcome);
     outcomeScroll->setWidgetResizable(true);
     outcomeScroll->setFrameShape(QFrame::NoFrame);
-    outcomeScroll->setMinimumHeight(90);
-    outcomeScroll->setMaximumHeight(180);
+    outcomeScroll->setMinimumHeight(120);
+    outcomeScroll->setMaximumHeight(300);
     auto* runText = new QVBoxLayout;
     runText->addWidget(progress_);
     runText->addWidget(outcomeScroll, 1);
@@ -665,6 +665,7 @@ void TrainPanel::launch(const QString& firstStatus, std::function<RunResult(cons
             QMetaObject::invokeMethod(self, [self, model] {
                 if (!self)
                     return;
+                self->trainClock_.invalidate();  // each model's time left from its own pace
                 self->loss_->clear();
                 self->accuracy_->clear();
                 self->runLabel_ = model == 0 ? tr("MLP on features: ") : tr("CNN on mel images: ");
@@ -686,10 +687,11 @@ void TrainPanel::launch(const QString& firstStatus, std::function<RunResult(cons
             if (lastReport->elapsed() < 100 && batch < batches)
                 return;
             lastReport->restart();
-            const double inModel =
+            // The bar and the time left are the current model's: the pair's CNN takes far longer than its MLP.
+            const double fraction =
                 (double(at->run - 1) + (double(epoch - 1) + double(batch) / batches) / epochs) / double(at->runs);
-            const double fraction = (at->model + inModel) / at->models;
-            QMetaObject::invokeMethod(self, [self, fraction] {
+            const bool cnnFollows = at->models == 2 && at->model == 0;
+            QMetaObject::invokeMethod(self, [self, fraction, cnnFollows] {
                 if (!self || self->stopping())
                     return;
                 if (!self->trainClock_.isValid())  // the time left counts from the training, not the analysis
@@ -697,7 +699,9 @@ void TrainPanel::launch(const QString& firstStatus, std::function<RunResult(cons
                 self->progress_->setValue(int(fraction * 1000));
                 const double elapsed = self->trainClock_.elapsed() / 1000.0;
                 self->status_->setText(self->runLabel_ + (fraction > 0.001
-                    ? tr("Training… %1 s elapsed, about %2 s left").arg(elapsed, 0, 'f', 0).arg(elapsed * (1 - fraction) / fraction, 0, 'f', 0)
+                    ? tr("Training… %1 s elapsed, about %2 s left%3").arg(elapsed, 0, 'f', 0)
+                          .arg(elapsed * (1 - fraction) / fraction, 0, 'f', 0)
+                          .arg(cnnFollows ? tr(" for the MLP, then the CNN trains") : QString())
                     : tr("Training…")));
             }, Qt::QueuedConnection);
         };
@@ -756,6 +760,8 @@ void TrainPanel::finished()
             text = QStringLiteral("<b>%1</b><br>").arg(i == 0 ? tr("MLP on features") : tr("CNN on mel images")) + text;
         parts << text;
     }
+    if (dataPath_->text().trimmed().isEmpty())
+        buckets_->setLeftOut(run_->skipped);
     if (run_->pair && run_->outcomes.size() == 1)
         parts << tr("The CNN was not trained: the run was stopped during the MLP's training.");
     if (!run_->skipped.isEmpty()) {
@@ -888,9 +894,11 @@ void TrainPanel::tryOnFile(const QString& path)
         pools::runInBackground();
         try {
             const classify::SongPrediction p = classifier->classifyFile(path);
-            QString text = tr("<b>%1</b>: %2").arg(name.toHtmlEscaped(),
-                                                   workflow::describeProbabilities(p.ensemble, p.classes).toHtmlEscaped());
-            if (!p.mlp.empty() && !p.cnn.empty())
+            const bool both = !p.mlp.empty() && !p.cnn.empty();
+            QString text = tr("<b>%1</b>: %2%3").arg(name.toHtmlEscaped(),
+                                                     workflow::describeProbabilities(p.ensemble, p.classes).toHtmlEscaped(),
+                                                     both ? tr(" (the pair together)") : QString());
+            if (both)
                 text += tr("<br>MLP: %1; CNN: %2").arg(workflow::describeProbabilities(p.mlp, p.classes, 1).toHtmlEscaped(),
                                                       workflow::describeProbabilities(p.cnn, p.classes, 1).toHtmlEscaped());
             return text;

@@ -99,7 +99,7 @@ int main(int argc, char** argv)
 
     const QString shotPath = parser.value(screenshot);
     auto saveShot = [&window, shotPath] {
-        const bool ok = window.grab().save(shotPath);
+        const bool ok = window.grab().save(shotPath, "PNG");  // PNG whatever the name ends with
         std::fprintf(stderr, ok ? "genrescope: saved %s\n" : "genrescope: cannot write %s\n", qPrintable(shotPath));
         QApplication::exit(ok ? 0 : 2);
     };

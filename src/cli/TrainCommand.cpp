@@ -38,9 +38,9 @@ void printScores(const char* name, const classify::PartScores& s)
 {
     if (s.empty())
         return;
-    out() << QStringLiteral("%1: %2 on %3 rows, %4 on %5 songs (probabilities averaged per song)")
-                 .arg(QLatin1String(name), percent(s.rowReport.accuracy)).arg(s.rows)
-                 .arg(percent(s.songReport.accuracy)).arg(s.songs)
+    out() << QStringLiteral("%1: %2 on %3 row%4, %5 on %6 song%7 (probabilities averaged per song)")
+                 .arg(QLatin1String(name), percent(s.rowReport.accuracy)).arg(s.rows).arg(s.rows == 1 ? "" : "s")
+                 .arg(percent(s.songReport.accuracy)).arg(s.songs).arg(s.songs == 1 ? "" : "s")
           << Qt::endl;
 }
 
@@ -236,8 +236,12 @@ int runTrain(const QStringList& args)
     if (pair) {
         for (const char* single : {"out", "log", "preset", "input", "arch", "crop", "crop-views", "log-features", "ignore-features"})
             if (parser.isSet(QLatin1String(single)))
-                return usage(QStringLiteral("--pair trains the shipped-mlp and shipped-cnn recipes' networks and takes no --%1 "
-                                            "(see 'genrescope-cli train --help').").arg(QLatin1String(single)));
+                return usage(QStringLiteral("--pair trains the shipped-mlp and shipped-cnn recipes' networks and takes no --%1%2 "
+                                            "(see 'genrescope-cli train --help').")
+                                 .arg(QLatin1String(single),
+                                      QLatin1String(single) == QLatin1String("out")
+                                          ? QStringLiteral(": name the two models with --out-mlp FILE and --out-cnn FILE")
+                                          : QString()));
         if (!parser.isSet(QStringLiteral("data")) || !parser.isSet(QStringLiteral("out-mlp")) ||
             !parser.isSet(QStringLiteral("out-cnn")))
             return usage(QStringLiteral("--pair needs --data, --out-mlp and --out-cnn (see 'genrescope-cli train --help')."));

@@ -38,9 +38,12 @@ QString readyDetails(const AnalysedSong& song)
         const auto top = [&](const std::vector<float>& p) {
             return p.empty() ? QStringLiteral("–") : describeProbabilities(p, genres.classes, 1);
         };
-        details += tr("<br><b>Genre: %1</b> (features MLP: %2, image CNN: %3; %4 window(s) of 30 s)")
-                       .arg(top(genres.ensemble), top(genres.mlp), top(genres.cnn))
-                       .arg(genres.windows.size());
+        const size_t windows = genres.windows.size();
+        const QString cut = windows == 1 && song.seconds < 30.5 ? tr("one window: the whole song")
+                            : windows == 1                      ? tr("1 window of 30 s")
+                                                                : tr("%1 windows of 30 s").arg(windows);
+        details += tr("<br><b>Genre: %1</b> (features MLP: %2, image CNN: %3; %4)")
+                       .arg(top(genres.ensemble), top(genres.mlp), top(genres.cnn), cut);
         if (genres.unusual)
             details += tr(" <b>· unusual audio</b>");
     } else if (!song.genreNote.isEmpty()) {

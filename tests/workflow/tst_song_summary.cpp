@@ -56,7 +56,7 @@ private Q_SLOTS:
         QCOMPARE(summary.details,
                  QStringLiteral("MP3, MPEG layer 3 · 44100 Hz · stereo · 0:45.2 · 120.0 BPM (3 beats)"
                                 " · analysed as mono 22050 Hz (downmixed/resampled)"
-                                "<br><b>Genre: jazz 50 %</b> (features MLP: jazz 70 %, image CNN: rock 50 %; 2 window(s) of 30 s)"));
+                                "<br><b>Genre: jazz 50 %</b> (features MLP: jazz 70 %, image CNN: rock 50 %; 2 windows of 30 s)"));
     }
 
     void aMonoSongAtTheAnalysisRateIsAnalysedAsIs()
@@ -78,7 +78,7 @@ private Q_SLOTS:
         AnalysedSong s = song();
         s.genres.unusual = true;
         const QString details = summariseSong(SongStage::Ready, QStringLiteral("hum.wav"), &s).details;
-        QVERIFY2(details.endsWith(QStringLiteral("window(s) of 30 s) <b>· unusual audio</b>")), qPrintable(details));
+        QVERIFY2(details.endsWith(QStringLiteral("2 windows of 30 s) <b>· unusual audio</b>")), qPrintable(details));
         const AnalysedSong usual = song();
         QVERIFY(!summariseSong(SongStage::Ready, QStringLiteral("a.wav"), &usual).details.contains(QStringLiteral("unusual")));
     }
@@ -113,8 +113,11 @@ private Q_SLOTS:
         s.genres.windows.resize(1);
         const QString details = summariseSong(SongStage::Ready, QStringLiteral("a.wav"), &s).details;
         QVERIFY2(details.endsWith(QStringLiteral("<br><b>Genre: jazz 70 %</b> (features MLP: jazz 70 %, image CNN: –; "
-                                                 "1 window(s) of 30 s)")),
+                                                 "1 window of 30 s)")),
                  qPrintable(details));
+        s.seconds = 15.0;  // a song under 30 s is one window of the whole song
+        QVERIFY(summariseSong(SongStage::Ready, QStringLiteral("a.wav"), &s).details.endsWith(
+            QStringLiteral("; one window: the whole song)")));
     }
 
     void aSongStillAnalysingOrFailed()

@@ -391,7 +391,8 @@ void crossValidate(TrainingOutcome& out, const TrainingRequest& request, data::D
     if (cvCallbacks.onRun)
         cvCallbacks.onRun(k + 1, k + 1);
     stdz.apply(d.inputs);
-    if (request.input == data::InputKind::Features && d.size() >= 2)
+    if (request.input == data::InputKind::Features &&
+        ml::enoughRowsForDistribution(out.split.train.size(), int(d.inputs.sampleSize())))
         out.model.distribution = ml::fitFeatureDistribution(d.inputs, out.split.train);
     ml::TrainConfig config = request.config;
     config.patience = 0;
@@ -480,7 +481,8 @@ TrainingOutcome runTraining(const TrainingRequest& givenRequest, const ml::Train
         const data::Standardizer stdz = fitStandardizer(d, out.split.train, request, logInputs);
         stdz.apply(d.inputs);
         startModel(out.model, request, d, arch, stdz, logInputs);
-        if (request.input == data::InputKind::Features && out.split.train.size() >= 2)
+        if (request.input == data::InputKind::Features &&
+            ml::enoughRowsForDistribution(out.split.train.size(), int(d.inputs.sampleSize())))
             out.model.distribution = ml::fitFeatureDistribution(d.inputs, out.split.train);
 
         const data::Dataset trainPart = d.subset(out.split.train);

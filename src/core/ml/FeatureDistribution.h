@@ -9,6 +9,7 @@
 
 #include <QJsonObject>
 
+#include <algorithm>
 #include <vector>
 
 namespace genrescope::ml {
@@ -30,6 +31,15 @@ struct FeatureDistribution {
 
 inline constexpr double kCovarianceShrinkage = 0.01;
 inline constexpr double kDistanceMargin = 1.3;
+
+/// Rows per feature below which a fitted distribution says nothing: with fewer rows than features the
+/// covariance is singular, every new row lies off the training rows' subspace and looks far away
+/// (songs like the training songs came out "unusual" for a model trained on 22 songs).
+inline constexpr int kMinRowsPerFeature = 4;
+inline bool enoughRowsForDistribution(size_t rows, int features)
+{
+    return rows >= size_t(kMinRowsPerFeature) * size_t(std::max(features, 1));
+}
 
 /// Fits on the given rows of standardised (N, F) inputs.
 FeatureDistribution fitFeatureDistribution(const Tensor& standardised, const std::vector<int>& rows,

@@ -275,8 +275,12 @@ TrainResult train(Network& net, const LabelledSet& training, const LabelledSet& 
     }
     restore(net, best);
     if (result.message.isEmpty())
-        result.message = result.bestEpoch > 0 ? QStringLiteral("Finished %1 epochs; kept the model from epoch %2.")
-                                                    .arg(result.history.size()).arg(result.bestEpoch)
+        result.message = result.bestEpoch > 0
+                             ? QStringLiteral("Finished %1 epochs; kept the model from epoch %2%3.")
+                                   .arg(result.history.size()).arg(result.bestEpoch)
+                                   .arg(hasValidation ? QString()
+                                                      : QStringLiteral(", the lowest training loss (there was no "
+                                                                       "validation part to choose by)"))
                                               : QStringLiteral("Finished %1 epochs; no epoch gave a usable model.")
                                                     .arg(result.history.size());
     result.seconds = total.elapsed() / 1000.0;

@@ -18,7 +18,9 @@ CurveChart::CurveChart(const QString& title, const QString& unit, QWidget* paren
     setRenderHint(QPainter::Antialiasing);
     setMinimumSize(260, 180);
     auto* c = new QChart;
-    c->setTitle(title);
+    // The unit goes in the title: a vertical axis title is cut short in a small chart.
+    c->setTitle(unit.compare(title, Qt::CaseInsensitive) == 0 || unit.isEmpty() ? title
+                                                                                 : QStringLiteral("%1 (%2)").arg(title, unit));
     c->setMargins(QMargins(2, 2, 2, 2));
     train_->setName(tr("train"));
     valid_->setName(tr("validation"));
@@ -86,9 +88,12 @@ void CurveChart::rebuild()
     auto* x = new QValueAxis;
     x->setTitleText(tr("epoch"));
     x->setLabelFormat(QStringLiteral("%d"));
-    x->setRange(1, std::max(2, raw_.empty() ? 2 : raw_.back().epoch));
+    const int lastEpoch = std::max(2, raw_.empty() ? 2 : raw_.back().epoch);
+    x->setRange(1, lastEpoch);
+    x->setTickCount(std::min(lastEpoch, 6));  // whole epochs: no tick label twice
     c->addAxis(x, Qt::AlignBottom);
     QAbstractAxis* y;
+    const bool fraction = unit_.compare(QLatin1String("accuracy"), Qt::CaseInsensitive) == 0;  // at most 1
     if (log_ && lo > 0) {
         auto* ly = new QLogValueAxis;
         ly->setRange(lo * 0.9, hi * 1.1);
@@ -97,10 +102,9 @@ void CurveChart::rebuild()
     } else {
         auto* vy = new QValueAxis;
         if (std::isfinite(lo))
-            vy->setRange(std::min(0.0, lo), hi > lo ? hi * 1.05 : lo + 1.0);
+            vy->setRange(std::min(0.0, lo), hi > lo ? (fraction && hi <= 1.0 ? 1.0 : hi * 1.05) : lo + 1.0);
         y = vy;
     }
-    y->setTitleText(unit_);
     c->addAxis(y, Qt::AlignLeft);
     for (QLineSeries* s : {train_, valid_}) {
         s->attachAxis(x);

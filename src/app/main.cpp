@@ -31,6 +31,11 @@ int main(int argc, char** argv)
                 std::printf("%s\n", qPrintable(line));
             return 0;
         }
+    // --help too: the help is printed by the parser of a QApplication, which needs no screen offscreen.
+    for (int i = 1; i < argc; ++i)
+        if ((std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0 || std::strcmp(argv[i], "--help-all") == 0) &&
+            qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Genrescope"));
     QApplication::setOrganizationName(QStringLiteral("Genrescope"));

@@ -301,6 +301,24 @@ private Q_SLOTS:
         }
     }
 
+    // --help and --version answer without a display (scripts, package checks, a terminal over ssh).
+    void helpAndVersionNeedNoDisplay()
+    {
+        for (const char* option : {"--help", "--version"}) {
+            QProcess app;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+                env.remove(QLatin1String(name));
+            app.setProcessEnvironment(env);
+            app.start(QStringLiteral(GENRESCOPE_GUI_PATH), {QLatin1String(option)});
+            QVERIFY(app.waitForFinished(30000));
+            QCOMPARE(app.exitCode(), 0);
+            const QString out = QString::fromUtf8(app.readAllStandardOutput());
+            QVERIFY2(out.contains(QLatin1String(option) == QLatin1String("--help") ? QStringLiteral("Usage:") : QStringLiteral("Genrescope ")),
+                     qPrintable(out + QString::fromUtf8(app.readAllStandardError())));
+        }
+    }
+
     void exportsTablesAndViewsAndClosesSongs()
     {
         MainWindow w;

@@ -75,7 +75,8 @@ int runClassify(const QStringList& args)
         "windows.\n"
         "--model picks what to show (repeatable): mlp, cnn, ensemble (the models built into this binary), or a\n"
         "model FILE (a features model replaces the MLP, an image model the CNN; one model alone is fine, the\n"
-        "ensemble needs both kinds to know the same genres). Default: mlp, cnn and ensemble.\n"
+        "ensemble needs both kinds to know the same genres). Default: mlp, cnn and ensemble; a model of each\n"
+        "kind shows their ensemble too.\n"
         "Songs unlike the training music (silence, speech, noise, tones) are flagged as unusual.\n"
         "Folders are searched recursively and classified as a batch, with progress on stderr."));
     parser.addOptions({
@@ -112,6 +113,9 @@ int runClassify(const QStringList& args)
     const bool ensemble = requested.contains(QStringLiteral("ensemble"));
     const workflow::ModelChoice models =
         workflow::chooseModels(names, ensemble ? workflow::Completion::Required : workflow::Completion::None);
+    // A model of each kind named (a pair, knowing the same genres, or chooseModels refused it): their ensemble too.
+    if (!ensemble && models.mlp && models.cnn)
+        requested << QStringLiteral("ensemble");
     std::vector<Output> outputs;
     for (const QString& r : requested)
         outputs.push_back({r, r == QLatin1String("ensemble") ? Slot::Ensemble : r == models.mlpName ? Slot::Mlp : Slot::Cnn});

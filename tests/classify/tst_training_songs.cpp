@@ -370,6 +370,10 @@ private slots:
         QCOMPARE(a.inputKind, QStringLiteral("features"));
         QCOMPARE(b.inputKind, QStringLiteral("image"));
         QCOMPARE(a.classes, b.classes);
+        // The pair classifies together: each model, and their ensemble.
+        r = testcli::cli({"classify", "--model", mlp, "--model", cnn, pair_ + "/train/tones/t0.wav"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("\n  ensemble  tones "), qPrintable(r.out));
 
         // Existing outputs are refused before any work, unless --force.
         const QByteArray before = readAll(mlp);

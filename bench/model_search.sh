@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# The architecture search behind the shipped models (docs/MODELS.md): every configuration
-# trained on train.txt and scored per song on valid.txt (test.txt is never read), MLPs with
-# seeds 7, 8 and 9, CNNs with seed 7. Appends "name accuracy" lines to RESULTS (default
-# /tmp/model-search/results.txt). About 15 min for the MLPs, 8-15 min per CNN on 2 cores.
-# Usage: bench/model_search.sh [mlp|cnn|all] [GTZAN_DIR]
+# The model search behind the shipped models (docs/MODELS.md). Every configuration is scored by
+# 3-fold cross-validation over the 640 songs of the fault-filtered train.txt and valid.txt
+# (`train --cv 3 --split lists:DIR`: each fold holds songs of one list, each genre's songs cut into
+# runs of consecutive clips; test.txt is never read), with a fixed epoch budget (no early stopping).
+# MLPs run with seeds 7, 8 and 9; CNNs with seed 7 (one run is about 25 min on 2 cores).
+# Appends "name seed fold1 fold2 fold3 mean" lines (song accuracy %) to $RESULTS_DIR/results.txt
+# (default /tmp/model-search) and keeps each run's out-of-fold predictions for `evaluate --oof`.
+# bench/model_table.py prints the table of docs/MODELS.md from results.txt.
+# Usage: [ONLY="name ..."] bench/model_search.sh [mlp|cnn|all] [GTZAN_DIR]
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 what=${1:-all}
@@ -14,44 +18,47 @@ cp "$data/splits/train.txt" "$data/splits/valid.txt" "$out/splits/"
 cli="$out/genrescope-cli"
 cp "$here/build/release/src/cli/genrescope-cli" "$cli"
 
-run() {  # name input arch args...
-  local name=$1 input=$2 arch=$3 path
-  shift 3
+run() {  # name seed input arch args...
+  local name=$1 seed=$2 input=$3 arch=$4 path
+  shift 4
+  if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $name "* ]]; then return; fi
   [ "$input" = features ] && path=$data/features_30_sec.csv || path=$data/images
-  "$cli" train --data "$path" --input "$input" --arch "$arch" "$@" --split "lists:$out/splits" --force \
-    --out "$out/$name.gsm" --log "$out/$name.json" >"$out/$name.txt" 2>&1
-  echo "$name $(sed -n 's/^valid: \([0-9.]*\) %.*/\1/p' "$out/$name.txt")" | tee -a "$out/results.txt"
+  "$cli" train --data "$path" --input "$input" --arch "$arch" "$@" --patience 0 --seed "$seed" \
+    --split "lists:$out/splits" --cv 3 --oof "$out/$name.s$seed.oof.csv" --force \
+    --out "$out/$name.s$seed.gsm" --log "$out/$name.s$seed.json" >"$out/$name.s$seed.txt" 2>&1
+  local folds
+  folds=$(sed -n 's/^fold [0-9] of 3: \([0-9.]*\) %.*/\1/p' "$out/$name.s$seed.txt" | tr '\n' ' ')
+  echo "$name $seed $folds$(sed -n 's/^song accuracy over 3 folds: \([0-9.]*\) %.*/\1/p' "$out/$name.s$seed.txt")" |
+    tee -a "$out/results.txt"
 }
 
 LEVEL="rms_mean,rms_var,harmony_mean,harmony_var,perceptr_mean,perceptr_var,mfcc1_mean"
-M="--batch 32 --epochs 400 --patience 60"
 if [ "$what" != cnn ]; then
+  run report 7 features "dense:50:tanh" --optimizer sgd --lr 0.01 --batch 100 --epochs 5000
   for s in 7 8 9; do
-    run mlpA_s$s features "dense:256:relu,dropout:0.4,dense:128:relu,dropout:0.4" --optimizer adam --lr 0.001 $M --weight-decay 0.001 --seed $s
-    run mlpB_s$s features "dense:256:relu,dropout:0.4,dense:128:relu,dropout:0.4" --optimizer adam --lr 0.001 $M --weight-decay 0.001 --input-noise 0.3 --seed $s
-    run mlpC_s$s features "dense:512:relu,dropout:0.5" --optimizer adam --lr 0.001 $M --weight-decay 0.001 --input-noise 0.2 --seed $s
-    run mlpD_s$s features "dense:64:relu,dropout:0.3" --optimizer adam --lr 0.001 $M --weight-decay 0.001 --seed $s
-    run mlpE_s$s features none --optimizer adam --lr 0.001 $M --weight-decay 0.01 --seed $s
-    run mlpF_s$s features "dense:128:relu,dropout:0.5,dense:64:relu,dropout:0.5" --optimizer adam --lr 0.001 $M --weight-decay 0.01 --input-noise 0.3 --seed $s
-    L="$M --log-features"
-    run mlpLA_s$s features "dense:256:relu,dropout:0.4,dense:128:relu,dropout:0.4" --optimizer adam --lr 0.001 $L --weight-decay 0.001 --seed $s
-    run mlpLB_s$s features "dense:256:relu,dropout:0.4,dense:128:relu,dropout:0.4" --optimizer adam --lr 0.001 $L --weight-decay 0.001 --input-noise 0.3 --seed $s
-    run mlpLC_s$s features "dense:512:relu,dropout:0.5" --optimizer adam --lr 0.001 $L --weight-decay 0.001 --input-noise 0.2 --seed $s
-    run mlpLE_s$s features none --optimizer adam --lr 0.001 $L --weight-decay 0.01 --seed $s
-    run mlpLG_s$s features "dense:128:relu,dropout:0.5" --optimizer adam --lr 0.001 $L --weight-decay 0.01 --input-noise 0.5 --seed $s
-    N="$L --ignore-features $LEVEL"
-    run mlpNA_s$s features "dense:256:relu,dropout:0.4,dense:128:relu,dropout:0.4" --optimizer adam --lr 0.001 $N --weight-decay 0.001 --seed $s
-    run mlpNB_s$s features "dense:256:relu,dropout:0.4,dense:128:relu,dropout:0.4" --optimizer adam --lr 0.001 $N --weight-decay 0.001 --input-noise 0.3 --seed $s
-    run mlpNH_s$s features "dense:512:relu,dropout:0.5,dense:256:relu,dropout:0.5" --optimizer adam --lr 0.001 $N --weight-decay 0.001 --input-noise 0.3 --seed $s
-    run mlpNS_s$s features "dense:256:relu,dropout:0.5" --optimizer sgd --momentum 0.9 --lr 0.01 $N --weight-decay 0.001 --seed $s
-    run mlpNA4_s$s features "dense:256:relu,dropout:0.4,dense:128:relu,dropout:0.4" --optimizer adam --lr 0.0003 $N --weight-decay 0.001 --seed $s
-    run mlpNW_s$s features "dense:1024:relu,dropout:0.6" --optimizer adam --lr 0.001 $N --weight-decay 0.003 --input-noise 0.3 --seed $s
+    M="--optimizer adam --lr 0.001 --batch 32"
+    N="--log-features --ignore-features $LEVEL"
+    run linear_raw $s features none $M --epochs 200 --weight-decay 0.01
+    run linear_log $s features none $M --epochs 200 --weight-decay 0.01 $N
+    run A_raw $s features "dense:256:relu,dropout:0.4,dense:128:relu,dropout:0.4" $M --epochs 200 --weight-decay 0.001
+    run NA $s features "dense:256:relu,dropout:0.4,dense:128:relu,dropout:0.4" $M --epochs 200 --weight-decay 0.001 $N
+    run NS $s features "dense:256:relu,dropout:0.5" --optimizer sgd --momentum 0.9 --lr 0.01 --batch 32 --epochs 200 --weight-decay 0.001 $N
+    run NW_e50 $s features "dense:1024:relu,dropout:0.6" $M --epochs 50 --weight-decay 0.003 --input-noise 0.3 $N
+    run NW_e100 $s features "dense:1024:relu,dropout:0.6" $M --epochs 100 --weight-decay 0.003 --input-noise 0.3 $N
+    run NW_e200 $s features "dense:1024:relu,dropout:0.6" $M --epochs 200 --weight-decay 0.003 --input-noise 0.3 $N
+    run NW_e400 $s features "dense:1024:relu,dropout:0.6" $M --epochs 400 --weight-decay 0.003 --input-noise 0.3 $N
+    run NW_noise06_e100 $s features "dense:1024:relu,dropout:0.6" $M --epochs 100 --weight-decay 0.003 --input-noise 0.6 $N
+    run N256_e100 $s features "dense:256:relu,dropout:0.5" $M --epochs 100 --weight-decay 0.003 --input-noise 0.3 $N
   done
 fi
 if [ "$what" != mlp ]; then
-  C="--optimizer adam --lr 0.001 --weight-decay 0.0001 --batch 32 --patience 12 --seed 7"
   CNN4="conv:16:3x3:p1:relu,batchnorm,maxpool:2x2,conv:32:3x3:p1:relu,batchnorm,maxpool:2x2,conv:64:3x3:p1:relu,batchnorm,maxpool:2x2,conv:64:3x3:p1:relu,gap,dropout:0.3"
-  run cnn_full image "$CNN4" $C --epochs 25 --patience 8
-  run cnn_crop128 image "$CNN4" $C --epochs 40 --crop 128 --crop-views 5
-  run cnn_wide_crop128 image "conv:24:3x3:p1:relu,batchnorm,maxpool:2x2,conv:48:3x3:p1:relu,batchnorm,maxpool:2x2,conv:96:3x3:p1:relu,batchnorm,maxpool:2x2,conv:96:3x3:p1:relu,gap,dropout:0.3" $C --epochs 40 --crop 128 --crop-views 5
+  C="--optimizer adam --lr 0.001 --weight-decay 0.0001 --batch 32 --crop 128 --crop-views 5"
+  run crop128_e30 7 image "$CNN4" $C --epochs 30
+  run crop128_e60 7 image "$CNN4" $C --epochs 60
+  run linear_image 7 image none --optimizer adam --lr 0.005 --batch 128 --epochs 50    # diverges in fold 1
+  run linear_image_lr5e-4 7 image none --optimizer adam --lr 0.0005 --batch 128 --epochs 50
+  run mask24_e30 7 image "$CNN4" $C --epochs 30 --frequency-mask 24 --time-mask 24
+  run mask24_shift4_e30 7 image "$CNN4" $C --epochs 30 --frequency-mask 24 --time-mask 24 --frequency-shift 4
+  run mask24_e60 7 image "$CNN4" $C --epochs 60 --frequency-mask 24 --time-mask 24
 fi

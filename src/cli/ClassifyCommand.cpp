@@ -119,7 +119,7 @@ int runClassify(const QStringList& args)
     std::vector<Output> outputs;
     for (const QString& r : requested)
         outputs.push_back({r, r == QLatin1String("ensemble") ? Slot::Ensemble : r == models.mlpName ? Slot::Mlp : Slot::Cnn});
-    const classify::GenreClassifier classifier(models.mlp, models.cnn, models.mlpWeight());
+    const classify::GenreClassifier classifier(models.mlp, models.cnn, models.mlpWeight(), models.ensembleTemperature());
 
     const QStringList files = audioformats::collectAudioFiles(parser.positionalArguments());
     if (files.isEmpty())

@@ -8,6 +8,7 @@
 
 #include "classify/EnsembleEvaluation.h"
 #include "classify/GenreClassifier.h"
+#include "classify/OutOfFold.h"
 #include "classify/Training.h"
 #include "common/Error.h"
 #include "common/OutputFile.h"
@@ -47,9 +48,17 @@ void printScores(const char* name, const classify::PartScores& s)
 /// The cross-validation's mean ± spread and its song confusion matrix summed over folds.
 void printCrossValidation(const classify::CrossValidationScores& cv, const QStringList& classes)
 {
-    if (cv.empty() || int(cv.perFold.size()) != cv.folds)
+    if (!cv.complete())
         return;
     out() << "cross-validation: " << cv.description << " (" << cv.pooled.songs << " songs)" << Qt::endl;
+    if (cv.onlyFold) {
+        out() << QStringLiteral("song accuracy of fold %1 of %2: %3; per row %4").arg(cv.onlyFold).arg(cv.folds)
+                     .arg(percent(cv.meanSongAccuracy), percent(cv.meanRowAccuracy))
+              << Qt::endl;
+        out() << "confusion matrix per song (rows: true, columns: predicted)\n" << cv.pooled.songReport.confusionText(classes);
+        out().flush();
+        return;
+    }
     out() << QStringLiteral("song accuracy over %1 folds: %2 ± %3 (mean ± standard deviation); per row %4 ± %5")
                  .arg(cv.folds).arg(percent(cv.meanSongAccuracy), percent(cv.sdSongAccuracy),
                                     percent(cv.meanRowAccuracy), percent(cv.sdRowAccuracy))
@@ -193,7 +202,9 @@ int runTrain(const QStringList& args)
                                                                   : QCommandLineOption(p.key, p.helpText(), p.valueName));
     parser.addOptions({
         {QStringLiteral("log"), QStringLiteral("Also write a JSON log of the run."), QStringLiteral("FILE")},
-        {QStringLiteral("force"), QStringLiteral("Replace existing --out and --log files.")},
+        {QStringLiteral("force"), QStringLiteral("Replace existing --out, --log and --oof files.")},
+        {QStringLiteral("oof"), QStringLiteral("With --cv K or loo: also write every song's out-of-fold probabilities (CSV) "
+                                               "for 'evaluate --oof'."), QStringLiteral("FILE")},
         {QStringLiteral("out"), QStringLiteral("Where to save the model."), QStringLiteral("FILE")},
         {QStringLiteral("jobs"), QStringLiteral("Songs analysed at once (default: cores)."), QStringLiteral("N")},
         {QStringLiteral("pair"), QStringLiteral("Train the features MLP and the mel CNN on one analysis of a folder of songs.")},
@@ -234,7 +245,8 @@ int runTrain(const QStringList& args)
     };
     const bool pair = parser.isSet(QStringLiteral("pair"));
     if (pair) {
-        for (const char* single : {"out", "log", "preset", "input", "arch", "crop", "crop-views", "log-features", "ignore-features"})
+        for (const char* single : {"out", "log", "oof", "preset", "input", "arch", "crop", "crop-views", "frequency-mask", "time-mask",
+                                   "frequency-shift", "log-features", "ignore-features"})
             if (parser.isSet(QLatin1String(single)))
                 return usage(QStringLiteral("--pair trains the shipped-mlp and shipped-cnn recipes' networks and takes no --%1%2 "
                                             "(see 'genrescope-cli train --help').")
@@ -245,7 +257,7 @@ int runTrain(const QStringList& args)
         if (!parser.isSet(QStringLiteral("data")) || !parser.isSet(QStringLiteral("out-mlp")) ||
             !parser.isSet(QStringLiteral("out-cnn")))
             return usage(QStringLiteral("--pair needs --data, --out-mlp and --out-cnn (see 'genrescope-cli train --help')."));
-    } else if (!parser.isSet(QStringLiteral("data")) || !parser.isSet(QStringLiteral("out")))
+    } else if (!parser.isSet(QStringLiteral("data")))
         return usage(QStringLiteral("--data and --out are required (see 'genrescope-cli train --help')."));
     const int jobs = jobsOption(parser);
     if (jobs < 1)
@@ -268,22 +280,38 @@ int runTrain(const QStringList& args)
         return usage(e.message());
     }
     const auto cvMode = request.crossValidation.mode;
-    if (cvMode != classify::CrossValidation::Mode::Off && cvMode != classify::CrossValidation::Mode::Auto
-        && parser.isSet(QStringLiteral("split")))
-        return usage(QStringLiteral("--cv %1 scores every song in its folds and takes no --split. Drop --split, or use "
-                                    "--cv auto, which keeps the split for data of 20 or more songs a genre.")
-                         .arg(parser.value(QStringLiteral("cv"))));
+    const bool explicitFolds = cvMode != classify::CrossValidation::Mode::Off && cvMode != classify::CrossValidation::Mode::Auto;
+    if (explicitFolds && parser.isSet(QStringLiteral("split")) && !request.split.startsWith(QLatin1String("lists:")))
+        return usage(QStringLiteral("--cv %1 scores every song in its folds and takes no --split %2. Drop --split, use "
+                                    "--split lists:DIR for folds that follow the lists, or use --cv auto, which keeps the "
+                                    "split for data of 20 or more songs a genre.")
+                         .arg(parser.value(QStringLiteral("cv")), request.split));
+    const bool oneFold = request.crossValidation.onlyFold > 0;
+    if (pair && oneFold)
+        return usage(QStringLiteral("--cv %1 scores one fold and keeps no model; --pair saves two. Use --cv K with "
+                                    "--pair, or train one network with --cv K:F.").arg(parser.value(QStringLiteral("cv"))));
+    if (!pair && oneFold == parser.isSet(QStringLiteral("out")))
+        return usage(oneFold ? QStringLiteral("--cv %1 scores one fold and keeps no model: drop --out.")
+                                   .arg(parser.value(QStringLiteral("cv")))
+                             : QStringLiteral("--data and --out are required (see 'genrescope-cli train --help')."));
+    const QString oofPath = parser.value(QStringLiteral("oof"));
+    if (parser.isSet(QStringLiteral("oof")) && (pair || !explicitFolds))
+        return usage(QStringLiteral("--oof writes the out-of-fold predictions of --cv K or --cv loo, for one network."));
     request.threads = jobs;
 
     // Both outputs are checked before training: a long run must not end in an unwritable path,
     // and neither may replace the data, the other output or a user's file unasked.
     const bool force = parser.isSet(QStringLiteral("force"));
-    std::optional<OutputTarget> modelOut, logOut;
+    std::optional<OutputTarget> modelOut, logOut, oofOut;
     if (!pair) {  // trainPair checks its own two
-        requireDistinctOutputs({{QStringLiteral("--out"), outPath}, {QStringLiteral("--log"), logPath}});
-        modelOut = OutputTarget::check(outPath, force, {request.dataPath});
+        requireDistinctOutputs({{QStringLiteral("--out"), outPath}, {QStringLiteral("--log"), logPath},
+                                {QStringLiteral("--oof"), oofPath}});
+        if (!oneFold)
+            modelOut = OutputTarget::check(outPath, force, {request.dataPath});
         if (parser.isSet(QStringLiteral("log")))
             logOut = OutputTarget::check(logPath, force, {request.dataPath});
+        if (parser.isSet(QStringLiteral("oof")))
+            oofOut = OutputTarget::check(oofPath, force, {request.dataPath});
     }
 
     ml::TrainCallbacks callbacks;
@@ -317,7 +345,11 @@ int runTrain(const QStringList& args)
 
     if (logOut)
         logOut->write(QJsonDocument(outcome.log).toJson(QJsonDocument::Indented));
-    if (nothingKept) {
+    if (oofOut && outcome.crossValidation.complete())
+        oofOut->write(classify::outOfFoldCsv(outcome.crossValidation.outOfFold));
+    if (oneFold && outcome.crossValidation.complete())
+        return kOk;
+    if (nothingKept || oneFold) {
         printError(QStringLiteral("train: %1").arg(outcome.result.message));
         return kBadInput;
     }
@@ -345,6 +377,20 @@ void printReport(const ml::ClassificationReport& r, const QStringList& classes)
               << QString::number(r.recall[size_t(c)], 'f', 3).rightJustified(8)
               << QString::number(r.f1[size_t(c)], 'f', 3).rightJustified(7) << '\n';
     out().flush();
+}
+
+/// --mlp-weight when given (nullopt, said on stderr, when it is not in [0, 1]), else `fallback`.
+std::optional<double> mlpWeightOption(const QCommandLineParser& parser, double fallback)
+{
+    if (!parser.isSet(QStringLiteral("mlp-weight")))
+        return fallback;
+    bool ok = false;
+    const double weight = parser.value(QStringLiteral("mlp-weight")).toDouble(&ok);
+    if (!ok || weight < 0 || weight > 1) {
+        printError(QStringLiteral("evaluate: --mlp-weight must lie between 0 and 1."));
+        return std::nullopt;
+    }
+    return weight;
 }
 
 int evaluateEnsemble(const QCommandLineParser& parser)
@@ -375,15 +421,11 @@ int evaluateEnsemble(const QCommandLineParser& parser)
                        .arg(shownModel(cnnName)).arg(cnn->classes.size()).arg(listSummary(cnn->classes)));
         return kBadInput;
     }
-    double weight = workflow::ModelChoice{mlp, cnn, mlpName, cnnName, {}}.mlpWeight();
-    if (parser.isSet(QStringLiteral("mlp-weight"))) {
-        bool ok = false;
-        weight = parser.value(QStringLiteral("mlp-weight")).toDouble(&ok);
-        if (!ok || weight < 0 || weight > 1) {
-            printError(QStringLiteral("evaluate: --mlp-weight must lie between 0 and 1."));
-            return kBadInput;
-        }
-    }
+    const std::optional<double> givenWeight =
+        mlpWeightOption(parser, workflow::ModelChoice{mlp, cnn, mlpName, cnnName, {}}.mlpWeight());
+    if (!givenWeight)
+        return kBadInput;
+    const double weight = *givenWeight;
     const classify::JoinedPredictions joined = classify::predictJoined(
         *mlp, *cnn, data::loadDataset(parser.value(QStringLiteral("data")), data::InputKind::Features),
         data::loadDataset(parser.value(QStringLiteral("images")), data::InputKind::Image), parser.value(QStringLiteral("list")));
@@ -427,6 +469,136 @@ int evaluateEnsemble(const QCommandLineParser& parser)
     return kOk;
 }
 
+QJsonObject foldedJson(const classify::FoldedAccuracy& a, const QStringList& classes)
+{
+    QJsonArray folds, perFold;
+    for (size_t i = 0; i < a.folds.size(); ++i) {
+        folds.append(a.folds[i]);
+        perFold.append(a.perFold[i]);
+    }
+    return QJsonObject{{"folds", folds}, {"perFold", perFold}, {"mean", a.mean}, {"sd", a.sd}, {"logLoss", a.logLoss},
+                       {"songs", int(a.pooled.samples)}, {"pooledAccuracy", a.pooled.accuracy},
+                       {"songReport", a.pooled.toJson(classes)}};
+}
+
+QJsonObject modelOutOfFoldJson(const classify::ModelOutOfFold& m)
+{
+    QJsonObject o = foldedJson(m.accuracy, m.predictions.classes);
+    o.insert("input", m.predictions.input);
+    o.insert("temperature", m.calibration.temperature);
+    o.insert("eceBefore", m.calibration.eceBefore);
+    o.insert("eceAfter", m.calibration.eceAfter);
+    return o;
+}
+
+/// "53.1 % ± 2.0 over 3 folds (52.0, 55.3, 52.0)"
+QString foldedText(const classify::FoldedAccuracy& a)
+{
+    QStringList each;
+    for (const double v : a.perFold)
+        each << QString::number(100.0 * v, 'f', 1);
+    return QStringLiteral("%1 ± %2 over %3 fold%4 (%5)")
+        .arg(percent(a.mean), percent(a.sd)).arg(a.perFold.size()).arg(a.perFold.size() == 1 ? "" : "s")
+        .arg(each.join(QStringLiteral(", ")));
+}
+
+void printModelOutOfFold(const QString& name, const classify::ModelOutOfFold& m)
+{
+    out() << QStringLiteral("%1 (%2 model, %3 songs): %4; softmax temperature %5, calibration error %6 -> %7")
+                 .arg(name, m.predictions.input).arg(m.predictions.songs.size()).arg(foldedText(m.accuracy))
+                 .arg(m.calibration.temperature, 0, 'f', 3).arg(m.calibration.eceBefore, 0, 'f', 3)
+                 .arg(m.calibration.eceAfter, 0, 'f', 3)
+          << Qt::endl;
+}
+
+/// evaluate --oof A [--oof B]: cross-validated scores from out-of-fold predictions.
+int evaluateOutOfFold(const QCommandLineParser& parser)
+{
+    const QStringList paths = parser.values(QStringLiteral("oof"));
+    if (paths.size() > 2) {
+        printError(QStringLiteral("evaluate: give --oof once (one model) or twice (a features model and an image model)."));
+        return kBadInput;
+    }
+    for (const char* other : {"model", "data", "images", "mlp", "cnn", "list"})
+        if (parser.isSet(QLatin1String(other))) {
+            printError(QStringLiteral("evaluate: --oof scores saved out-of-fold predictions and takes no --%1.").arg(QLatin1String(other)));
+            return kBadInput;
+        }
+    const bool json = parser.isSet(QStringLiteral("json"));
+    const auto name = [](const QString& path) { return QFileInfo(path).fileName(); };
+    if (paths.size() == 1 && (parser.isSet(QStringLiteral("mlp-weight")) || parser.isSet(QStringLiteral("sweep-weights")))) {
+        printError(QStringLiteral("evaluate: --mlp-weight and --sweep-weights combine two models: give --oof twice."));
+        return kBadInput;
+    }
+    if (paths.size() == 1) {
+        const classify::ModelOutOfFold m = classify::scoreOutOfFold(classify::readOutOfFold(paths[0]));
+        if (json) {
+            out() << QJsonDocument(modelOutOfFoldJson(m)).toJson(QJsonDocument::Indented);
+            return kOk;
+        }
+        printModelOutOfFold(name(paths[0]), m);
+        printReport(m.accuracy.pooled, m.predictions.classes);
+        return kOk;
+    }
+    const std::optional<double> givenWeight = mlpWeightOption(parser, -1);  // -1: chosen over the folds
+    if (!givenWeight)
+        return kBadInput;
+    const double weight = *givenWeight;
+    const classify::EnsembleOutOfFold e =
+        classify::combineOutOfFold(classify::readOutOfFold(paths[0]), classify::readOutOfFold(paths[1]), weight);
+    if (!e.missing.isEmpty())
+        printError(QStringLiteral("evaluate: %1 songs are in only one of the two files and were left out (e.g. %2).")
+                       .arg(e.missing.size()).arg(e.missing.first()));
+    const bool firstIsMlp = e.mlp.predictions.input == classify::readOutOfFold(paths[0]).input;
+    const QString mlpName = name(paths[firstIsMlp ? 0 : 1]), cnnName = name(paths[firstIsMlp ? 1 : 0]);
+    const QString chosen = weight >= 0 ? QStringLiteral("given") : QStringLiteral("the best mean over folds of 0, 0.05, ..., 1");
+    if (json) {
+        QJsonArray sweep;
+        for (const auto& [w, a] : e.sweep)
+            sweep.append(QJsonObject{{"mlpWeight", w}, {"mean", a.mean}, {"sd", a.sd}, {"logLoss", a.logLoss}});
+        QJsonObject ensemble = foldedJson(e.accuracy, e.mlp.predictions.classes);
+        ensemble.insert("mlpWeight", e.mlpWeight);
+        ensemble.insert("weightChosen", chosen);
+        QJsonArray nestedPerFold, nestedWeights;
+        for (size_t i = 0; i < e.nestedPerFold.size(); ++i) {
+            nestedPerFold.append(e.nestedPerFold[i]);
+            nestedWeights.append(e.nestedWeights[i]);
+        }
+        ensemble.insert("nested", QJsonObject{{"perFold", nestedPerFold}, {"weights", nestedWeights},
+                                              {"mean", e.nestedMean}, {"sd", e.nestedSd}});
+        ensemble.insert("temperature", e.calibration.temperature);
+        ensemble.insert("eceBefore", e.calibration.eceBefore);
+        ensemble.insert("eceAfter", e.calibration.eceAfter);
+        out() << QJsonDocument(QJsonObject{{"mlp", modelOutOfFoldJson(e.mlp)}, {"cnn", modelOutOfFoldJson(e.cnn)},
+                                           {"ensemble", ensemble}, {"sweep", sweep}})
+                     .toJson(QJsonDocument::Indented);
+        return kOk;
+    }
+    printModelOutOfFold(mlpName, e.mlp);
+    printModelOutOfFold(cnnName, e.cnn);
+    if (parser.isSet(QStringLiteral("sweep-weights")))
+        for (const auto& [w, a] : e.sweep)
+            out() << QStringLiteral("mlp weight %1: %2").arg(w, 0, 'f', 2).arg(foldedText(a)) << Qt::endl;
+    out() << QStringLiteral("ensemble (mlp weight %1, %2): %3; softmax temperature %4, calibration error %5 -> %6")
+                 .arg(e.mlpWeight, 0, 'f', 2).arg(chosen, foldedText(e.accuracy))
+                 .arg(e.calibration.temperature, 0, 'f', 3).arg(e.calibration.eceBefore, 0, 'f', 3)
+                 .arg(e.calibration.eceAfter, 0, 'f', 3)
+          << Qt::endl;
+    if (!e.nestedPerFold.empty()) {
+        QStringList each, weights;
+        for (size_t i = 0; i < e.nestedPerFold.size(); ++i) {
+            each << QString::number(100.0 * e.nestedPerFold[i], 'f', 1);
+            weights << QString::number(e.nestedWeights[i], 'f', 2);
+        }
+        out() << QStringLiteral("ensemble, each fold at the weight best on the other folds (%1): %2 ± %3 (%4)")
+                     .arg(weights.join(QStringLiteral(", ")), percent(e.nestedMean), percent(e.nestedSd),
+                          each.join(QStringLiteral(", ")))
+              << Qt::endl;
+    }
+    printReport(e.accuracy.pooled, e.mlp.predictions.classes);
+    return kOk;
+}
+
 } // namespace
 
 int runEvaluate(const QStringList& args)
@@ -436,7 +608,11 @@ int runEvaluate(const QStringList& args)
         "Score a model on labelled data: accuracy per row and per song, the confusion matrix, and per-class\n"
         "precision, recall and F1. --model is mlp or cnn (the built-in models), a model FILE, or ensemble:\n"
         "  evaluate --model ensemble --data FEATURES.csv --images DIR [--mlp FILE] [--cnn FILE] [--mlp-weight W]\n"
-        "joins feature rows and PNGs by song and scores the weighted mean of the two models per song."));
+        "joins feature rows and PNGs by song and scores the weighted mean of the two models per song.\n"
+        "  evaluate --oof FILE [--oof FILE] [--mlp-weight W] [--sweep-weights]\n"
+        "scores the out-of-fold predictions of 'train --cv K --oof FILE': accuracy per fold (mean ± sd), the\n"
+        "softmax temperature and calibration error, and for a features and an image model their ensemble,\n"
+        "with the MLP weight chosen by the mean over folds unless --mlp-weight is given."));
     parser.addOptions({
         {QStringLiteral("model"), QStringLiteral("mlp, cnn, ensemble or a model FILE."), QStringLiteral("MODEL")},
         {QStringLiteral("data"), QStringLiteral("Features CSV or image folder of the model's input kind."), QStringLiteral("PATH")},
@@ -446,10 +622,13 @@ int runEvaluate(const QStringList& args)
         {QStringLiteral("mlp-weight"), QStringLiteral("Ensemble: the MLP's weight in [0, 1]."), QStringLiteral("W")},
         {QStringLiteral("sweep-weights"), QStringLiteral("Ensemble: accuracy for MLP weights 0, 0.05, ..., 1.")},
         {QStringLiteral("list"), QStringLiteral("Only songs named in this list (e.g. valid.txt)."), QStringLiteral("FILE")},
+        {QStringLiteral("oof"), QStringLiteral("Out-of-fold predictions of 'train --cv K --oof FILE' (once or twice)."), QStringLiteral("FILE")},
         {QStringLiteral("json"), QStringLiteral("Print JSON.")},
     });
     if (!parseOrReport(parser, args))
         return kBadInput;
+    if (parser.isSet(QStringLiteral("oof")))
+        return evaluateOutOfFold(parser);
     if (!parser.isSet(QStringLiteral("model")) || !parser.isSet(QStringLiteral("data"))) {
         printError(QStringLiteral("evaluate: --model and --data are required."));
         return kBadInput;

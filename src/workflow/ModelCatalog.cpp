@@ -36,11 +36,17 @@ double ModelChoice::mlpWeight() const
                                                                                          : 0.5;
 }
 
+double ModelChoice::ensembleTemperature() const
+{
+    return mlpName == QLatin1String(kBuiltInMlp) && cnnName == QLatin1String(kBuiltInCnn)
+               ? classify::defaultEnsembleTemperature() : 1.0;
+}
+
 std::shared_ptr<const classify::GenreClassifier> ModelChoice::classifier() const
 {
     if (empty())
         return nullptr;
-    return std::make_shared<const classify::GenreClassifier>(mlp, cnn, mlpWeight());
+    return std::make_shared<const classify::GenreClassifier>(mlp, cnn, mlpWeight(), ensembleTemperature());
 }
 
 namespace {

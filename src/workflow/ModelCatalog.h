@@ -40,6 +40,8 @@ struct ModelChoice {
     bool empty() const { return !mlp && !cnn; }
     /// The MLP's ensemble weight: the shipped one for the built-in pair, else 0.5.
     double mlpWeight() const;
+    /// The ensemble's softmax temperature: the shipped one for the built-in pair, else 1.
+    double ensembleTemperature() const;
     /// Null when there is no model.
     std::shared_ptr<const classify::GenreClassifier> classifier() const;
 };

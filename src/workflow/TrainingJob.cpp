@@ -67,7 +67,8 @@ PairOutcome trainModelPair(std::vector<classify::LabelledSong> songs, classify::
 bool isPairMemberSetting(const QString& key)
 {
     static const QStringList own{QStringLiteral("input"), QStringLiteral("arch"), QStringLiteral("crop"),
-                                 QStringLiteral("crop-views"), QStringLiteral("log-features"),
+                                 QStringLiteral("crop-views"), QStringLiteral("frequency-mask"),
+                                 QStringLiteral("time-mask"), QStringLiteral("frequency-shift"), QStringLiteral("log-features"),
                                  QStringLiteral("ignore-features")};
     return own.contains(key);
 }

@@ -33,7 +33,7 @@ QString crossValidationText(const classify::CrossValidation& cv)
     case classify::CrossValidation::Mode::LeaveOneOut: return QStringLiteral("loo");
     case classify::CrossValidation::Mode::Folds: break;
     }
-    return QString::number(cv.folds);
+    return cv.onlyFold ? QStringLiteral("%1:%2").arg(cv.folds).arg(cv.onlyFold) : QString::number(cv.folds);
 }
 
 std::vector<TrainingParameter> declare()
@@ -100,11 +100,13 @@ std::vector<TrainingParameter> declare()
          .write = [](R& r, const V& v) { r.split = v.toString(); }},
         {.key = "cv", .label = "Sc&oring",
          .description = QStringLiteral("Score by cross-validation by song instead of the split's validation songs: K "
-                                       "folds, loo (one song out at a time), or auto (only when a genre has fewer "
-                                       "than %1 songs).").arg(classify::kSmallClassSongs),
+                                       "folds (following the lists with --split lists:DIR), K:F for fold F alone "
+                                       "(keeps no model), loo (one song out at a time), or auto (only when a genre "
+                                       "has fewer than %1 songs).").arg(classify::kSmallClassSongs),
          .type = Type::Choice, .valueName = "K", .min = 2, .max = 1000,
          .choices = {{"auto", "Automatic: cross-validate small data"}, {"off", "The split's validation songs"},
                      {"5", "5-fold cross-validation by song"}, {"loo", "Leave one song out"}},
+         .numberArgument = "F",
          .formDefault = "auto",  // the tab cross-validates small data unasked; the CLI recommends it in a note
          .read = [](const R& r) { return crossValidationText(r.crossValidation); },
          .write = [](R& r, const V& v) {
@@ -126,6 +128,21 @@ std::vector<TrainingParameter> declare()
          .type = Type::Integer, .valueName = "N", .min = 1, .max = 64,
          .read = [](const R& r) { return number(r.config.crop.views); },
          .write = [](R& r, const V& v) { r.config.crop.views = int(v.toLongLong()); }},
+        {.key = "frequency-mask", .label = "Fre&quency mask",
+         .description = "Images: blank a band of up to this many mel rows in each training image (SpecAugment).",
+         .type = Type::Integer, .valueName = "ROWS", .min = 0, .max = 1024, .specialValueText = "off",
+         .read = [](const R& r) { return number(r.config.specAugment.frequencyMask); },
+         .write = [](R& r, const V& v) { r.config.specAugment.frequencyMask = int(v.toLongLong()); }},
+        {.key = "time-mask", .label = "Time mas&k",
+         .description = "Images: blank a stretch of up to this many columns in each training image (SpecAugment).",
+         .type = Type::Integer, .valueName = "COLUMNS", .min = 0, .max = 8192, .specialValueText = "off",
+         .read = [](const R& r) { return number(r.config.specAugment.timeMask); },
+         .write = [](R& r, const V& v) { r.config.specAugment.timeMask = int(v.toLongLong()); }},
+        {.key = "frequency-shift", .label = "Frequency s&hift",
+         .description = "Images: shift each training image up or down by up to this many mel rows.",
+         .type = Type::Integer, .valueName = "ROWS", .min = 0, .max = 1024, .specialValueText = "off",
+         .read = [](const R& r) { return number(r.config.specAugment.frequencyShift); },
+         .write = [](R& r, const V& v) { r.config.specAugment.frequencyShift = int(v.toLongLong()); }},
         {.key = "input-noise", .label = "Input &noise",
          .description = "Gaussian noise (in standard deviations) added to training inputs.",
          .type = Type::Real, .valueName = "S", .min = 0, .max = 100, .decimals = 2, .step = 0.05,
@@ -183,7 +200,9 @@ QString TrainingParameter::allowedText() const
             shown << (c.argumentName.isEmpty() ? c.value : QStringLiteral("%1:%2").arg(c.value, c.argumentName));
         }
         if (min <= max)
-            shown << QStringLiteral("a whole number from %1 to %2").arg(number(min), number(max));
+            shown << QStringLiteral("a whole number from %1 to %2%3")
+                         .arg(number(min), number(max),
+                              numberArgument.isEmpty() ? QString() : QStringLiteral(" (optionally :%1)").arg(numberArgument));
         return alternatives(shown);
     }
     case ParameterType::Flag:
@@ -234,10 +253,13 @@ QVariant TrainingParameter::parse(const QString& text) const
                 return text;
         }
         if (min <= max) {
-            bool ok = false;
-            const qlonglong n = text.toLongLong(&ok);
-            if (ok && n >= min && n <= max)
-                return QString::number(n);
+            const QStringList parts = text.split(QLatin1Char(':'));
+            bool ok = parts.size() == 1 || (parts.size() == 2 && !numberArgument.isEmpty());
+            const qlonglong n = parts[0].toLongLong(ok ? &ok : nullptr);
+            bool argumentOk = true;
+            const qlonglong argument = parts.size() == 2 ? parts[1].toLongLong(&argumentOk) : 0;
+            if (ok && argumentOk && n >= min && n <= max && argument >= 0 && (parts.size() == 1 || argument >= 1))
+                return parts.size() == 1 ? QString::number(n) : QStringLiteral("%1:%2").arg(n).arg(argument);
         }
         break;
     case ParameterType::Text:

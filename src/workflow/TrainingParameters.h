@@ -42,6 +42,7 @@ struct TrainingParameter {
     int decimals = 0;     // Real: digits the tab shows
     double step = 1;      // the tab's spin-box step
     std::vector<ParameterChoice> choices{};
+    QString numberArgument{};    // Choice: a number may take an argument after a colon, e.g. "F" for --cv K:F
     QString specialValueText{};  // what `min` means (numbers) or what the empty text means, e.g. "off"
     QString defaultValue{};      // as text, read from classify::TrainingRequest{}
     QString formDefault{};       // where the Train tab starts when it differs from the default (empty: the default)

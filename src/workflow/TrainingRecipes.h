@@ -23,6 +23,7 @@ struct TrainingRecipe {
     int batch = 32, epochs = 100, patience = 0;
     int cropColumns = 0;        // image inputs: time crops (0: off)
     int cropViews = 0;          // crops averaged at inference (0: the default)
+    int frequencyMask = 0, timeMask = 0, frequencyShift = 0;  // image inputs: SpecAugment (0: off)
     double inputNoise = 0;
     bool logFeatures = false;
     QStringList ignoredFeatures{};

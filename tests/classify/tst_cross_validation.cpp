@@ -5,6 +5,7 @@
 #include "CliProcess.h"
 #include "TestAudio.h"
 
+#include "classify/OutOfFold.h"
 #include "classify/Training.h"
 #include "common/Error.h"
 #include "data/Splits.h"
@@ -168,11 +169,158 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(Error, data::songFolds(songIds, labels, 1, 7));
     }
 
+    void listFoldsFollowTheListsAndKeepRunsOfClips()
+    {
+        // train.txt: 12 blues and 12 jazz clips; valid.txt: 6 of each; test.txt: 2 more. Two rows a song.
+        QDir dir(tmp_.filePath("lists"));
+        QVERIFY(dir.mkpath("."));
+        QStringList train, valid, test, songIds;
+        std::vector<int> labels;
+        for (int c = 0; c < 2; ++c)
+            for (int i = 0; i < 20; ++i) {
+                const QString id = QStringLiteral("%1.%2").arg(kGenres[c]).arg(i, 5, 10, QLatin1Char('0'));
+                (i < 12 ? train : i < 18 ? valid : test) << QStringLiteral("%1/%2.wav").arg(kGenres[c], id);
+                for (int segment = 0; segment < 2; ++segment) {
+                    songIds << id;
+                    labels.push_back(c);
+                }
+            }
+        testaudio::writeBytes(dir.filePath("train.txt"), train.join('\n').toUtf8());
+        testaudio::writeBytes(dir.filePath("valid.txt"), valid.join('\n').toUtf8());
+        testaudio::writeBytes(dir.filePath("test.txt"), test.join('\n').toUtf8());
+
+        // 3 folds: two for train (24 songs), one for valid (12 songs).
+        const auto folds = data::listFolds(songIds, labels, 3, dir.path());
+        QCOMPARE(int(folds.size()), 3);
+        auto songsOf = [&](const std::vector<int>& fold) {
+            QStringList songs;
+            for (const int r : fold)
+                if (!songs.contains(songIds[r]))
+                    songs << songIds[r];
+            return songs;
+        };
+        QCOMPARE(songsOf(folds[0]), (QStringList{"blues.00000", "blues.00001", "blues.00002", "blues.00003", "blues.00004",
+                                                 "blues.00005", "jazz.00000", "jazz.00001", "jazz.00002", "jazz.00003",
+                                                 "jazz.00004", "jazz.00005"}));
+        QCOMPARE(songsOf(folds[1]).size(), 12);
+        QVERIFY(songsOf(folds[1]).contains("blues.00011"));
+        QCOMPARE(songsOf(folds[2]).size(), 12);
+        QVERIFY(songsOf(folds[2]).contains("jazz.00012") && songsOf(folds[2]).contains("blues.00017"));
+        int rows = 0;
+        for (const auto& fold : folds) {
+            rows += int(fold.size());
+            for (const int r : fold)
+                QVERIFY2(!songIds[r].endsWith(".00018") && !songIds[r].endsWith(".00019"), "a test song is in a fold");
+        }
+        QCOMPARE(rows, 2 * 36);
+
+        // A dataset without blues.00002 or jazz.00000 (as GTZAN's images lack one clip) gets the same folds
+        // for the rest.
+        QStringList fewerIds;
+        std::vector<int> fewerLabels;
+        for (int r = 0; r < songIds.size(); ++r)
+            if (songIds[r] != QLatin1String("blues.00002") && songIds[r] != QLatin1String("jazz.00000")) {
+                fewerIds << songIds[r];
+                fewerLabels.push_back(labels[size_t(r)]);
+            }
+        const auto fewer = data::listFolds(fewerIds, fewerLabels, 3, dir.path());
+        for (int k = 0; k < 3; ++k) {
+            QStringList expected = songsOf(folds[size_t(k)]);
+            expected.removeAll("blues.00002");
+            expected.removeAll("jazz.00000");  // the first of its genre: its class comes from the next jazz clip
+            QStringList got;
+            for (const int r : fewer[size_t(k)])
+                if (!got.contains(fewerIds[r]))
+                    got << fewerIds[r];
+            QCOMPARE(got, expected);
+        }
+        QVERIFY_THROWS_EXCEPTION(Error, data::listFolds(songIds, labels, 1, dir.path()));
+        QVERIFY_THROWS_EXCEPTION(Error, data::listFolds(songIds, labels, 37, dir.path()));
+    }
+
+    void outOfFoldPredictionsCalibrateAndCombine()
+    {
+        // Models over 40 songs of 2 classes in 2 folds (songs 0-19 and 20-39), right on songs
+        // firstRight..lastRight with probability `confidence` for the truth, wrong on the others with
+        // `wrongConfidence` for the wrong class.
+        auto make = [](const QString& input, int firstRight, int lastRight, float confidence, float wrongConfidence) {
+            classify::OutOfFold o;
+            o.classes = {"blues", "jazz"};
+            o.input = input;
+            o.probabilities = ml::Tensor({40, 2});
+            for (int s = 0; s < 40; ++s) {
+                o.songs << QStringLiteral("song%1").arg(s);
+                o.labels.push_back(s % 2);
+                o.folds.push_back(s < 20 ? 1 : 2);
+                const bool right = s >= firstRight && s <= lastRight;
+                const int predicted = right ? s % 2 : 1 - s % 2;
+                const float p = right ? confidence : wrongConfidence;
+                o.probabilities.sample(s)[predicted] = p;
+                o.probabilities.sample(s)[1 - predicted] = 1 - p;
+            }
+            return o;
+        };
+        const classify::OutOfFold mlp = make("features", 0, 29, 0.999f, 0.999f);
+
+        // The CSV round trip keeps everything.
+        const QString path = tmp_.filePath("mlp.oof.csv");
+        testaudio::writeBytes(path, classify::outOfFoldCsv(mlp));
+        const classify::OutOfFold read = classify::readOutOfFold(path);
+        QCOMPARE(read.songs, mlp.songs);
+        QCOMPARE(read.labels, mlp.labels);
+        QCOMPARE(read.folds, mlp.folds);
+        QCOMPARE(read.input, QStringLiteral("features"));
+        QCOMPARE(read.probabilities.sample(3)[1], mlp.probabilities.sample(3)[1]);
+
+        // Per fold: 20 of 20 right in fold 1, 10 of 20 in fold 2.
+        const classify::ModelOutOfFold m = classify::scoreOutOfFold(read);
+        QCOMPARE(m.accuracy.perFold, (std::vector<double>{1.0, 0.5}));
+        QCOMPARE(m.accuracy.mean, 0.75);
+        QVERIFY(qAbs(m.accuracy.sd - std::sqrt(0.125)) < 1e-12);
+        // 75 % right at 99.9 % confidence: over-confident, and the temperature softens it.
+        QVERIFY(m.calibration.temperature > 1);
+        QVERIFY(qAbs(m.calibration.eceBefore - (0.999 - 0.75)) < 1e-4);
+        QVERIFY(m.calibration.eceAfter < 0.05);
+
+        // Combined: each model is unsure where it is wrong and sure where it is right, so a mix of the
+        // two gets every song right, which neither does alone (features 30 of 40, images 20 of 40).
+        const classify::OutOfFold sureMlp = make("features", 0, 29, 0.9f, 0.55f), cnn = make("image", 20, 39, 0.9f, 0.55f);
+        const classify::EnsembleOutOfFold e = classify::combineOutOfFold(cnn, sureMlp);  // any order
+        QCOMPARE(e.mlp.predictions.input, QStringLiteral("features"));
+        QCOMPARE(e.sweep.size(), size_t(21));
+        QCOMPARE(e.sweep.front().second.mean, 0.5);   // w = 0: the image model alone (0 of 20, then 20 of 20)
+        QCOMPARE(e.sweep.back().second.mean, 0.75);   // w = 1: the features model alone
+        QCOMPARE(e.accuracy.mean, 1.0);
+        QCOMPARE(e.accuracy.perFold, (std::vector<double>{1.0, 1.0}));
+        QVERIFY2(e.mlpWeight > 0 && e.mlpWeight < 1, qPrintable(QString::number(e.mlpWeight)));
+        QVERIFY(e.calibration.temperature > 0);
+        // Nested: fold 1 alone prefers the features model, fold 2 alone the image model, so each fold,
+        // scored at the weight the other chose, does worse than the weight chosen on both.
+        QCOMPARE(e.nestedWeights.size(), size_t(2));
+        QVERIFY(e.nestedWeights[0] < e.nestedWeights[1]);
+        QVERIFY(e.nestedMean < e.accuracy.mean);
+        QCOMPARE(classify::combineOutOfFold(sureMlp, cnn, 1.0).accuracy.mean, 0.75);  // given: the MLP alone
+        QCOMPARE(classify::combineOutOfFold(sureMlp, cnn, 1.0).mlpWeight, 1.0);
+
+        // Refused: two models of one kind, and folds that differ.
+        QVERIFY_THROWS_EXCEPTION(Error, classify::combineOutOfFold(mlp, mlp));
+        classify::OutOfFold moved = cnn;
+        moved.folds[0] = 2;
+        QVERIFY_THROWS_EXCEPTION(Error, classify::combineOutOfFold(mlp, moved));
+        testaudio::writeBytes(tmp_.filePath("bad.oof.csv"), "song,label,fold,input,blues,jazz\nsong0,blues,1,features,0.5\n");
+        QVERIFY_THROWS_EXCEPTION(Error, classify::readOutOfFold(tmp_.filePath("bad.oof.csv")));
+    }
+
     void parseAndTheAutoRule()
     {
         QCOMPARE(CrossValidation::parse("auto").mode, CrossValidation::Mode::Auto);
         QCOMPARE(CrossValidation::parse("loo").mode, CrossValidation::Mode::LeaveOneOut);
         QCOMPARE(CrossValidation::parse("7").folds, 7);
+        QCOMPARE(CrossValidation::parse("7").onlyFold, 0);
+        QCOMPARE(CrossValidation::parse("3:2").folds, 3);
+        QCOMPARE(CrossValidation::parse("3:2").onlyFold, 2);
+        for (const char* bad : {"3:0", "3:4", "3:", ":1", "3:1:1", "3:x"})
+            QVERIFY_THROWS_EXCEPTION(Error, CrossValidation::parse(QLatin1String(bad)));
         QVERIFY_THROWS_EXCEPTION(Error, CrossValidation::parse("1"));
         QVERIFY_THROWS_EXCEPTION(Error, CrossValidation::parse("five"));
         const CrossValidation a = CrossValidation::parse("auto");
@@ -374,13 +522,41 @@ private Q_SLOTS:
         QVERIFY2(plain.exitCode == 0, qPrintable(plain.err));
         QVERIFY2(plain.out.contains("Cross-validate by song instead (--cv auto)"), qPrintable(plain.out));
         for (const QStringList& extra : {QStringList{"--cv", "1"}, QStringList{"--cv", "5", "--patience", "3"},
-                                         QStringList{"--cv", "5", "--split", "song"}}) {
+                                         QStringList{"--cv", "5", "--split", "song"}, QStringList{"--cv", "4:1"},
+                                         QStringList{"--oof", tmp_.filePath("no.oof.csv")}}) {
             const testcli::Run bad = testcli::cli(QStringList{"train", "--data", csv, "--epochs", "3", "--out",
                                                               tmp_.filePath("bad.gsm")} + extra);
             QCOMPARE(bad.exitCode, 2);
             QCOMPARE(testcli::lineCount(bad.err), 1);
             QVERIFY(!QFile::exists(tmp_.filePath("bad.gsm")));
         }
+
+        // One fold alone: scored and its held-out predictions written; no model is kept.
+        const QString oof = tmp_.filePath("fold2.oof.csv");
+        const testcli::Run one = testcli::cli({"train", "--data", csv, "--arch", "dense:16:relu", "--lr", "0.01",
+                                               "--batch", "16", "--epochs", "30", "--cv", "4:2", "--seed", "2",
+                                               "--oof", oof});
+        QVERIFY2(one.exitCode == 0, qPrintable(one.err));
+        QVERIFY2(one.out.contains("fold 2 of 4: ") && !one.out.contains("fold 1 of 4: "), qPrintable(one.out));
+        QVERIFY2(one.out.contains("Scored fold 2 of 4 alone; no model was kept."), qPrintable(one.out));
+        const classify::OutOfFold fold2 = classify::readOutOfFold(oof);
+        QCOMPARE(fold2.songs.size(), 6);  // a quarter of 24 songs
+        QCOMPARE(QSet<int>(fold2.folds.begin(), fold2.folds.end()), QSet<int>{2});
+        // The same fold of the full run predicts the same.
+        const QString allOof = tmp_.filePath("all.oof.csv");
+        QCOMPARE(testcli::cli({"train", "--data", csv, "--arch", "dense:16:relu", "--lr", "0.01", "--batch", "16",
+                               "--epochs", "30", "--cv", "4", "--seed", "2", "--oof", allOof, "--out",
+                               tmp_.filePath("all.gsm")}).exitCode, 0);
+        const classify::OutOfFold all = classify::readOutOfFold(allOof);
+        QCOMPARE(all.songs.size(), 24);
+        const int i = int(all.songs.indexOf(fold2.songs[0]));
+        QCOMPARE(all.folds[size_t(i)], 2);
+        QCOMPARE(all.probabilities.sample(i)[0], fold2.probabilities.sample(0)[0]);
+        const testcli::Run scored = testcli::cli({"evaluate", "--oof", allOof});
+        QVERIFY2(scored.exitCode == 0, qPrintable(scored.err));
+        QVERIFY2(scored.out.contains("all.oof.csv (features model, 24 songs): ") && scored.out.contains("over 4 folds ("),
+                 qPrintable(scored.out));
+        QVERIFY2(scored.out.contains("softmax temperature "), qPrintable(scored.out));
     }
 
 private:

@@ -311,9 +311,12 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains(QStringLiteral("no such model")), qPrintable(r.err));
     }
 
-    void evaluateShippedEnsembleOnValid()
+    void shippedModelsWereTrainedOnEverySong()
     {
-        // The Done-when figures of the shipped models, measured on the fault-filtered valid songs.
+        // The shipped models are trained on all 640 songs of train.txt and valid.txt (their
+        // cross-validated scores are in models/ensemble.json; tst_shipped_models checks those).
+        // So valid.txt holds training songs: scored far above the cross-validated mean (about 60 %),
+        // which a model that never saw them would not reach.
 #ifdef GENRESCOPE_SANITIZED
         QSKIP("running the CNN over 197 songs x 5 crops is too slow under sanitizers; the release suite checks it");
 #endif
@@ -336,9 +339,10 @@ private Q_SLOTS:
             for (const QJsonValue& cell : row.toArray())
                 total += cell.toInt();
         QCOMPARE(total, 197L);
-        qInfo("valid.txt song accuracy: MLP %.1f %%, ensemble %.1f %%", 100 * mlp, 100 * e.value("songAccuracy").toDouble());
-        QVERIFY(mlp >= 0.50);
-        QVERIFY(e.value("songAccuracy").toDouble() >= 0.62);
+        qInfo("valid.txt (training songs) accuracy: MLP %.1f %%, ensemble %.1f %%", 100 * mlp,
+              100 * e.value("songAccuracy").toDouble());
+        QVERIFY(mlp >= 0.85);
+        QVERIFY(e.value("songAccuracy").toDouble() >= 0.80);
     }
 
     void trainRejectsBadData_data()

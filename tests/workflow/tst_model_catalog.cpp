@@ -8,6 +8,9 @@
 #include "ml/ModelFile.h"
 #include "workflow/ModelCatalog.h"
 
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -33,8 +36,18 @@ private Q_SLOTS:
         QCOMPARE(c.mlpName, mlp3_);
         QCOMPARE(c.cnnName, cnn3_);
         QCOMPARE(c.mlpWeight(), 0.5);  // only the built-in pair has a tuned weight
+        QCOMPARE(c.ensembleTemperature(), 1.0);  // and temperature
         const auto classifier = c.classifier();
         QVERIFY(classifier->hasMlp() && classifier->hasCnn());
+        // The ensemble is the weighted mean, sharpened by the temperature when one is given.
+        const std::vector<float> mean = classifier->ensemble({0.6f, 0.4f, 0.0f}, {0.2f, 0.8f, 0.0f});
+        QVERIFY(qAbs(mean[0] - 0.4f) < 1e-6f && qAbs(mean[1] - 0.6f) < 1e-6f && mean[2] == 0.0f);
+        const classify::GenreClassifier sharp(c.mlp, c.cnn, 0.5, 0.5);
+        const std::vector<float> e = sharp.ensemble({0.6f, 0.4f, 0.0f}, {0.2f, 0.8f, 0.0f});
+        QVERIFY(qAbs(e[0] - 0.16f / 0.52f) < 1e-6f && qAbs(e[1] - 0.36f / 0.52f) < 1e-6f);  // 0.4² and 0.6², renormalised
+        const classify::GenreClassifier alone(c.mlp, nullptr, 0.5, 0.5);  // one model: its own probabilities
+        QCOMPARE(alone.ensemble({0.6f, 0.4f, 0.0f}, {}), (std::vector<float>{0.6f, 0.4f, 0.0f}));
+        QVERIFY_THROWS_EXCEPTION(Error, classify::GenreClassifier(c.mlp, c.cnn, 0.5, 0.0));
         // The order of the names does not matter: a file's kind is read from it.
         QCOMPARE(chooseModels({cnn3_, mlp3_}, Completion::None).mlpName, mlp3_);
     }
@@ -88,6 +101,14 @@ private Q_SLOTS:
         QCOMPARE(builtIn.cnnName, QLatin1String(kBuiltInCnn));
         QCOMPARE(builtIn.mlpWeight(), classify::defaultMlpWeight());
         QCOMPARE(defaultClassifier()->mlpWeight(), classify::defaultMlpWeight());
+        // The ensemble temperature: the one models/ensemble.json holds (fitted out of fold).
+        QFile card(QStringLiteral(GENRESCOPE_SOURCE_DIR "/models/ensemble.json"));
+        QVERIFY(card.open(QIODevice::ReadOnly));
+        const double temperature = QJsonDocument::fromJson(card.readAll()).object().value("temperature").toDouble();
+        QVERIFY(temperature > 0);
+        QCOMPARE(classify::defaultEnsembleTemperature(), temperature);
+        QCOMPARE(builtIn.ensembleTemperature(), temperature);
+        QCOMPARE(defaultClassifier()->ensembleTemperature(), temperature);
         // Named explicitly, they are still the built-in pair.
         QCOMPARE(chooseModels({QStringLiteral("mlp"), QStringLiteral("cnn")}, Completion::None).mlpWeight(),
                  classify::defaultMlpWeight());

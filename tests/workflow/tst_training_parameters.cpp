@@ -73,10 +73,10 @@ private Q_SLOTS:
         }
         // Everything `train` configures besides its inputs and outputs.
         for (const char* key : {"input", "arch", "optimizer", "lr", "momentum", "weight-decay", "batch", "epochs",
-                                "patience", "split", "cv", "seed", "crop", "crop-views", "input-noise", "log-features",
-                                "ignore-features"})
+                                "patience", "split", "cv", "seed", "crop", "crop-views", "frequency-mask", "time-mask",
+                                "frequency-shift", "input-noise", "log-features", "ignore-features"})
             QVERIFY2(keys.contains(QLatin1String(key)), key);
-        QCOMPARE(keys.size(), 17);
+        QCOMPARE(keys.size(), 20);
         QVERIFY(!findTrainingParameter(QStringLiteral("out")));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, trainingParameter(QStringLiteral("no-such")));
     }
@@ -120,10 +120,20 @@ private Q_SLOTS:
             {"input", "image"}, {"arch", "conv:8:3x3:p1:relu,gap"}, {"optimizer", "sgd"}, {"lr", "0.02"},
             {"momentum", "0.9"}, {"weight-decay", "0.0001"}, {"batch", "16"}, {"epochs", "7"}, {"patience", "3"},
             {"split", "lists:/some/folder"}, {"cv", "loo"}, {"seed", "4294967295"}, {"crop", "128"},
-            {"crop-views", "3"}, {"input-noise", "0.25"}, {"log-features", "true"}, {"ignore-features", "rms_mean,rms_var"}};
+            {"crop-views", "3"}, {"frequency-mask", "12"}, {"time-mask", "20"}, {"frequency-shift", "2"},
+            {"input-noise", "0.25"}, {"log-features", "true"}, {"ignore-features", "rms_mean,rms_var"}};
         classify::TrainingRequest r;
         applyTrainingParameters(values, r);
         QCOMPARE(readAll(r), values);
+        QCOMPARE(r.config.specAugment.frequencyMask, 12);
+        QCOMPARE(r.config.specAugment.timeMask, 20);
+        QCOMPARE(r.config.specAugment.frequencyShift, 2);
+        classify::TrainingRequest oneFold;
+        applyTrainingParameters({{"cv", "3:2"}}, oneFold);
+        QCOMPARE(oneFold.crossValidation.onlyFold, 2);
+        QCOMPARE(readAll(oneFold).value("cv"), QStringLiteral("3:2"));
+        QVERIFY_THROWS_EXCEPTION(Error, applyTrainingParameters({{"cv", "3:4"}}, oneFold));
+        QVERIFY_THROWS_EXCEPTION(Error, applyTrainingParameters({{"cv", "3:0"}}, oneFold));
         QCOMPARE(r.config.seed, 4294967295u);
         QCOMPARE(r.config.optimizer.kind, ml::OptimizerConfig::Kind::Sgd);
         QCOMPARE(r.crossValidation.mode, classify::CrossValidation::Mode::LeaveOneOut);
@@ -147,7 +157,7 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(Error, applyTrainingParameters({{"split", "lists:"}}, untouched));
         QCOMPARE(trainingParameter(QStringLiteral("patience")).allowedText(), QStringLiteral("0 (off) to 100000"));
         QCOMPARE(trainingParameter(QStringLiteral("cv")).allowedText(),
-                 QStringLiteral("auto, off, loo or a whole number from 2 to 1000"));
+                 QStringLiteral("auto, off, loo or a whole number from 2 to 1000 (optionally :F)"));
         QCOMPARE(parameterNumberText(0.000001), QStringLiteral("0.000001"));
         QCOMPARE(parameterNumberText(4294967295.0), QStringLiteral("4294967295"));
     }

@@ -56,10 +56,13 @@ private Q_SLOTS:
                 command = m.captured(1);
             QVERIFY2(!command.isEmpty(), qPrintable(recipe.shippedModel));
             QStringList args = words(command);
-            // The split and seed belong to the run, not to the recipe.
+            // The split, the cross-validation and the seed belong to the run, not to the recipe.
             const int split = int(args.indexOf(QStringLiteral("--split")));
             QVERIFY(split >= 0);
             args.remove(split, 2);
+            const int cv = int(args.indexOf(QStringLiteral("--cv")));
+            QVERIFY(cv >= 0);
+            args.remove(cv, 2);
             const int seed = int(args.indexOf(QStringLiteral("--seed")));
             QVERIFY(seed >= 0);
             QCOMPARE(args[seed + 1].toUInt(), recipe.seed);
@@ -92,7 +95,7 @@ private Q_SLOTS:
         QCOMPARE(r.config.optimizer.weightDecay, 0.0001);
         QCOMPARE(r.config.crop.columns, 128);
         QCOMPARE(r.config.crop.views, 5);
-        QCOMPARE(r.config.patience, 12);
+        QCOMPARE(r.config.patience, 0);  // a fixed number of epochs: the shipped models train on every song
         const TrainingRecipe& mlp = defaultTrainingRecipe(data::InputKind::Features);
         QCOMPARE(mlp.id, QStringLiteral("shipped-mlp"));
         mlp.applyTo(r);

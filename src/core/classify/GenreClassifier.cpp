@@ -4,6 +4,7 @@
 #include "common/Parallel.h"
 #include "dsp/MelImage.h"
 #include "dsp/MelSpectrogram.h"
+#include "ml/Augment.h"
 #include "features/FeatureExtractor.h"
 #include "features/Statistics.h"
 #include "features/WindowFeeder.h"
@@ -109,9 +110,12 @@ int windowAt(const SongPrediction& p, double seconds)
     return -1;
 }
 
-GenreClassifier::GenreClassifier(std::shared_ptr<const ml::Model> mlp, std::shared_ptr<const ml::Model> cnn, double mlpWeight)
-    : mlp_(std::move(mlp)), cnn_(std::move(cnn)), mlpWeight_(mlpWeight)
+GenreClassifier::GenreClassifier(std::shared_ptr<const ml::Model> mlp, std::shared_ptr<const ml::Model> cnn, double mlpWeight,
+                                 double ensembleTemperature)
+    : mlp_(std::move(mlp)), cnn_(std::move(cnn)), mlpWeight_(mlpWeight), ensembleTemperature_(ensembleTemperature)
 {
+    if (!(ensembleTemperature_ > 0.0) || !std::isfinite(ensembleTemperature_))
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("The ensemble temperature must be a positive number."));
     if (!mlp_ && !cnn_)
         throw Error(ErrorCode::InvalidArgument, QStringLiteral("No model to classify with."));
     if (mlp_ && mlp_->inputKind != QLatin1String("features"))
@@ -173,6 +177,12 @@ std::vector<float> GenreClassifier::ensemble(const std::vector<float>& mlp, cons
     std::vector<float> e(size_t(classes_.size()), 0.0f);
     for (size_t c = 0; c < e.size(); ++c)
         e[c] = float(mlpWeight_ * (mlp.empty() ? 0.0f : mlp[c]) + (1.0 - mlpWeight_) * (cnn.empty() ? 0.0f : cnn[c]));
+    if (!mlp.empty() && !cnn.empty() && ensembleTemperature_ != 1.0) {
+        ml::Tensor t({1, int(e.size())});
+        std::copy(e.begin(), e.end(), t.data.begin());
+        ml::applyTemperature(t, ensembleTemperature_);
+        std::copy_n(t.data.begin(), e.size(), e.begin());
+    }
     return e;
 }
 
@@ -201,7 +211,6 @@ SongPrediction GenreClassifier::songFrom(std::vector<WindowPrediction> windows, 
     const size_t K = size_t(classes_.size());
     song.mlp.assign(mlp_ ? K : 0, 0.0f);
     song.cnn.assign(cnn_ ? K : 0, 0.0f);
-    song.ensemble.assign(K, 0.0f);
     const float share = 1.0f / float(song.windows.size());
     for (const WindowPrediction& p : song.windows)
         for (size_t c = 0; c < K; ++c) {
@@ -209,8 +218,10 @@ SongPrediction GenreClassifier::songFrom(std::vector<WindowPrediction> windows, 
                 song.mlp[c] += p.mlp[c] * share;
             if (cnn_)
                 song.cnn[c] += p.cnn[c] * share;
-            song.ensemble[c] += p.ensemble[c] * share;
         }
+    // The song's ensemble mixes the models' song means (as the library does from stored means), so
+    // the ensemble temperature applies once, to the song, as it was fitted.
+    song.ensemble = ensemble(song.mlp, song.cnn);
     flagUnusual(song);
     return song;
 }
@@ -342,13 +353,28 @@ std::shared_ptr<const ml::Model> loadModelOrEmbedded(const QString& path, const 
     return std::make_shared<ml::Model>(ml::loadModel(resource));
 }
 
-double defaultMlpWeight()
+namespace {
+
+QJsonObject embeddedEnsemble()
 {
     QFile file(QStringLiteral(":/models/ensemble.json"));
     if (!file.open(QIODevice::ReadOnly))
-        return 0.5;
-    const double w = QJsonDocument::fromJson(file.readAll()).object().value("mlpWeight").toDouble(0.5);
+        return {};
+    return QJsonDocument::fromJson(file.readAll()).object();
+}
+
+} // namespace
+
+double defaultMlpWeight()
+{
+    const double w = embeddedEnsemble().value("mlpWeight").toDouble(0.5);
     return w >= 0.0 && w <= 1.0 ? w : 0.5;
+}
+
+double defaultEnsembleTemperature()
+{
+    const double t = embeddedEnsemble().value("temperature").toDouble(1.0);
+    return t > 0.0 && std::isfinite(t) ? t : 1.0;
 }
 
 } // namespace genrescope::classify

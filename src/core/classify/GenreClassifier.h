@@ -42,7 +42,7 @@ struct WindowPrediction {
 struct SongPrediction {
     QStringList classes;
     std::vector<WindowPrediction> windows;
-    std::vector<float> mlp, cnn, ensemble;     // song-level means
+    std::vector<float> mlp, cnn, ensemble;     // song level: each model's mean over windows, and their ensemble
     double seconds = 0;
     double mlpWeight = 0.5;                    // ensemble = w * mlp + (1 - w) * cnn
     double rmsDbfs = 0;                        // loudness of the whole song
@@ -108,14 +108,18 @@ int windowAt(const SongPrediction& prediction, double seconds);
 class GenreClassifier {
 public:
     /// Either model may be null. Both must share one class list when both are given.
-    /// mlpWeight in [0, 1] weights the MLP in the ensemble.
-    GenreClassifier(std::shared_ptr<const ml::Model> mlp, std::shared_ptr<const ml::Model> cnn, double mlpWeight = 0.5);
+    /// mlpWeight in [0, 1] weights the MLP in the ensemble; the mix of both is then sharpened by
+    /// the softmax temperature ensembleTemperature (fitted out of fold for the shipped pair).
+    GenreClassifier(std::shared_ptr<const ml::Model> mlp, std::shared_ptr<const ml::Model> cnn, double mlpWeight = 0.5,
+                    double ensembleTemperature = 1.0);
 
     bool hasMlp() const { return bool(mlp_); }
     bool hasCnn() const { return bool(cnn_); }
     const QStringList& classes() const { return classes_; }
     double mlpWeight() const { return mlpWeight_; }
-    /// The weighted mean of the two models' probabilities; an empty vector is a model that is absent.
+    double ensembleTemperature() const { return ensembleTemperature_; }
+    /// The weighted mean of the two models' probabilities, with the ensemble temperature when both
+    /// are there; an empty vector is a model that is absent.
     std::vector<float> ensemble(const std::vector<float>& mlp, const std::vector<float>& cnn) const;
     const ml::Model* mlp() const { return mlp_.get(); }
     const ml::Model* cnn() const { return cnn_.get(); }
@@ -149,6 +153,7 @@ private:
 
     std::shared_ptr<const ml::Model> mlp_, cnn_;
     double mlpWeight_;
+    double ensembleTemperature_;
     QStringList classes_;
 };
 
@@ -159,8 +164,10 @@ std::shared_ptr<const ml::Model> loadModelOrEmbedded(const QString& pathOrEmpty,
 inline constexpr auto kDefaultMlpName = "mlp-features.gsm";
 inline constexpr auto kDefaultCnnName = "cnn-melimage.gsm";
 
-/// The ensemble weight chosen on valid.txt for the embedded defaults (":/models/ensemble.json"), else 0.5.
-/// Which pair gets it is the model catalog's rule (workflow/ModelCatalog.h).
+/// The ensemble weight chosen by cross-validation for the embedded defaults (":/models/ensemble.json"),
+/// else 0.5. Which pair gets it is the model catalog's rule (workflow/ModelCatalog.h).
 double defaultMlpWeight();
+/// The embedded defaults' ensemble temperature (":/models/ensemble.json"), else 1.
+double defaultEnsembleTemperature();
 
 } // namespace genrescope::classify

@@ -6,6 +6,7 @@
 
 #include <QDateTime>
 #include <QFileInfo>
+#include <QHash>
 #include <QJsonArray>
 #include <QSet>
 
@@ -111,11 +112,16 @@ CrossValidation CrossValidation::parse(const QString& text)
         cv.mode = Mode::LeaveOneOut;
         return cv;
     }
-    bool ok = false;
-    cv.folds = text.toInt(&ok);
-    if (!ok || cv.folds < 2)
+    const QStringList parts = text.split(QLatin1Char(':'));
+    bool ok = false, fold = true;
+    if (parts.size() <= 2)
+        cv.folds = parts[0].toInt(&ok);
+    if (parts.size() == 2)
+        cv.onlyFold = parts[1].toInt(&fold);
+    if (!ok || !fold || cv.folds < 2 || (parts.size() == 2 && (cv.onlyFold < 1 || cv.onlyFold > cv.folds)))
         throw Error(ErrorCode::InvalidArgument,
-                    QStringLiteral("Unknown cross-validation \"%1\". Use a number of folds of 2 or more, auto or loo.").arg(text));
+                    QStringLiteral("Unknown cross-validation \"%1\". Use a number of folds K of 2 or more, K:F for fold F "
+                                   "of K alone, auto or loo.").arg(text));
     cv.mode = Mode::Folds;
     return cv;
 }
@@ -225,6 +231,9 @@ QJsonObject hyperparametersJson(const TrainingRequest& request)
                        {"patience", request.config.patience}, {"seed", double(request.config.seed)},
                        {"cropColumns", request.config.crop.columns}, {"cropViews", request.config.crop.views},
                        {"inputNoise", double(request.config.inputNoise)}, {"logFeatures", request.logFeatures},
+                       {"frequencyMask", request.config.specAugment.frequencyMask},
+                       {"timeMask", request.config.specAugment.timeMask},
+                       {"frequencyShift", request.config.specAugment.frequencyShift},
                        {"ignoredFeatures", QJsonArray::fromStringList(request.ignoredFeatures)}};
 }
 
@@ -248,6 +257,7 @@ QJsonObject crossValidationJson(const CrossValidationScores& cv, const QStringLi
         folds.append(QJsonObject{{"fold", f.fold}, {"trainSongs", f.trainSongs}, {"songs", f.songs}, {"rows", f.rows},
                                  {"songAccuracy", f.songAccuracy}, {"accuracy", f.rowAccuracy}, {"stopped", f.stopped}});
     return QJsonObject{{"description", cv.description}, {"folds", cv.folds}, {"leaveOneOut", cv.leaveOneOut},
+                       {"onlyFold", cv.onlyFold},
                        {"meanSongAccuracy", cv.meanSongAccuracy}, {"sdSongAccuracy", cv.sdSongAccuracy},
                        {"meanAccuracy", cv.meanRowAccuracy}, {"sdAccuracy", cv.sdRowAccuracy},
                        {"perFold", folds}, {"pooled", scoresJson(cv.pooled, classes)}};
@@ -324,6 +334,40 @@ FoldRun runFold(const TrainingRequest& request, const data::Dataset& raw, const 
     return run;
 }
 
+/// Every song's mean probabilities over its rows of `oof`, for the rows with a fold.
+OutOfFold outOfFoldOf(const data::Dataset& d, const ml::Tensor& oof, const std::vector<int>& rowFold)
+{
+    OutOfFold o;
+    o.classes = d.classes;
+    o.input = data::inputKindName(d.kind);
+    QHash<QString, int> index;
+    std::vector<int> rowsOfSong;
+    for (int r = 0; r < d.size(); ++r) {
+        if (rowFold[size_t(r)] == 0)
+            continue;
+        auto it = index.find(d.songIds[r]);
+        if (it == index.end()) {
+            it = index.insert(d.songIds[r], int(o.songs.size()));
+            o.songs << d.songIds[r];
+            o.labels.push_back(d.labels[size_t(r)]);
+            o.folds.push_back(rowFold[size_t(r)]);
+            rowsOfSong.push_back(0);
+        }
+        ++rowsOfSong[size_t(*it)];
+    }
+    const long K = oof.sampleSize();
+    o.probabilities = ml::Tensor({int(o.songs.size()), int(K)});
+    o.probabilities.zero();  // Buffer leaves values uninitialised
+    for (int r = 0; r < d.size(); ++r) {
+        if (rowFold[size_t(r)] == 0)
+            continue;
+        const int s = index.value(d.songIds[r]);
+        for (long c = 0; c < K; ++c)
+            o.probabilities.sample(s)[c] += oof.sample(r)[c] / float(rowsOfSong[size_t(s)]);
+    }
+    return o;
+}
+
 /// Cross-validation by song, then the kept model trained on every row. `d` holds raw (log-scaled) inputs.
 void crossValidate(TrainingOutcome& out, const TrainingRequest& request, data::Dataset& d, const QString& arch,
                    const std::vector<int>& logInputs, const CrossValidation& cv, const ml::TrainCallbacks& callbacks,
@@ -331,30 +375,45 @@ void crossValidate(TrainingOutcome& out, const TrainingRequest& request, data::D
 {
     const int songs = d.songCount();
     const int k = cv.mode == CrossValidation::Mode::LeaveOneOut ? songs : cv.folds;
-    const std::vector<std::vector<int>> folds = data::songFolds(d.songIds, d.labels, k, request.config.seed);
+    const bool byList = cv.mode == CrossValidation::Mode::Folds && request.split.startsWith(QLatin1String("lists:"));
+    const std::vector<std::vector<int>> folds =
+        byList ? data::listFolds(d.songIds, d.labels, k, request.split.mid(6))
+               : data::songFolds(d.songIds, d.labels, k, request.config.seed);
     CrossValidationScores& scores = out.crossValidation;
     scores.folds = k;
+    scores.onlyFold = cv.onlyFold;
     scores.leaveOneOut = k == songs;
     scores.description = scores.leaveOneOut
         ? QStringLiteral("leave-one-out cross-validation by song, %1 folds").arg(k)
-        : QStringLiteral("%1-fold cross-validation by song, stratified by class, seed %2").arg(k).arg(request.config.seed);
+        : byList ? QStringLiteral("%1-fold cross-validation by song following the lists in %2 (each fold holds songs of one "
+                                  "list; each genre's songs of a list cut into runs of consecutive clips)")
+                       .arg(k).arg(shownPath(request.split.mid(6)))
+                 : QStringLiteral("%1-fold cross-validation by song, stratified by class, seed %2").arg(k).arg(request.config.seed);
+    if (cv.onlyFold)
+        scores.description += QStringLiteral("; fold %1 alone").arg(cv.onlyFold);
     out.split.train.resize(size_t(d.size()));
     std::iota(out.split.train.begin(), out.split.train.end(), 0);
-    out.split.description = scores.description + QStringLiteral("; the kept model is trained on all %1 songs").arg(songs);
+    out.split.description = scores.description + (cv.onlyFold ? QStringLiteral("; no model is kept")
+                                                              : QStringLiteral("; the kept model is trained on all %1 songs").arg(songs));
 
     // The kept model exists from the start (untrained), so a stopped run still hands back a whole Model.
     const data::Standardizer stdz = fitStandardizer(d, out.split.train, request, logInputs);
     startModel(out.model, request, d, arch, stdz, logInputs);
 
     ml::Tensor oof({d.size(), int(d.classes.size())});
+    std::vector<int> rowFold(static_cast<size_t>(d.size()), 0);
     std::vector<char> inFold(static_cast<size_t>(d.size()));
     std::vector<double> songAccuracies, rowAccuracies;
     for (int f = 0; f < k; ++f) {
+        if (cv.onlyFold && f + 1 != cv.onlyFold)
+            continue;
         if (cvCallbacks.onRun)
             cvCallbacks.onRun(f + 1, k + 1);
         std::fill(inFold.begin(), inFold.end(), 0);
-        for (int r : folds[size_t(f)])
+        for (int r : folds[size_t(f)]) {
             inFold[size_t(r)] = 1;
+            rowFold[size_t(r)] = f + 1;
+        }
         std::vector<int> trainRows;
         for (int r = 0; r < d.size(); ++r)
             if (!inFold[size_t(r)])
@@ -385,7 +444,20 @@ void crossValidate(TrainingOutcome& out, const TrainingRequest& request, data::D
     }
     std::tie(scores.meanSongAccuracy, scores.sdSongAccuracy) = meanAndSpread(songAccuracies);
     std::tie(scores.meanRowAccuracy, scores.sdRowAccuracy) = meanAndSpread(rowAccuracies);
-    scores.pooled = scoresOf(d, oof);
+    std::vector<int> scoredRows;
+    for (int r = 0; r < d.size(); ++r)
+        if (rowFold[size_t(r)] > 0)
+            scoredRows.push_back(r);
+    ml::Tensor scoredOof({int(scoredRows.size()), int(oof.sampleSize())});
+    for (size_t i = 0; i < scoredRows.size(); ++i)
+        std::copy_n(oof.sample(scoredRows[i]), oof.sampleSize(), scoredOof.sample(int(i)));
+    scores.pooled = scoresOf(d.subset(scoredRows), scoredOof);
+    scores.outOfFold = outOfFoldOf(d, oof, rowFold);
+    if (cv.onlyFold) {
+        out.result = {};
+        out.result.message = QStringLiteral("Scored fold %1 of %2 alone; no model was kept.").arg(cv.onlyFold).arg(k);
+        return;
+    }
 
     // The kept model: every row, the same epochs, no validation part.
     if (cvCallbacks.onRun)
@@ -470,9 +542,20 @@ TrainingOutcome runTraining(const TrainingRequest& givenRequest, const ml::Train
     }
     const QString arch = request.architecture.isEmpty() ? defaultArchitecture(request.input) : request.architecture;
 
+    if (crossValidating && request.split.startsWith(QLatin1String("lists:"))) {
+        // Only the songs of train.txt and valid.txt take part: test songs are never trained on.
+        const data::Split lists = data::listSplit(d.songIds, request.split.mid(6));
+        std::vector<int> listed = lists.train;
+        listed.insert(listed.end(), lists.valid.begin(), lists.valid.end());
+        std::sort(listed.begin(), listed.end());
+        if (int(listed.size()) < d.size())
+            out.notes << QStringLiteral("%1 rows of songs in test.txt or in no list were left out of the cross-validation "
+                                        "and of the kept model.").arg(d.size() - int(listed.size()));
+        d = d.subset(listed);
+    }
     if (crossValidating) {
         crossValidate(out, request, d, arch, logInputs, cv, callbacks, cvCallbacks);
-        if (out.crossValidation.perFold.size() == size_t(out.crossValidation.folds))
+        if (out.crossValidation.complete() && !cv.onlyFold)
             judgeChance(out, out.crossValidation.meanSongAccuracy, d.songCount(), classes, QStringLiteral("cross-validated mean"));
     } else {
         out.split = data::makeSplit(request.split, d.songIds, request.config.seed);

@@ -22,7 +22,8 @@
 
 namespace genrescope::classify {
 
-/// Cross-validation by song. Each fold's standardisation is fitted on its training rows only,
+/// Cross-validation by song. With a "lists:DIR" split, the folds follow the lists (data::listFolds)
+/// and the songs of test.txt are left out; otherwise they are stratified by class. Each fold's standardisation is fitted on its training rows only,
 /// and each fold trains the full number of epochs with no validation part (no early stopping
 /// on the held-out songs; patience must be 0). The held-out songs are scored once, at the end.
 /// Afterwards the kept model is trained the same way on every song.
@@ -35,8 +36,9 @@ struct CrossValidation {
     };
     Mode mode = Mode::Off;
     int folds = 5;
+    int onlyFold = 0;  // 1..folds: score that fold alone and keep no model (a quick check of one fold); 0: all
 
-    /// "auto", "loo" or a number of folds >= 2; throws for anything else.
+    /// "auto", "loo", a number of folds K >= 2, or K:F (fold F of K alone); throws for anything else.
     static CrossValidation parse(const QString& text);
     /// What Auto means for data whose smallest class has `smallestClass` songs, of `songs` in all:
     /// Off from kSmallClassSongs songs a class; below that 5 folds, or leave-one-out when the smallest
@@ -80,6 +82,17 @@ struct FoldScore {
     QString stopped;  // the fold's training message
 };
 
+/// Every song's probabilities from the fold that held it out (before temperature scaling), for
+/// calibrating and combining models afterwards (classify/OutOfFold.h).
+struct OutOfFold {
+    QStringList classes;
+    QStringList songs;
+    QString input;                 // the model's input kind: features or image
+    std::vector<int> labels, folds;  // per song; folds are 1-based
+    ml::Tensor probabilities;      // (songs, classes): the mean over each song's rows
+    bool empty() const { return songs.isEmpty(); }
+};
+
 struct CrossValidationScores {
     int folds = 0;  // 0: no cross-validation was run
     bool leaveOneOut = false;
@@ -88,7 +101,10 @@ struct CrossValidationScores {
     double meanSongAccuracy = 0, sdSongAccuracy = 0;  // over folds; the standard deviation uses n - 1
     double meanRowAccuracy = 0, sdRowAccuracy = 0;
     PartScores pooled;  // every song scored by the fold that held it out: the confusion matrix summed over folds
+    OutOfFold outOfFold;
+    int onlyFold = 0;   // when only one fold was run (CrossValidation::onlyFold)
     bool empty() const { return folds == 0; }
+    bool complete() const { return !empty() && int(perFold.size()) == (onlyFold ? 1 : folds); }
 };
 
 struct TrainingOutcome {

@@ -8,6 +8,8 @@
 #include <QHash>
 #include <QSet>
 
+#include <cmath>
+
 #include <algorithm>
 #include <numeric>
 #include <random>
@@ -202,6 +204,98 @@ std::vector<std::vector<int>> songFolds(const QStringList& songIds, const std::v
     }
     for (std::vector<int>& fold : rows)
         std::sort(fold.begin(), fold.end());
+    return rows;
+}
+
+std::vector<std::vector<int>> listFolds(const QStringList& songIds, const std::vector<int>& labels, int folds,
+                                        const QString& dir)
+{
+    const SongRows g = groupBySong(songIds, labels);
+    QHash<QString, int> songOf;
+    for (int s = 0; s < g.songs.size(); ++s)
+        songOf.insert(g.songs[s], s);
+    // Each list's songs in id order, with their class. A listed song the data lacks takes the class
+    // of the song before (else after) it with the same id prefix ("jazz" of "jazz.00054"), so the runs
+    // are cut the same for every dataset of the same lists: the features and the images of GTZAN,
+    // which lacks one image, get the same folds. One with no such neighbour is not counted.
+    struct Listed {
+        QString id;
+        int song = -1;  // in g, or -1 when the data lacks it
+        int label = -1;
+    };
+    std::vector<std::vector<Listed>> parts;
+    for (const char* file : {"train.txt", "valid.txt"}) {
+        const QString path = QDir(dir).filePath(QLatin1String(file));
+        if (!QFile::exists(path))
+            continue;
+        QStringList ids = readSongList(path);
+        ids.removeDuplicates();
+        std::sort(ids.begin(), ids.end());
+        std::vector<Listed> part;
+        for (const QString& id : ids) {
+            const auto it = songOf.find(id);
+            part.push_back({id, it == songOf.end() ? -1 : *it, it == songOf.end() ? -1 : g.label[size_t(*it)]});
+        }
+        const auto prefix = [](const QString& id) { return id.left(id.lastIndexOf(QLatin1Char('.'))); };
+        for (size_t i = 1; i < part.size(); ++i)
+            if (part[i].label < 0 && prefix(part[i].id) == prefix(part[i - 1].id))
+                part[i].label = part[i - 1].label;
+        for (size_t i = part.size(); i-- > 1;)
+            if (part[i - 1].label < 0 && prefix(part[i - 1].id) == prefix(part[i].id))
+                part[i - 1].label = part[i].label;
+        std::erase_if(part, [](const Listed& l) { return l.label < 0; });
+        if (!part.empty())
+            parts.push_back(std::move(part));
+    }
+    int total = 0;
+    for (const auto& part : parts)
+        total += int(part.size());
+    if (parts.empty() || folds < int(parts.size()) || folds > total)
+        throw Error(ErrorCode::InvalidArgument,
+                    QStringLiteral("Cross-validation by the lists in %1 needs between %2 and %3 folds (one list a fold at "
+                                   "least, one song a fold at most); %4 were asked for.")
+                        .arg(shownPath(dir)).arg(std::max<size_t>(parts.size(), 1)).arg(total).arg(folds));
+    // Folds per list, in proportion to its songs.
+    std::vector<int> share(parts.size());
+    for (size_t p = 0; p < parts.size(); ++p)
+        share[p] = std::max(1, int(std::lround(double(folds) * double(parts[p].size()) / total)));
+    auto songsPerFold = [&](size_t p) { return double(parts[p].size()) / share[p]; };
+    while (std::accumulate(share.begin(), share.end(), 0) > folds) {
+        size_t p = 0;  // the list whose folds would stay largest after losing one
+        for (size_t q = 0; q < parts.size(); ++q)
+            if (share[q] > 1 && (share[p] == 1 || songsPerFold(q) < songsPerFold(p)))
+                p = q;
+        --share[p];
+    }
+    while (std::accumulate(share.begin(), share.end(), 0) < folds) {
+        size_t p = 0;  // the list with the largest folds
+        for (size_t q = 1; q < parts.size(); ++q)
+            if (songsPerFold(q) > songsPerFold(p))
+                p = q;
+        ++share[p];
+    }
+    std::vector<std::vector<int>> rows;
+    for (size_t p = 0; p < parts.size(); ++p) {
+        const size_t first = rows.size();
+        rows.resize(first + size_t(share[p]));
+        QHash<int, int> inClass, rank;  // label -> listed songs of the class, and the next one's rank
+        for (const Listed& l : parts[p])
+            ++inClass[l.label];
+        for (const Listed& l : parts[p]) {
+            const int r = rank[l.label]++;
+            if (l.song < 0)
+                continue;
+            std::vector<int>& fold = rows[first + size_t(r) * size_t(share[p]) / size_t(inClass[l.label])];
+            fold.insert(fold.end(), g.rows[size_t(l.song)].begin(), g.rows[size_t(l.song)].end());
+        }
+    }
+    for (std::vector<int>& fold : rows) {
+        if (fold.empty())
+            throw Error(ErrorCode::InvalidArgument,
+                        QStringLiteral("Cross-validation by list with %1 folds leaves a fold without songs; use fewer folds.")
+                            .arg(folds));
+        std::sort(fold.begin(), fold.end());
+    }
     return rows;
 }
 

@@ -39,6 +39,16 @@ std::vector<int> songsPerClass(const QStringList& songIds, const std::vector<int
 std::vector<std::vector<int>> songFolds(const QStringList& songIds, const std::vector<int>& labels, int folds,
                                         unsigned seed);
 
+/// Folds that follow the list files in `dir`: each fold holds the songs of one list only, train.txt
+/// or valid.txt (the fault-filtered lists share no artist), and the lists get folds in proportion
+/// to their songs. Within a list, each class's songs, in the order of their ids, are cut into runs
+/// of consecutive songs, one run a fold, so an artist whose clips are numbered together (as in
+/// GTZAN) mostly stays in one fold. The runs are cut over the listed songs, so datasets that lack
+/// a few of them still get the same folds. Rows of songs in no list (or in test.txt) are in no
+/// fold. Throws unless every list gets a fold and every fold a song.
+std::vector<std::vector<int>> listFolds(const QStringList& songIds, const std::vector<int>& labels, int folds,
+                                        const QString& dir);
+
 /// Parses "random", "song" or "lists:DIR".
 Split makeSplit(const QString& spec, const QStringList& songIds, unsigned seed);
 

@@ -59,6 +59,35 @@ Tensor predictWithCrops(Network& net, const Tensor& inputs, const CropConfig& cr
     return mean;
 }
 
+void specAugment(Tensor& images, const SpecAugmentConfig& config, std::mt19937& rng)
+{
+    if (!config.enabled() || images.shape.size() != 4)
+        return;
+    const int C = images.shape[1], H = images.shape[2], W = images.shape[3];
+    auto upTo = [&rng](int most) { return most > 0 ? std::uniform_int_distribution<int>(0, most)(rng) : 0; };
+    std::vector<float> plane(size_t(H) * size_t(W));
+    for (int n = 0; n < images.batch(); ++n) {
+        const int shift = config.frequencyShift > 0
+            ? std::uniform_int_distribution<int>(-config.frequencyShift, config.frequencyShift)(rng) : 0;
+        const int bandHeight = std::min(upTo(config.frequencyMask), H);
+        const int bandTop = std::uniform_int_distribution<int>(0, H - bandHeight)(rng);
+        const int stretchWidth = std::min(upTo(config.timeMask), W);
+        const int stretchLeft = std::uniform_int_distribution<int>(0, W - stretchWidth)(rng);
+        for (int c = 0; c < C; ++c) {
+            float* x = images.sample(n) + size_t(c) * size_t(H) * size_t(W);
+            if (shift != 0) {
+                std::copy_n(x, plane.size(), plane.begin());
+                for (int h = 0; h < H; ++h)
+                    std::copy_n(plane.data() + size_t(std::clamp(h - shift, 0, H - 1)) * size_t(W), W, x + size_t(h) * size_t(W));
+            }
+            for (int h = bandTop; h < bandTop + bandHeight; ++h)
+                std::fill_n(x + size_t(h) * size_t(W), W, 0.0f);
+            for (int h = 0; h < H; ++h)
+                std::fill_n(x + size_t(h) * size_t(W) + stretchLeft, stretchWidth, 0.0f);
+        }
+    }
+}
+
 void applyTemperature(Tensor& probabilities, double temperature)
 {
     if (temperature == 1.0)

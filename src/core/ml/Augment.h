@@ -1,7 +1,8 @@
 #pragma once
-// Training-time augmentation for image inputs: random time crops.
-// A CNN trained on crops of `columns` of the full width sees, at inference, `views`
-// evenly spaced crops of each full image and averages their probabilities.
+// Training-time augmentation for image inputs: random time crops, and SpecAugment-style
+// masks and shifts of the (standardised) mel image. A CNN trained on crops of `columns` of
+// the full width sees, at inference, `views` evenly spaced crops of each full image and
+// averages their probabilities; masks and shifts apply to training only.
 
 #include "ml/Network.h"
 
@@ -15,6 +16,18 @@ struct CropConfig {
     int views = 5;    // crops averaged at inference
     bool enabled() const { return columns > 0; }
 };
+
+/// Per training image: one band of up to `frequencyMask` rows and one stretch of up to `timeMask`
+/// columns set to 0 (the mean after standardisation), as in SpecAugment (Park et al. 2019), and a
+/// shift of up to `frequencyShift` rows up or down (the edge row repeated), like a small change of
+/// pitch on the mel axis.
+struct SpecAugmentConfig {
+    int frequencyMask = 0, timeMask = 0, frequencyShift = 0;
+    bool enabled() const { return frequencyMask > 0 || timeMask > 0 || frequencyShift > 0; }
+};
+
+/// Applies `config` to every sample of an (N, C, H, W) batch in place.
+void specAugment(Tensor& images, const SpecAugmentConfig& config, std::mt19937& rng);
 
 /// Left edges of `views` crops of `width` spread evenly over `full` columns.
 std::vector<int> evenCropOffsets(int full, int width, int views);

@@ -4,6 +4,7 @@
 #include <QJsonArray>
 
 #include <algorithm>
+#include <cmath>
 
 namespace genrescope::ml {
 
@@ -108,6 +109,27 @@ QString ClassificationReport::confusionText(const QStringList& names) const
         text += QLatin1Char('\n');
     }
     return text;
+}
+
+double expectedCalibrationError(const Tensor& probabilities, const std::vector<int>& truth, int bins)
+{
+    const int N = probabilities.batch();
+    if (N == 0 || bins < 1)
+        return 0.0;
+    std::vector<double> confidence(size_t(bins), 0.0), correct(size_t(bins), 0.0);
+    std::vector<int> count(size_t(bins), 0);
+    const std::vector<int> predicted = argmaxRows(probabilities);
+    for (int n = 0; n < N; ++n) {
+        const double top = probabilities.sample(n)[predicted[size_t(n)]];
+        const size_t b = size_t(std::clamp(int(top * bins), 0, bins - 1));
+        confidence[b] += top;
+        correct[b] += predicted[size_t(n)] == truth[size_t(n)] ? 1.0 : 0.0;
+        ++count[b];
+    }
+    double ece = 0;
+    for (size_t b = 0; b < size_t(bins); ++b)
+        ece += std::abs(correct[b] - confidence[b]) / N;  // = count/N * |accuracy - confidence| of the bin
+    return ece;
 }
 
 } // namespace genrescope::ml

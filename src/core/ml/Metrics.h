@@ -28,6 +28,10 @@ struct ClassificationReport {
 
 ClassificationReport classificationReport(const std::vector<int>& truth, const std::vector<int>& predicted, int classes);
 
+/// Expected calibration error: rows binned by their top probability into `bins` equal bins of
+/// [0, 1]; the mean over rows of |accuracy - mean top probability| of each row's bin.
+double expectedCalibrationError(const Tensor& probabilities, const std::vector<int>& truth, int bins = 10);
+
 /// One prediction per song, in the order songs first appear.
 struct SongPredictions {
     QStringList songs;

@@ -171,6 +171,8 @@ TrainResult train(Network& net, const LabelledSet& training, const LabelledSet& 
                           net.inputShape().size() != 3 || net.inputShape()[2] != cropWidth))
         throw Error(ErrorCode::InvalidArgument,
                     QStringLiteral("Time crops of %1 columns need image inputs at least that wide.").arg(cropWidth));
+    if (config.specAugment.enabled() && training.inputs->shape.size() != 4)
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("Frequency and time masks and shifts need image inputs."));
     if (!(config.inputNoise >= 0) || !std::isfinite(config.inputNoise))
         throw Error(ErrorCode::InvalidArgument, QStringLiteral("The input noise must be zero or positive."));
 
@@ -225,6 +227,7 @@ TrainResult train(Network& net, const LabelledSet& training, const LabelledSet& 
                 gatherCrops(training, order, start, count, cropWidth, augment, x, y);
             else
                 gather(training, order, start, count, x, y);
+            specAugment(x, config.specAugment, augment);
             if (config.inputNoise > 0)
                 addNoise(x, config.inputNoise, augment);
             const Tensor& logits = net.forward(x, true);

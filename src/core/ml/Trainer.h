@@ -23,6 +23,7 @@ struct TrainConfig {
     int patience = 0;  // epochs without validation improvement before stopping; 0 = off
     CropConfig crop;   // image inputs: train on random time crops, validate on evenly spaced ones
     float inputNoise = 0;  // standard deviation of Gaussian noise added to training inputs
+    SpecAugmentConfig specAugment;  // image inputs: masks and shifts of training images
 };
 
 struct EpochStats {

@@ -544,12 +544,12 @@ int evaluateOutOfFold(const QCommandLineParser& parser)
     if (!givenWeight)
         return kBadInput;
     const double weight = *givenWeight;
-    const classify::EnsembleOutOfFold e =
-        classify::combineOutOfFold(classify::readOutOfFold(paths[0]), classify::readOutOfFold(paths[1]), weight);
+    const classify::OutOfFold first = classify::readOutOfFold(paths[0]);
+    const classify::EnsembleOutOfFold e = classify::combineOutOfFold(first, classify::readOutOfFold(paths[1]), weight);
     if (!e.missing.isEmpty())
         printError(QStringLiteral("evaluate: %1 songs are in only one of the two files and were left out (e.g. %2).")
                        .arg(e.missing.size()).arg(e.missing.first()));
-    const bool firstIsMlp = e.mlp.predictions.input == classify::readOutOfFold(paths[0]).input;
+    const bool firstIsMlp = e.mlp.predictions.input == first.input;
     const QString mlpName = name(paths[firstIsMlp ? 0 : 1]), cnnName = name(paths[firstIsMlp ? 1 : 0]);
     const QString chosen = weight >= 0 ? QStringLiteral("given") : QStringLiteral("the best mean over folds of 0, 0.05, ..., 1");
     if (json) {

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 namespace genrescope::classify {
 
@@ -94,14 +95,7 @@ FoldedAccuracy foldedAccuracy(const ml::Tensor& probabilities, const std::vector
     std::sort(a.folds.begin(), a.folds.end());
     for (const int f : a.folds)
         a.perFold.push_back(double(perFold[f].first) / perFold[f].second);
-    double sum = 0;
-    for (const double v : a.perFold)
-        sum += v;
-    a.mean = a.perFold.empty() ? 0 : sum / double(a.perFold.size());
-    double squares = 0;
-    for (const double v : a.perFold)
-        squares += (v - a.mean) * (v - a.mean);
-    a.sd = a.perFold.size() > 1 ? std::sqrt(squares / double(a.perFold.size() - 1)) : 0.0;
+    std::tie(a.mean, a.sd) = ml::meanAndSpread(a.perFold);
     return a;
 }
 
@@ -227,15 +221,7 @@ EnsembleOutOfFold combineOutOfFold(const OutOfFold& a, const OutOfFold& b, doubl
         e.nestedWeights.push_back(bestWeight);
         e.nestedPerFold.push_back(bestAccuracy);
     }
-    if (!e.nestedPerFold.empty()) {
-        double sum = 0, squares = 0;
-        for (const double v : e.nestedPerFold)
-            sum += v;
-        e.nestedMean = sum / double(e.nestedPerFold.size());
-        for (const double v : e.nestedPerFold)
-            squares += (v - e.nestedMean) * (v - e.nestedMean);
-        e.nestedSd = std::sqrt(squares / double(e.nestedPerFold.size() - 1));
-    }
+    std::tie(e.nestedMean, e.nestedSd) = ml::meanAndSpread(e.nestedPerFold);
     OutOfFold mixed = e.mlp.predictions;
     mixed.input.clear();
     mixed.probabilities = mix(pm, pc, e.mlpWeight);

@@ -263,21 +263,6 @@ QJsonObject crossValidationJson(const CrossValidationScores& cv, const QStringLi
                        {"perFold", folds}, {"pooled", scoresJson(cv.pooled, classes)}};
 }
 
-/// Mean and standard deviation (n - 1) of values.
-std::pair<double, double> meanAndSpread(const std::vector<double>& v)
-{
-    if (v.empty())
-        return {0, 0};
-    double sum = 0;
-    for (double x : v)
-        sum += x;
-    const double mean = sum / double(v.size());
-    double squares = 0;
-    for (double x : v)
-        squares += (x - mean) * (x - mean);
-    return {mean, v.size() > 1 ? std::sqrt(squares / double(v.size() - 1)) : 0.0};
-}
-
 /// The note on an epoch-1 model kept by validation: why it was kept.
 QString epochOneNote(const TrainingOutcome& o)
 {
@@ -401,22 +386,18 @@ void crossValidate(TrainingOutcome& out, const TrainingRequest& request, data::D
     startModel(out.model, request, d, arch, stdz, logInputs);
 
     ml::Tensor oof({d.size(), int(d.classes.size())});
-    std::vector<int> rowFold(static_cast<size_t>(d.size()), 0);
-    std::vector<char> inFold(static_cast<size_t>(d.size()));
+    std::vector<int> rowFold(static_cast<size_t>(d.size()), 0);  // 1-based fold of each row scored so far
     std::vector<double> songAccuracies, rowAccuracies;
     for (int f = 0; f < k; ++f) {
         if (cv.onlyFold && f + 1 != cv.onlyFold)
             continue;
         if (cvCallbacks.onRun)
             cvCallbacks.onRun(f + 1, k + 1);
-        std::fill(inFold.begin(), inFold.end(), 0);
-        for (int r : folds[size_t(f)]) {
-            inFold[size_t(r)] = 1;
+        for (int r : folds[size_t(f)])
             rowFold[size_t(r)] = f + 1;
-        }
         std::vector<int> trainRows;
         for (int r = 0; r < d.size(); ++r)
-            if (!inFold[size_t(r)])
+            if (rowFold[size_t(r)] != f + 1)
                 trainRows.push_back(r);
         FoldRun run = runFold(request, d, arch, logInputs, trainRows, folds[size_t(f)], callbacks, oof);
         if (run.result.cancelled || (run.result.diverged && run.result.bestEpoch == 0)) {
@@ -442,8 +423,8 @@ void crossValidate(TrainingOutcome& out, const TrainingRequest& request, data::D
         if (cvCallbacks.onFold)
             cvCallbacks.onFold(fold);
     }
-    std::tie(scores.meanSongAccuracy, scores.sdSongAccuracy) = meanAndSpread(songAccuracies);
-    std::tie(scores.meanRowAccuracy, scores.sdRowAccuracy) = meanAndSpread(rowAccuracies);
+    std::tie(scores.meanSongAccuracy, scores.sdSongAccuracy) = ml::meanAndSpread(songAccuracies);
+    std::tie(scores.meanRowAccuracy, scores.sdRowAccuracy) = ml::meanAndSpread(rowAccuracies);
     std::vector<int> scoredRows;
     for (int r = 0; r < d.size(); ++r)
         if (rowFold[size_t(r)] > 0)

@@ -111,6 +111,20 @@ QString ClassificationReport::confusionText(const QStringList& names) const
     return text;
 }
 
+std::pair<double, double> meanAndSpread(const std::vector<double>& values)
+{
+    if (values.empty())
+        return {0, 0};
+    double sum = 0;
+    for (const double x : values)
+        sum += x;
+    const double mean = sum / double(values.size());
+    double squares = 0;
+    for (const double x : values)
+        squares += (x - mean) * (x - mean);
+    return {mean, values.size() > 1 ? std::sqrt(squares / double(values.size() - 1)) : 0.0};
+}
+
 double expectedCalibrationError(const Tensor& probabilities, const std::vector<int>& truth, int bins)
 {
     const int N = probabilities.batch();

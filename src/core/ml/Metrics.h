@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QStringList>
 
+#include <utility>
 #include <vector>
 
 namespace genrescope::ml {
@@ -27,6 +28,9 @@ struct ClassificationReport {
 };
 
 ClassificationReport classificationReport(const std::vector<int>& truth, const std::vector<int>& predicted, int classes);
+
+/// Mean and standard deviation (n - 1; 0 for fewer than two values) of values.
+std::pair<double, double> meanAndSpread(const std::vector<double>& values);
 
 /// Expected calibration error: rows binned by their top probability into `bins` equal bins of
 /// [0, 1]; the mean over rows of |accuracy - mean top probability| of each row's bin.

@@ -246,7 +246,7 @@ int runTrain(const QStringList& args)
     const bool pair = parser.isSet(QStringLiteral("pair"));
     if (pair) {
         for (const char* single : {"out", "log", "oof", "preset", "input", "arch", "crop", "crop-views", "frequency-mask", "time-mask",
-                                   "frequency-shift", "log-features", "ignore-features"})
+                                   "frequency-shift", "log-features", "ignore-features", "init", "freeze-init"})
             if (parser.isSet(QLatin1String(single)))
                 return usage(QStringLiteral("--pair trains the shipped-mlp and shipped-cnn recipes' networks and takes no --%1%2 "
                                             "(see 'genrescope-cli train --help').")

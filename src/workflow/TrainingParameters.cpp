@@ -158,6 +158,17 @@ std::vector<TrainingParameter> declare()
          .type = Type::Text, .valueName = "NAMES", .specialValueText = "none",
          .read = [](const R& r) { return r.ignoredFeatures.join(QLatin1Char(',')); },
          .write = [](R& r, const V& v) { r.ignoredFeatures = v.toString().split(QLatin1Char(','), Qt::SkipEmptyParts); }},
+        {.key = "init", .label = "&Start from",
+         .description = "A saved model whose leading layers start the network where they match --arch (e.g. a "
+                        "distilled student); its standardisation is kept.",
+         .type = Type::Text, .valueName = "MODEL", .specialValueText = "fresh weights",
+         .read = [](const R& r) { return r.initialModel; },
+         .write = [](R& r, const V& v) { r.initialModel = v.toString(); }},
+        {.key = "freeze-init", .label = "&Freeze those layers",
+         .description = "Keep the layers taken from --init fixed and train only the rest.",
+         .type = Type::Flag,
+         .read = [](const R& r) { return r.freezeInitial ? QStringLiteral("true") : QStringLiteral("false"); },
+         .write = [](R& r, const V& v) { r.freezeInitial = v.toBool(); }},
     };
     // The defaults are the request's own: written nowhere else.
     const TrainingRequest defaults;

@@ -74,9 +74,9 @@ private Q_SLOTS:
         // Everything `train` configures besides its inputs and outputs.
         for (const char* key : {"input", "arch", "optimizer", "lr", "momentum", "weight-decay", "batch", "epochs",
                                 "patience", "split", "cv", "seed", "crop", "crop-views", "frequency-mask", "time-mask",
-                                "frequency-shift", "input-noise", "log-features", "ignore-features"})
+                                "frequency-shift", "input-noise", "log-features", "ignore-features", "init", "freeze-init"})
             QVERIFY2(keys.contains(QLatin1String(key)), key);
-        QCOMPARE(keys.size(), 20);
+        QCOMPARE(keys.size(), 22);
         QVERIFY(!findTrainingParameter(QStringLiteral("out")));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, trainingParameter(QStringLiteral("no-such")));
     }
@@ -121,10 +121,13 @@ private Q_SLOTS:
             {"momentum", "0.9"}, {"weight-decay", "0.0001"}, {"batch", "16"}, {"epochs", "7"}, {"patience", "3"},
             {"split", "lists:/some/folder"}, {"cv", "loo"}, {"seed", "4294967295"}, {"crop", "128"},
             {"crop-views", "3"}, {"frequency-mask", "12"}, {"time-mask", "20"}, {"frequency-shift", "2"},
-            {"input-noise", "0.25"}, {"log-features", "true"}, {"ignore-features", "rms_mean,rms_var"}};
+            {"input-noise", "0.25"}, {"log-features", "true"}, {"ignore-features", "rms_mean,rms_var"},
+            {"init", "/models/student.gsm"}, {"freeze-init", "true"}};
         classify::TrainingRequest r;
         applyTrainingParameters(values, r);
         QCOMPARE(readAll(r), values);
+        QCOMPARE(r.initialModel, QStringLiteral("/models/student.gsm"));
+        QVERIFY(r.freezeInitial);
         QCOMPARE(r.config.specAugment.frequencyMask, 12);
         QCOMPARE(r.config.specAugment.timeMask, 20);
         QCOMPARE(r.config.specAugment.frequencyShift, 2);

@@ -163,7 +163,14 @@ QString percentText(double v)
 data::Standardizer fitStandardizer(const data::Dataset& d, const std::vector<int>& rows, const TrainingRequest& request,
                                    const std::vector<int>& logInputs)
 {
-    data::Standardizer stdz = data::Standardizer::fit(d.inputs, rows, request.input == data::InputKind::Features);
+    data::Standardizer stdz;
+    if (request.initialWeights) {  // the layers taken over expect their own standardisation
+        stdz.mean = request.initialWeights->mean;
+        stdz.scale = request.initialWeights->scale;
+        checkStandardisable(d, stdz, request.dataPath, logInputs);
+        return stdz;
+    }
+    stdz = data::Standardizer::fit(d.inputs, rows, request.input == data::InputKind::Features);
     for (const QString& name : request.ignoredFeatures) {
         const int f = featureIndex(name);
         if (request.input != data::InputKind::Features || f < 0 || size_t(f) >= stdz.scale.size())
@@ -193,6 +200,15 @@ void startModel(ml::Model& model, const TrainingRequest& request, const data::Da
 {
     model.network = std::make_unique<ml::Network>(arch, inputShapeOf(d, request), int(d.classes.size()));
     model.network->initialise(request.config.seed);
+    if (request.initialWeights) {
+        const int copied = model.network->copyLeadingLayers(*request.initialWeights->network);
+        if (copied == 0)
+            throw Error(ErrorCode::InvalidArgument,
+                        QStringLiteral("The starting model's first layer (%1) does not match the network's (%2).")
+                            .arg(request.initialWeights->network->layer(0).spec(), model.network->layer(0).spec()));
+        if (request.freezeInitial)
+            model.network->setFrozenLayers(copied);
+    }
     model.inputKind = data::inputKindName(request.input);
     model.classes = d.classes;
     model.mean = stdz.mean;
@@ -492,6 +508,13 @@ TrainingOutcome runTraining(const TrainingRequest& givenRequest, const ml::Train
         request.dataPath = d.source;
     request.songs.clear();
     request.dataset.reset();
+    if (!request.initialModel.isEmpty() && !request.initialWeights)
+        request.initialWeights = std::make_shared<const ml::Model>(ml::loadModel(request.initialModel));
+    if (request.initialWeights && request.initialWeights->inputKind != data::inputKindName(request.input))
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("The starting model takes %1 input; this network takes %2.")
+                                                    .arg(request.initialWeights->inputKind, data::inputKindName(request.input)));
+    if (request.freezeInitial && !request.initialWeights)
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("Freezing the starting model's layers needs a starting model (--init)."));
     const int classes = int(d.classes.size());
     const std::vector<int> perClass = data::songsPerClass(d.songIds, d.labels, classes);
     const int smallest = smallestClass(perClass);

@@ -63,6 +63,12 @@ struct TrainingRequest {
     bool logFeatures = false;  // features: take the heavy-tailed ones as logarithms (features::logScaledFeatures)
     ml::TrainConfig config;
     CrossValidation crossValidation;  // Off: score on the held-out split, as before
+    /// A saved model (e.g. a distilled student, bench/teacher) whose leading layers start the
+    /// network (ml::Network::copyLeadingLayers) and whose standardisation is kept; empty: fresh weights.
+    QString initialModel;
+    bool freezeInitial = false;  // keep the layers taken from initialModel fixed: train only the rest
+    /// initialModel, loaded once by runTraining (set it directly to skip the file).
+    std::shared_ptr<const ml::Model> initialWeights;
 };
 
 QString defaultArchitecture(data::InputKind input);

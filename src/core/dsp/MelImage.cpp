@@ -24,6 +24,36 @@ double snap(double v)
 
 } // namespace
 
+std::vector<long> melImageColumnFrames(long nt)
+{
+    // Column c shows the largest frame f with q(54 + f*334.8/nt) < c+1.
+    std::vector<long> frameOf(kMelImageColumns);
+    for (int c = 0; c < kMelImageColumns; ++c) {
+        const int x = kFirstColumn + c;
+        long f = 0;
+        for (long g = 0; g < nt; ++g)
+            if (snap(54.0 + double(g) * 334.8 / double(nt)) < x + 1)
+                f = g;
+        frameOf[size_t(c)] = f;
+    }
+    return frameOf;
+}
+
+std::vector<int> melImageRowBands()
+{
+    // Row r shows the largest band b with q(36 + b*217.44/128) < 288 - r.
+    std::vector<int> bandOf(kMelImageRows);
+    for (int r = 0; r < kMelImageRows; ++r) {
+        const int y = kFirstRow + r;
+        int b = 0;
+        for (int g = 0; g < 128; ++g)
+            if (snap(36.0 + g * 217.44 / 128.0) < kCanvasHeight - y)
+                b = g;
+        bandOf[size_t(r)] = b;
+    }
+    return bandOf;
+}
+
 MelImage melImageFromPower(const Spectrogram& S)
 {
     if (S.bins != 128 || S.frames < 1)
@@ -45,26 +75,8 @@ MelImage melImageFromPower(const Spectrogram& S)
         v = std::max(v, top - 80.0f);
         low = std::min(low, v);
     }
-    // Placement: column c shows the largest frame f with q(54 + f*334.8/nt) < c+1; row r the largest band
-    // b with q(36 + b*217.44/128) < 288 - r.
-    std::vector<long> frameOf(kMelImageColumns);
-    for (int c = 0; c < kMelImageColumns; ++c) {
-        const int x = kFirstColumn + c;
-        long f = 0;
-        for (long g = 0; g < nt; ++g)
-            if (snap(54.0 + double(g) * 334.8 / double(nt)) < x + 1)
-                f = g;
-        frameOf[size_t(c)] = f;
-    }
-    std::vector<int> bandOf(kMelImageRows);
-    for (int r = 0; r < kMelImageRows; ++r) {
-        const int y = kFirstRow + r;
-        int b = 0;
-        for (int g = 0; g < 128; ++g)
-            if (snap(36.0 + g * 217.44 / 128.0) < kCanvasHeight - y)
-                b = g;
-        bandOf[size_t(r)] = b;
-    }
+    const std::vector<long> frameOf = melImageColumnFrames(nt);
+    const std::vector<int> bandOf = melImageRowBands();
     MelImage image;
     image.index.resize(size_t(kMelImageRows) * kMelImageColumns);
     const float range = top - low;

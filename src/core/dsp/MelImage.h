@@ -26,6 +26,10 @@ struct MelImage {
 MelImage melImageFromPower(const Spectrogram& melPower);
 /// The same from audio samples at 22050 Hz.
 MelImage melImageFromAudio(const float* y, long n);
+/// Placement: the spectrogram frame each column shows, for a clip of nt frames.
+std::vector<long> melImageColumnFrames(long nt);
+/// Placement: the mel band (0 lowest) each row shows, top row first.
+std::vector<int> melImageRowBands();
 /// Recovers the indices from a Kaggle PNG (432x288). Throws Error naming `source`.
 MelImage melImageFromPng(const QByteArray& png, const QString& source);
 

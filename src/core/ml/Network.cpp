@@ -4,6 +4,7 @@
 
 #include <QRegularExpression>
 #include <QStringList>
+#include <algorithm>
 
 namespace genrescope::ml {
 namespace {
@@ -156,7 +157,7 @@ const Tensor& Network::forward(const Tensor& input, bool training)
 {
     const Tensor* x = &input;
     for (size_t i = 0; i < layers_.size(); ++i) {
-        layers_[i]->forward(*x, activations_[i], training);
+        layers_[i]->forward(*x, activations_[i], training && int(i) >= frozenLayers_);
         x = &activations_[i];
     }
     return *x;
@@ -167,8 +168,52 @@ void Network::backward(const Tensor& gradLogits)
     // gradients_[i] is dLoss/d(input of layer i); kept between batches to avoid re-allocation.
     gradients_.resize(layers_.size() + 1);
     gradients_.back() = gradLogits;
-    for (size_t i = layers_.size(); i-- > 0;)
+    for (size_t i = layers_.size(); i-- > size_t(frozenLayers_);)
         layers_[i]->backward(gradients_[i + 1], gradients_[i]);
+}
+
+void Network::setFrozenLayers(int count)
+{
+    frozenLayers_ = std::clamp(count, 0, int(layers_.size()));
+    for (size_t i = 0; i < layers_.size(); ++i)
+        layers_[i]->setInputGradientNeeded(int(i) > frozenLayers_);  // nothing is trained below the first trained layer
+}
+
+std::vector<Parameter> Network::trainableParameters()
+{
+    std::vector<Parameter> trainable;
+    for (const Parameter& p : parameters())
+        if (p.name.section(QLatin1Char('.'), 0, 0).toInt() >= frozenLayers_)
+            trainable.push_back(p);
+    return trainable;
+}
+
+int Network::copyLeadingLayers(Network& from)
+{
+    int copied = 0;
+    for (; copied < layerCount() && copied < from.layerCount(); ++copied) {
+        Layer& to = *layers_[size_t(copied)];
+        Layer& source = *from.layers_[size_t(copied)];
+        if (to.spec() != source.spec())
+            break;
+        auto tensorsOf = [](Layer& l) {
+            std::vector<Tensor*> t;
+            for (const Parameter& p : l.parameters())
+                t.push_back(p.value);
+            for (auto& [name, b] : l.buffers())
+                t.push_back(b);
+            return t;
+        };
+        const std::vector<Tensor*> a = tensorsOf(to), b = tensorsOf(source);
+        bool sameShapes = a.size() == b.size();
+        for (size_t j = 0; sameShapes && j < a.size(); ++j)
+            sameShapes = a[j]->shape == b[j]->shape;
+        if (!sameShapes)
+            break;
+        for (size_t j = 0; j < a.size(); ++j)
+            a[j]->data = b[j]->data;
+    }
+    return copied;
 }
 
 std::vector<Parameter> Network::parameters()

@@ -36,6 +36,17 @@ public:
     void backward(const Tensor& gradLogits);
 
     std::vector<Parameter> parameters();
+    /// The parameters of the layers that are not frozen (what an optimizer steps).
+    std::vector<Parameter> trainableParameters();
+
+    /// Keeps the first `count` layers fixed: they run in inference mode (batch norm on its
+    /// running statistics, no dropout), and backward stops above them.
+    void setFrozenLayers(int count);
+    int frozenLayers() const { return frozenLayers_; }
+    /// Copies the weights and buffers of `from`'s leading layers while their specs and tensor
+    /// shapes match this network's (e.g. a distilled student's layers under a new output layer).
+    /// Returns how many layers were copied.
+    int copyLeadingLayers(Network& from);
     /// Every saved tensor (parameters and buffers), named "<layer>.<name>".
     std::vector<std::pair<QString, Tensor*>> state();
     long parameterCount();
@@ -52,6 +63,7 @@ private:
     std::vector<Tensor> activations_;
     std::vector<Tensor> gradients_;
     std::mutex predictMutex_;
+    int frozenLayers_ = 0;
 };
 
 } // namespace genrescope::ml

@@ -193,7 +193,7 @@ TrainResult train(Network& net, const LabelledSet& training, const LabelledSet& 
     std::iota(order.begin(), order.end(), 0);
     Tensor x, grad;
     std::vector<int> y;
-    const std::vector<Parameter> parameters = net.parameters();  // stable: the layers never change
+    const std::vector<Parameter> parameters = net.trainableParameters();  // stable: the layers never change
     double untrainedLoss = 0;  // the first batch's, before any step
     auto cancelled = [&] { return callbacks.cancel && callbacks.cancel->load(std::memory_order_relaxed); };
     auto stopDiverged = [&](int epoch, const QString& why) {

@@ -131,7 +131,8 @@ TrainPanel::TrainPanel(QWidget* parent)
     configureWidget(seed_, "seed");
     preset_->setObjectName(QStringLiteral("trainPreset"));
     for (const workflow::TrainingRecipe& recipe : workflow::trainingRecipes())
-        preset_->addItem(recipe.name, recipe.id);
+        if (!recipe.needsInitialModel)  // the tab has no starting model to give (genrescope-cli train --init)
+            preset_->addItem(recipe.name, recipe.id);
     configureWidget(architecture_, "arch");
     configureWidget(optimizer_, "optimizer");
     configureWidget(learningRate_, "lr");

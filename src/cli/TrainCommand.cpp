@@ -226,6 +226,12 @@ int runTrain(const QStringList& args)
         }
         for (const QString& option : recipe->trainArguments() | std::views::reverse)
             expanded.insert(1, option);
+        if (recipe->needsInitialModel && !args.contains(QStringLiteral("--init")) &&
+            !std::any_of(args.begin(), args.end(), [](const QString& x) { return x.startsWith(QLatin1String("--init=")); })) {
+            printError(QStringLiteral("train: --preset %1 fine-tunes a distilled student: give it with --init STUDENT "
+                                      "(scripts/train-default-models makes one; see docs/MODELS.md).").arg(id));
+            return kBadInput;
+        }
         break;
     }
     if (!parseOrReport(parser, expanded))

@@ -17,6 +17,10 @@ std::vector<TrainingRecipe> makeRecipes()
     const QString shippedCnn = QStringLiteral(
         "conv:16:3x3:p1:relu,batchnorm,maxpool:2x2,conv:32:3x3:p1:relu,batchnorm,maxpool:2x2,"
         "conv:64:3x3:p1:relu,batchnorm,maxpool:2x2,conv:64:3x3:p1:relu,gap,dropout:0.3");
+    // The student of the musicnn teacher (bench/teacher): its layers, then its 200 outputs as a hidden layer.
+    const QString student = QStringLiteral(
+        "conv:16:3x3:p1:relu,batchnorm,maxpool:2x2,conv:32:3x3:p1:relu,batchnorm,maxpool:2x2,"
+        "conv:64:3x3:p1:relu,batchnorm,maxpool:2x2,conv:128:3x3:p1:relu,batchnorm,gap,dense:200:none");
     return {
         {.id = "shipped-mlp", .name = "Shipped MLP (dense 1024, dropout 0.6)", .input = InputKind::Features,
          .architecture = "dense:1024:relu,dropout:0.6", .optimizer = "adam", .learningRate = 0.001, .weightDecay = 0.003,
@@ -24,7 +28,10 @@ std::vector<TrainingRecipe> makeRecipes()
          .ignoredFeatures = kLevelFeatures, .seed = 7, .shippedModel = "mlp-features"},
         {.id = "shipped-cnn", .name = "Shipped CNN (4 conv, 128-column crops)", .input = InputKind::Image,
          .architecture = shippedCnn, .optimizer = "adam", .learningRate = 0.001, .weightDecay = 0.0001, .batch = 32,
-         .epochs = 30, .cropColumns = 128, .cropViews = 5, .seed = 7, .shippedModel = "cnn-melimage"},
+         .epochs = 30, .cropColumns = 128, .cropViews = 5, .seed = 7},
+        {.id = "shipped-student", .name = "Distilled student, fine-tuned (give --init STUDENT)", .input = InputKind::Image,
+         .architecture = student, .optimizer = "adam", .learningRate = 0.0003, .batch = 32, .epochs = 30,
+         .cropColumns = 128, .cropViews = 5, .seed = 7, .shippedModel = "cnn-melimage", .needsInitialModel = true},
         {.id = "report-mlp", .name = "Report MLP (dense 50 tanh, SGD)", .input = InputKind::Features,
          .architecture = "dense:50:tanh", .optimizer = "sgd", .learningRate = 0.01, .batch = 100, .epochs = 5000},
         {.id = "report-cnn", .name = "Report CNN (2 conv 40x10)", .input = InputKind::Image,
@@ -62,6 +69,8 @@ QStringList TrainingRecipe::trainArguments() const
         a << QStringLiteral("--ignore-features") << ignoredFeatures.join(QLatin1Char(','));
     if (inputNoise > 0)
         a << QStringLiteral("--input-noise") << QString::number(inputNoise);
+    if (freezeInitial)
+        a << QStringLiteral("--freeze-init");
     return a;
 }
 
@@ -82,6 +91,7 @@ void TrainingRecipe::applyTo(classify::TrainingRequest& request) const
     c.crop.views = cropViews > 0 ? cropViews : ml::CropConfig{}.views;
     c.specAugment = {frequencyMask, timeMask, frequencyShift};
     c.inputNoise = float(inputNoise);
+    request.freezeInitial = freezeInitial;
 }
 
 const std::vector<TrainingRecipe>& trainingRecipes()
@@ -101,7 +111,7 @@ const TrainingRecipe* findTrainingRecipe(const QString& id)
 const TrainingRecipe& defaultTrainingRecipe(data::InputKind input)
 {
     for (const TrainingRecipe& r : trainingRecipes())
-        if (r.input == input)
+        if (r.input == input && !r.needsInitialModel)
             return r;
     return trainingRecipes().front();
 }

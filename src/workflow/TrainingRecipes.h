@@ -29,6 +29,8 @@ struct TrainingRecipe {
     QStringList ignoredFeatures{};
     unsigned seed = 0;          // the seed a shipped model was trained with (0: none)
     QString shippedModel{};     // the model in models/ trained with it ("mlp-features"), or empty
+    bool needsInitialModel = false;  // starts from a distilled student (--init MODEL): see docs/MODELS.md
+    bool freezeInitial = false;      // keeps the starting layers fixed (--freeze-init)
 
     /// The `genrescope-cli train` options that give this recipe, in the model cards' order.
     QStringList trainArguments() const;
@@ -39,7 +41,7 @@ struct TrainingRecipe {
 const std::vector<TrainingRecipe>& trainingRecipes();
 /// The recipe with this id, or null.
 const TrainingRecipe* findTrainingRecipe(const QString& id);
-/// The first recipe for this input kind (the shipped one).
+/// The first recipe for this input kind that trains from scratch (the Train tab's default).
 const TrainingRecipe& defaultTrainingRecipe(data::InputKind input);
 
 } // namespace genrescope::workflow

@@ -311,6 +311,37 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains(QStringLiteral("no such model")), qPrintable(r.err));
     }
 
+    // The shipped image model's recipe fine-tunes the distilled student: it needs --init, and with
+    // it a classifier of your own genres starts from the student's layers.
+    void studentStartsAClassifier()
+    {
+        Run r = cli({"train", "--preset", "shipped-student", "--data", "x", "--out", dir_.filePath("x.gsm")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("--init STUDENT")), qPrintable(r.err));
+        const QString data = testaudio::gtzanDir();
+        if (data.isEmpty())
+            QSKIP("GTZAN data not found (set GENRESCOPE_GTZAN or put it at ../shared/data/gtzan)");
+        QDir images(dir_.filePath(QStringLiteral("student-images")));
+        for (const char* genre : {"blues", "metal"}) {
+            QVERIFY(images.mkpath(QLatin1String(genre)));
+            const QStringList files = QDir(data + QStringLiteral("/images/") + QLatin1String(genre)).entryList({"*.png"}, QDir::Files, QDir::Name);
+            for (const QString& f : files.mid(0, 6))
+                QVERIFY(QFile::copy(data + QStringLiteral("/images/%1/%2").arg(QLatin1String(genre), f),
+                                    images.filePath(QStringLiteral("%1/%2").arg(QLatin1String(genre), f))));
+        }
+        const QString model = dir_.filePath(QStringLiteral("student-head.gsm"));
+        r = cli({"train", "--preset", "shipped-student", "--init", QStringLiteral(GENRESCOPE_SOURCE_DIR "/models/student/musicnn-student.gsm"),
+                 "--freeze-init", "--data", images.path(), "--epochs", "2", "--split", "song", "--out", model},
+                600000);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out.right(1000)));
+        QVERIFY2(r.out.contains(QStringLiteral("its first 13 of 14 layers, kept fixed")), qPrintable(r.out.right(1500)));
+        QVERIFY(QFile::exists(model));
+        r = cli({"train", "--input", "features", "--init", QStringLiteral(GENRESCOPE_SOURCE_DIR "/models/student/musicnn-student.gsm"),
+                 "--data", data + QStringLiteral("/features_30_sec.csv"), "--out", dir_.filePath("no.gsm")});
+        QCOMPARE(r.exitCode == 0, false);
+        QVERIFY2(r.err.contains(QStringLiteral("takes image input")), qPrintable(r.err));
+    }
+
     void shippedModelsWereTrainedOnEverySong()
     {
         // The shipped models are trained on all 640 songs of train.txt and valid.txt (their

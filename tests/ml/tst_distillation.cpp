@@ -35,17 +35,18 @@ void blobs(int n, int dims, unsigned seed, Tensor& x, std::vector<int>& y)
 /// A fixed "teacher": tanh of a random linear map of the inputs, `outputs` values a row.
 Tensor teacherOutputs(const Tensor& x, int outputs, unsigned seed)
 {
+    const long dims = x.shape[1];  // rows of (batch, dims)
     std::mt19937 rng(seed);
     std::normal_distribution<float> w(0.0f, 0.5f);
-    std::vector<float> weights(size_t(outputs * x.sampleSize()));
+    std::vector<float> weights(size_t(outputs * dims));
     for (float& v : weights)
         v = w(rng);
     Tensor t({x.batch(), outputs});
     for (int i = 0; i < x.batch(); ++i)
         for (int k = 0; k < outputs; ++k) {
             float s = 0;
-            for (long d = 0; d < x.sampleSize(); ++d)
-                s += weights[size_t(k * x.sampleSize() + d)] * x.sample(i)[d];
+            for (long d = 0; d < dims; ++d)
+                s += weights[size_t(k * dims + d)] * x.sample(i)[d];
             t.sample(i)[k] = std::tanh(s);
         }
     return t;
@@ -116,6 +117,17 @@ private slots:
         Network wider("dense:16:relu,batchnorm,dense:8:none", {7}, 3);  // same specs, other input width
         wider.initialise(2);
         QCOMPARE(wider.copyLeadingLayers(student), 0);
+        Network same("dense:16:relu,batchnorm", {6}, 8);  // a whole network: all but its output layer
+        same.initialise(3);
+        QCOMPARE(same.copyLeadingLayers(student), 2);
+        auto outputWeight = [](Network& n) {
+            for (auto& [name, t] : n.state())
+                if (name == QLatin1String("2.weight"))
+                    return std::vector<float>(t->data.begin(), t->data.end());
+            return std::vector<float>{};
+        };
+        QVERIFY(!outputWeight(same).empty());
+        QVERIFY(outputWeight(same) != outputWeight(student));  // the output layer stays its own
     }
 
     void frozenLayersStayFixedWhileTheHeadLearns()

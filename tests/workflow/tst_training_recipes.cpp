@@ -63,6 +63,10 @@ private Q_SLOTS:
             const int cv = int(args.indexOf(QStringLiteral("--cv")));
             QVERIFY(cv >= 0);
             args.remove(cv, 2);
+            const int init = int(args.indexOf(QStringLiteral("--init")));  // a student made by the same script
+            QCOMPARE(init >= 0, recipe.needsInitialModel);
+            if (init >= 0)
+                args.remove(init, 2);
             const int seed = int(args.indexOf(QStringLiteral("--seed")));
             QVERIFY(seed >= 0);
             QCOMPARE(args[seed + 1].toUInt(), recipe.seed);
@@ -96,6 +100,11 @@ private Q_SLOTS:
         QCOMPARE(r.config.crop.columns, 128);
         QCOMPARE(r.config.crop.views, 5);
         QCOMPARE(r.config.patience, 0);  // a fixed number of epochs: the shipped models train on every song
+        // The Train tab's image default trains from scratch; the shipped student needs a starting model.
+        QCOMPARE(defaultTrainingRecipe(data::InputKind::Image).id, QStringLiteral("shipped-cnn"));
+        const TrainingRecipe* student = findTrainingRecipe(QStringLiteral("shipped-student"));
+        QVERIFY(student && student->needsInitialModel);
+        QVERIFY(student->architecture.endsWith(QLatin1String(",dense:200:none")));
         const TrainingRecipe& mlp = defaultTrainingRecipe(data::InputKind::Features);
         QCOMPARE(mlp.id, QStringLiteral("shipped-mlp"));
         mlp.applyTo(r);

@@ -545,6 +545,14 @@ TrainingOutcome runTraining(const TrainingRequest& givenRequest, const ml::Train
         ml::logScaleInPlace(d.inputs, logInputs);
     }
     const QString arch = request.architecture.isEmpty() ? defaultArchitecture(request.input) : request.architecture;
+    if (request.initialWeights) {
+        ml::Network probe(arch, inputShapeOf(d, request), classes);
+        const int copied = probe.copyLeadingLayers(*request.initialWeights->network);
+        out.notes << QStringLiteral("Started from %1: its first %2 of %3 layers, %4, with its standardisation.")
+                         .arg(request.initialModel.isEmpty() ? QStringLiteral("the given model") : shownPath(request.initialModel))
+                         .arg(copied).arg(probe.layerCount())
+                         .arg(request.freezeInitial ? QStringLiteral("kept fixed") : QStringLiteral("fine-tuned"));
+    }
 
     if (crossValidating && request.split.startsWith(QLatin1String("lists:"))) {
         // Only the songs of train.txt and valid.txt take part: test songs are never trained on.

@@ -191,7 +191,8 @@ std::vector<Parameter> Network::trainableParameters()
 int Network::copyLeadingLayers(Network& from)
 {
     int copied = 0;
-    for (; copied < layerCount() && copied < from.layerCount(); ++copied) {
+    // The output layer is always new: its classes are this network's own.
+    for (; copied < layerCount() - 1 && copied < from.layerCount(); ++copied) {
         Layer& to = *layers_[size_t(copied)];
         Layer& source = *from.layers_[size_t(copied)];
         if (to.spec() != source.spec())

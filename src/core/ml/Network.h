@@ -45,7 +45,7 @@ public:
     int frozenLayers() const { return frozenLayers_; }
     /// Copies the weights and buffers of `from`'s leading layers while their specs and tensor
     /// shapes match this network's (e.g. a distilled student's layers under a new output layer).
-    /// Returns how many layers were copied.
+    /// This network's output layer is never copied. Returns how many layers were copied.
     int copyLeadingLayers(Network& from);
     /// Every saved tensor (parameters and buffers), named "<layer>.<name>".
     std::vector<std::pair<QString, Tensor*>> state();

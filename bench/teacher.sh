@@ -15,14 +15,25 @@ mkdir -p "$images/blues"
 for f in "$data"/images/blues/*.png; do ln -s "$f" "$images/blues/"; done
 n_images=$(ls "$images/blues" | wc -l)
 
-seconds() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc -l; }
+seconds() {  # the wall time of a command that must succeed
+  local s e
+  s=$(date +%s.%N)
+  "$@" >/dev/null 2>"$out/err" || { echo "bench/teacher.sh: failed: $* ($(tail -1 "$out/err"))" >&2; return 1; }
+  e=$(date +%s.%N)
+  echo "$e - $s" | bc -l
+}
+command -v bc >/dev/null || { echo "bench/teacher.sh: needs bc" >&2; exit 2; }
+[ -e "${clips[0]}" ] || { echo "bench/teacher.sh: no GTZAN clips in $data/audio" >&2; exit 2; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 audio1=() audio2=() pictures=()
-for run in 1 2 3; do  # alternating
-  audio1+=("$(seconds env OMP_NUM_THREADS=1 "$tool" --weights "$teacher/weights" --threads 1 --force --out "$out/a.csv" "${clips[@]}")")
-  audio2+=("$(seconds "$tool" --weights "$teacher/weights" --threads 2 --force --out "$out/a.csv" "${clips[@]}")")
-  pictures+=("$(seconds env OMP_NUM_THREADS=1 "$tool" --weights "$teacher/weights" --threads 1 --force --out "$out/i.csv" --images "$images" \
-                --band-map "$data/teacher/band_map_kaggle128_to_musicnn96.csv")")
+for run in 1 2 3; do  # alternating; a failed run stops the script (set -e on each assignment)
+  t=$(seconds env OMP_NUM_THREADS=1 "$tool" --weights "$teacher/weights" --threads 1 --force --out "$out/a.csv" "${clips[@]}")
+  audio1+=("$t")
+  t=$(seconds "$tool" --weights "$teacher/weights" --threads 2 --force --out "$out/a.csv" "${clips[@]}")
+  audio2+=("$t")
+  t=$(seconds env OMP_NUM_THREADS=1 "$tool" --weights "$teacher/weights" --threads 1 --force --out "$out/i.csv" --images "$images" \
+        --band-map "$data/teacher/band_map_kaggle128_to_musicnn96.csv")
+  pictures+=("$t")
 done
 per() { echo "scale=0; 1000 * $1 / $2" | bc -l; }
 a1=$(median "${audio1[@]}") a2=$(median "${audio2[@]}") p1=$(median "${pictures[@]}")

@@ -27,6 +27,8 @@ NpyArray readNpy(const QString& path)
         fail(path, QStringLiteral("no NUMPY magic"));
     const int major = quint8(bytes[6]);
     const int lengthBytes = major == 1 ? 2 : 4;
+    if (bytes.size() < 8 + lengthBytes)
+        fail(path, QStringLiteral("short header"));
     qsizetype headerLength = 0;
     for (int i = 0; i < lengthBytes; ++i)
         headerLength |= qsizetype(quint8(bytes[8 + i])) << (8 * i);

@@ -36,6 +36,7 @@
 #include <cmath>
 #include <cstdio>
 #include <mutex>
+#include <optional>
 
 using namespace genrescope;
 using namespace genrescope::teacher;
@@ -152,8 +153,10 @@ void loadWindows(const QString& dir, ml::Tensor& images, ml::Tensor& targets, QS
         // The song name is quoted and may hold commas: the numbers are the last 250 cells.
         const QByteArray& line = lines[i];
         const qsizetype close = line.lastIndexOf('"');
+        const QList<QByteArray> cells = close > 0 ? line.mid(close + 2).split(',') : QList<QByteArray>{};
+        if (!line.startsWith('"') || cells.size() != 2 + MusicnnTeacher::kEmbedding + MusicnnTeacher::kTags)
+            throw Error(ErrorCode::BadHeader, dir + QStringLiteral("/targets.csv: line %1 is not a window's row.").arg(i + 2));
         songs << QString::fromUtf8(line.mid(1, close - 1)).replace(QStringLiteral("\"\""), QStringLiteral("\""));
-        const QList<QByteArray> cells = line.mid(close + 2).split(',');
         for (int k = 0; k < MusicnnTeacher::kEmbedding; ++k)
             targets.sample(i)[k] = cells[2 + k].toFloat();
     }
@@ -300,31 +303,41 @@ int ceilingCommand(const QStringList& args)
     p.addOption({QStringLiteral("embeddings"), QStringLiteral("Teacher CSV: song,label,emb0..emb199,..."), QStringLiteral("CSV")});
     p.addOption({QStringLiteral("lists"), QStringLiteral("Folder with train.txt and valid.txt."), QStringLiteral("DIR")});
     p.addOption({QStringLiteral("oof"), QStringLiteral("Out-of-fold probabilities to write."), QStringLiteral("CSV")});
+    p.addOption({QStringLiteral("force"), QStringLiteral("Replace an existing --oof file.")});
     p.addOption({QStringLiteral("folds"), QStringLiteral("Folds (default 3)."), QStringLiteral("K"), QStringLiteral("3")});
     p.addOption({QStringLiteral("seed"), QStringLiteral("Seed (default 7)."), QStringLiteral("N"), QStringLiteral("7")});
     p.process(args);
     if (!p.isSet(QStringLiteral("embeddings")) || !p.isSet(QStringLiteral("lists")))
         throw Error(ErrorCode::InvalidArgument, QStringLiteral("ceiling needs --embeddings and --lists."));
+    std::optional<OutputTarget> oofTarget;
+    if (p.isSet(QStringLiteral("oof")))
+        oofTarget = OutputTarget::check(p.value(QStringLiteral("oof")), p.isSet(QStringLiteral("force")),
+                                        {p.value(QStringLiteral("embeddings"))});
     QFile file(p.value(QStringLiteral("embeddings")));
     if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
         throw Error(ErrorCode::FileNotFound, file.fileName() + QStringLiteral(": cannot open."));
     QList<QByteArray> lines = file.readAll().split('\n');
-    const QList<QByteArray> header = lines.takeFirst().split(',');
-    if (header.size() < 2 + MusicnnTeacher::kEmbedding || header[0] != "song" || header[1] != "label" || header[2] != "emb0")
-        throw Error(ErrorCode::BadHeader, file.fileName() + QStringLiteral(": expected song,label,emb0..."));
+    // The shared file (song,label,emb0,...) or genrescope-teacher's (song,label,window,start_seconds,emb0,...).
+    const QList<QByteArray> header = lines.isEmpty() ? QList<QByteArray>{} : lines.takeFirst().trimmed().split(',');
+    const qsizetype first = header.indexOf("emb0");
+    if (first < 2 || header.size() < first + MusicnnTeacher::kEmbedding || header[0] != "song" || header[1] != "label")
+        throw Error(ErrorCode::BadHeader, file.fileName() + QStringLiteral(": expected song,label,...,emb0..emb199."));
     auto d = std::make_shared<data::Dataset>();
     d->kind = data::InputKind::Features;
     QStringList labels;
     std::vector<float> values;
     for (const QByteArray& line : lines) {
         const QList<QByteArray> cells = line.trimmed().split(',');
-        if (cells.size() < 2 + MusicnnTeacher::kEmbedding)
+        if (line.trimmed().isEmpty())
             continue;
+        if (cells.size() != header.size())  // a quoted song name with a comma also lands here
+            throw Error(ErrorCode::BadHeader, file.fileName() + QStringLiteral(": a row of %1 cells under a header of %2.")
+                                                                    .arg(cells.size()).arg(header.size()));
         d->names << QString::fromUtf8(cells[0]);
         d->songIds << QString::fromUtf8(cells[0]);
         labels << QString::fromUtf8(cells[1]);
         for (int k = 0; k < MusicnnTeacher::kEmbedding; ++k)
-            values.push_back(cells[2 + k].toFloat());
+            values.push_back(cells[first + k].toFloat());
     }
     d->inputs.resize({int(d->names.size()), MusicnnTeacher::kEmbedding});
     std::copy(values.begin(), values.end(), d->inputs.data.begin());
@@ -347,10 +360,10 @@ int ceilingCommand(const QStringList& args)
     for (const classify::FoldScore& f : cv.perFold)
         std::printf("fold %d of %d: %.1f %% of %d songs\n", f.fold, cv.folds, 100 * f.songAccuracy, f.songs);
     std::printf("song accuracy over %d folds: %.1f %% +- %.1f\n", cv.folds, 100 * cv.meanSongAccuracy, 100 * cv.sdSongAccuracy);
-    if (p.isSet(QStringLiteral("oof"))) {
+    if (oofTarget) {
         classify::OutOfFold oof = cv.outOfFold;
         oof.input = QStringLiteral("image");  // the embeddings were computed from the pictures
-        writeFileAtomically(p.value(QStringLiteral("oof")), classify::outOfFoldCsv(oof));
+        oofTarget->write(classify::outOfFoldCsv(oof));
     }
     return 0;
 }

@@ -47,7 +47,11 @@ QByteArray header()
 
 QByteArray format(const Row& row)
 {
-    QByteArray line = row.song.toUtf8() + ',' + row.label.toUtf8() + ',' + QByteArray::number(row.window) + ','
+    auto quoted = [](const QString& text) {  // CSV: quotes only where a comma or a quote needs them
+        QByteArray t = text.toUtf8();
+        return t.contains(',') || t.contains('"') ? '"' + t.replace('"', "\"\"") + '"' : t;
+    };
+    QByteArray line = quoted(row.song) + ',' + row.label.toUtf8() + ',' + QByteArray::number(row.window) + ','
                       + QByteArray::number(row.start, 'f', 3);
     return line + MusicnnTeacher::csvValues(row.output) + '\n';
 }

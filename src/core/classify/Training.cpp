@@ -165,6 +165,14 @@ data::Standardizer fitStandardizer(const data::Dataset& d, const std::vector<int
 {
     data::Standardizer stdz;
     if (request.initialWeights) {  // the layers taken over expect their own standardisation
+        const long width = d.inputs.sampleSize();
+        const auto& m = request.initialWeights->mean;
+        if (!request.ignoredFeatures.isEmpty())
+            throw Error(ErrorCode::InvalidArgument, QStringLiteral("--ignore-features cannot change the standardisation of a "
+                                                                   "starting model (--init): leave one of them out."));
+        if ((m.size() != 1 && long(m.size()) != width) || m.size() != request.initialWeights->scale.size())
+            throw Error(ErrorCode::InvalidArgument, QStringLiteral("The starting model's standardisation has %1 values; "
+                                                                   "this data has %2 a row.").arg(m.size()).arg(width));
         stdz.mean = request.initialWeights->mean;
         stdz.scale = request.initialWeights->scale;
         checkStandardisable(d, stdz, request.dataPath, logInputs);

@@ -43,6 +43,10 @@ DistillationResult distil(Network& net, const TargetSet& set, const TrainConfig&
     if (set.targets->sampleSize() != net.classes())
         throw Error(ErrorCode::InvalidArgument, QStringLiteral("The network has %1 outputs for %2 target values.")
                                                     .arg(net.classes()).arg(set.targets->sampleSize()));
+    if (config.batch < 1 || config.epochs < 1)
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("Batch size and epochs must be positive."));
+    if (!(config.optimizer.learningRate > 0) || !std::isfinite(config.optimizer.learningRate))
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("The learning rate must be a positive number."));
     const int width = config.crop.columns;
     if (width > 0 && (set.inputs->shape.size() != 4 || width > set.inputs->shape[3]))
         throw Error(ErrorCode::InvalidArgument, QStringLiteral("Time crops need image inputs at least that wide."));
@@ -138,6 +142,8 @@ Tensor predictOutputs(Network& net, const Tensor& inputs, const CropConfig& crop
 
 std::pair<double, double> regressionError(const Tensor& outputs, const Tensor& targets)
 {
+    if (outputs.shape != targets.shape || outputs.batch() == 0)
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("Outputs and targets must have the same, non-empty shape."));
     double squared = 0, cosine = 0;
     const long D = outputs.sampleSize();
     for (int i = 0; i < outputs.batch(); ++i) {

@@ -69,10 +69,12 @@ int runClassify(const QStringList& args)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "Genre probabilities for songs of any length: 30 s windows with a 15 s hop (a song of 10-31 s is one\n"
-        "window of the whole song; shorter ones are refused); the MLP sees each window's 57 features, the CNN\n"
-        "its mel image, the ensemble is their weighted mean, and the song's probabilities are the mean over\n"
-        "windows.\n"
+        "Genre probabilities for songs of any length: 30 s windows with a 15 s hop, and a last window aligned\n"
+        "to the song's end when those stop short of it (a song of 10-31 s is one window of the whole song;\n"
+        "shorter ones are refused); the MLP sees each window's 57 features, the CNN its mel image, the ensemble\n"
+        "is their weighted mean, and the song's probabilities are the mean over windows, each window weighing\n"
+        "1 except the end-aligned one, which weighs the part of a hop it adds past the window before it\n"
+        "(\"weight\" in --json).\n"
         "--model picks what to show (repeatable): mlp, cnn, ensemble (the models built into this binary), or a\n"
         "model FILE (a features model replaces the MLP, an image model the CNN; one model alone is fine, the\n"
         "ensemble needs both kinds to know the same genres). Default: mlp, cnn and ensemble; a model of each\n"
@@ -198,7 +200,7 @@ int runClassify(const QStringList& args)
                     entry.insert("distance", p.distance);
                 QJsonArray windows;
                 for (const classify::WindowPrediction& w : p.windows)
-                    windows.append(QJsonObject{{"start", w.start}, {"end", w.end},
+                    windows.append(QJsonObject{{"start", w.start}, {"end", w.end}, {"weight", w.weight},
                                                {"genre", genreOf(pick(w, o.slot), p.classes)},
                                                {"probabilities", probabilitiesJson(pick(w, o.slot), p.classes)}});
                 entry.insert("windows", windows);

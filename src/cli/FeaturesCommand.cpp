@@ -36,8 +36,9 @@ int runFeatures(const QStringList& args)
         "Compute the 57 GTZAN/Kaggle features (librosa 0.8.1 defaults) and write Kaggle's CSV schema:\n"
         "filename,length,<57 features>,label.\n"
         "  --window 30 (default): one row per file over the whole file, like features_30_sec.csv. Files up to\n"
-        "    60 s get librosa's exact values; longer ones are summarised from 30 s windows every 15 s (means of\n"
-        "    the window means, variances by the law of total variance, the median tempo), in bounded memory.\n"
+        "    60 s get librosa's exact values; longer ones are summarised from the song windows 'classify' uses\n"
+        "    (weighted means of the window means, variances by the law of total variance, the median tempo),\n"
+        "    in bounded memory.\n"
         "  --window 3: consecutive 66149-sample segments named <stem>.<i>.wav, like features_3_sec.csv.\n"
         "  --window SECONDS or --hop SECONDS: sliding windows of that length and hop (default hop = window).\n"
         "Folders are searched recursively. A file that fails is reported and skipped (exit status 2)."));

@@ -75,6 +75,7 @@ std::optional<classify::SongPrediction> storedPrediction(const LibraryStore& sto
         wp.ensemble = classifier.ensemble(wp.mlp, wp.cnn);
         p.windows.push_back(std::move(wp));
     }
+    classify::weighWindows(p.windows);
     return p;
 }
 

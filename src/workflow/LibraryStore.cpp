@@ -166,6 +166,14 @@ void LibraryStore::migrate()
         exec(QStringLiteral("CREATE TABLE models (checksum TEXT PRIMARY KEY, kind TEXT, classes TEXT)"));
         exec(QStringLiteral("ALTER TABLE songs ADD COLUMN note TEXT"));
     }
+    if (current < 3 && current >= 1) {
+        // Songs past one window now get a last window aligned to their end: their windows and
+        // predictions go, and a stamp no file has makes the next scan or start analyse them again.
+        const QString longSongs = QStringLiteral("SELECT id FROM songs WHERE seconds >= %1").arg(kLongestOneWindowSeconds);
+        exec(QStringLiteral("DELETE FROM predictions WHERE song_id IN (%1)").arg(longSongs));
+        exec(QStringLiteral("DELETE FROM windows WHERE song_id IN (%1)").arg(longSongs));
+        exec(QStringLiteral("UPDATE songs SET size = -1, mtime_ns = -1 WHERE seconds >= %1").arg(kLongestOneWindowSeconds));
+    }
     exec(QStringLiteral("PRAGMA user_version=%1").arg(kSchemaVersion));
     d_->commit(path_);
 }

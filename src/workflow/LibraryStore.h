@@ -52,7 +52,10 @@ struct StoredSong {
 class LibraryStore {
 public:
     /// Version 1: songs, windows, predictions. Version 2: the models table and decoding notes.
-    static constexpr int kSchemaVersion = 2;
+    /// Version 3: songs over one window are analysed again (their last window is end-aligned).
+    static constexpr int kSchemaVersion = 3;
+    /// Songs shorter than this were one window before schema 3 and are one window still.
+    static constexpr double kLongestOneWindowSeconds = 30.99;
 
     /// Opens (or creates) the store at path and brings its schema up to date. Throws
     /// genrescope::Error for a file that is not a store, or one from a newer Genrescope.

@@ -39,11 +39,15 @@ void addSongFeatures(AnalysedSong& song, const TaskControl& control)
         song.features = extractFeatures(y.data(), long(y.size()), control);
     } else {
         std::vector<FeatureValues> perWindow;
+        std::vector<double> weights;
         if (windowFeatures) {
-            for (const classify::WindowPrediction& w : windows)
+            for (const classify::WindowPrediction& w : windows) {
                 perWindow.push_back(valuesOf(w.features));
+                weights.push_back(w.weight);
+            }
         } else {  // no features model: the song windows' features, on two threads
             const std::vector<FeatureWindow> spans = songWindows(long(y.size()));
+            weights = songWindowWeights(spans);
             perWindow.resize(spans.size());
             std::atomic<int> done{0};
             parallelFor(int(spans.size()), 2, [&](int i) {
@@ -52,7 +56,7 @@ void addSongFeatures(AnalysedSong& song, const TaskControl& control)
                 control.report(double(++done) / double(spans.size()));
             });
         }
-        song.features = poolFeatures(perWindow);
+        song.features = poolFeatures(perWindow, weights);
         song.featuresPooled = true;
     }
     song.hasFeatures = true;

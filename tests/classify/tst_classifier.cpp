@@ -48,8 +48,9 @@ private Q_SLOTS:
         QTest::newRow("12 s: one short window") << 12.0 << 1;
         QTest::newRow("30 s: one window") << 30.0 << 1;
         QTest::newRow("30.6 s: one window of the whole (a GTZAN clip)") << 30.6 << 1;
-        QTest::newRow("31.5 s: one window of the first 30 s") << 31.5 << 1;
-        QTest::newRow("75 s: 0, 15, 30, 45") << 75.0 << 4;
+        QTest::newRow("31.5 s: the first 30 s and the last 30 s") << 31.5 << 2;
+        QTest::newRow("74 s: 0, 15, 30, and 44 s to the end") << 74.0 << 4;
+        QTest::newRow("75 s: 0, 15, 30, 45 (the last ends with the song)") << 75.0 << 4;
     }
 
     void windowsAndAverages()
@@ -71,11 +72,23 @@ private Q_SLOTS:
                 QVERIFY(std::abs(w.ensemble[size_t(c)] - (0.3f * w.mlp[size_t(c)] + 0.7f * w.cnn[size_t(c)])) < 1e-6);
             QVERIFY(w.end - w.start <= 30.0 + 1e-9 || (p.windows.size() == 1 && w.end == seconds && seconds < 31.0));
         }
+        // The last window ends with the song; it weighs the part of a 15 s hop it adds.
+        QVERIFY(std::abs(p.windows.back().end - seconds) < 1e-4 || seconds < 31.0);
+        double total = 0;
+        for (size_t i = 0; i < p.windows.size(); ++i) {
+            const double adds = i == 0 ? 15.0 : p.windows[i].end - p.windows[i - 1].end;
+            QVERIFY(std::abs(p.windows[i].weight - std::min(1.0, adds / 15.0)) < 1e-9);
+            total += p.windows[i].weight;
+        }
+        // Each model's song probabilities are the weighted mean of its windows' (the ensemble mixes those means).
         for (int c = 0; c < 3; ++c) {
-            double mean = 0;
-            for (const WindowPrediction& w : p.windows)
-                mean += w.ensemble[size_t(c)] / double(p.windows.size());
-            QVERIFY(std::abs(mean - p.ensemble[size_t(c)]) < 1e-5);
+            double mlp = 0, cnn = 0;
+            for (const WindowPrediction& w : p.windows) {
+                mlp += w.mlp[size_t(c)] * w.weight / total;
+                cnn += w.cnn[size_t(c)] * w.weight / total;
+            }
+            QVERIFY(std::abs(mlp - p.mlp[size_t(c)]) < 1e-5);
+            QVERIFY(std::abs(cnn - p.cnn[size_t(c)]) < 1e-5);
         }
     }
 
@@ -89,6 +102,8 @@ private Q_SLOTS:
         QTest::newRow("30.6 s: one window of the whole") << 30.6 << 2;
         // Longer than the buffer a streamed run holds (30 s + 15 s x (threads + 2)): samples are dropped.
         QTest::newRow("150 s, 1 thread") << 150.0 << 1;
+        QTest::newRow("157 s, 1 thread: an end-aligned last window") << 157.0 << 1;
+        QTest::newRow("74 s, 2 threads: an end-aligned last window") << 74.0 << 2;
     }
 
     void classifyingWhileDecodingMatchesDecodingFirst()
@@ -115,6 +130,7 @@ private Q_SLOTS:
             for (size_t w = 0; w < p->windows.size(); ++w) {
                 QCOMPARE(p->windows[w].start, expected.windows[w].start);
                 QCOMPARE(p->windows[w].end, expected.windows[w].end);
+                QCOMPARE(p->windows[w].weight, expected.windows[w].weight);
                 QVERIFY(p->windows[w].ensemble == expected.windows[w].ensemble);
             }
             QVERIFY(p->ensemble == expected.ensemble);

@@ -78,7 +78,7 @@ private slots:
     {
         QVERIFY(tmp_.isValid());
         useCache(tmp_.filePath(QStringLiteral("cache")));
-        // The mixed tree: a same-named file in two folders, a GTZAN name, a 46 s song (two windows),
+        // The mixed tree: a same-named file in two folders, a GTZAN name, a 46 s song (three windows, the last end-aligned),
         // a damaged file and a 3 s one.
         mixed_ = tmp_.filePath(QStringLiteral("mixed"));
         QVERIFY(writeSong(mixed_ + "/tones/song.wav", toneSong(12.0, 1)));
@@ -148,18 +148,19 @@ private slots:
         const data::Dataset& im = first_.images;
         QCOMPARE(f.kind, data::InputKind::Features);
         QCOMPARE(im.kind, data::InputKind::Image);
-        QCOMPARE(f.inputs.shape, std::vector<int>({5, kFeatureCount}));
-        QCOMPARE(im.inputs.shape, std::vector<int>({5, 1, kMelImageRows, kMelImageColumns}));
+        QCOMPARE(f.inputs.shape, std::vector<int>({6, kFeatureCount}));
+        QCOMPARE(im.inputs.shape, std::vector<int>({6, 1, kMelImageRows, kMelImageColumns}));
         QCOMPARE(f.classes, QStringList({"noise", "tones"}));
         QCOMPARE(im.classes, f.classes);
         QCOMPARE(im.labels, f.labels);
-        QCOMPARE(f.labels, std::vector<int>({0, 1, 1, 1, 1}));
-        QCOMPARE(f.names, QStringList({"song.wav @ 0 s", "song.wav @ 0 s", "song.wav @ 15 s", "blues.00012.wav @ 0 s",
-                                       "song.wav @ 0 s"}));
+        QCOMPARE(f.labels, std::vector<int>({0, 1, 1, 1, 1, 1}));
+        QCOMPARE(f.names, QStringList({"song.wav @ 0 s", "song.wav @ 0 s", "song.wav @ 15 s", "song.wav @ 16 s",
+                                       "blues.00012.wav @ 0 s", "song.wav @ 0 s"}));
         QCOMPARE(im.names, f.names);
         // A file's windows share its id; same-named files in other folders do not; GTZAN names keep GTZAN's id.
-        QCOMPARE(f.songIds, QStringList({"noise/song.wav", "tones/album/song.wav", "tones/album/song.wav", "blues.00012",
-                                         "tones/song.wav"}));
+        // The 46 s album song: 0-30 s, 15-45 s and 16-46 s (its end).
+        QCOMPARE(f.songIds, QStringList({"noise/song.wav", "tones/album/song.wav", "tones/album/song.wav",
+                                         "tones/album/song.wav", "blues.00012", "tones/song.wav"}));
         QCOMPARE(im.songIds, f.songIds);
         QCOMPARE(f.songCount(), 4);
 
@@ -173,7 +174,7 @@ private slots:
             options.windowFeatures = true;
             options.wholeSongMel = &wholeMel;
             const classify::SongPrediction p = classifier.classifyFile(mixed_ + "/" + file, options);
-            QCOMPARE(int(p.windows.size()), file.contains("album") ? 2 : 1);
+            QCOMPARE(int(p.windows.size()), file.contains("album") ? 3 : 1);
             for (size_t w = 0; w < p.windows.size(); ++w, ++row) {
                 QCOMPARE(f.names[row], QFileInfo(file).fileName() + QStringLiteral(" @ %1 s").arg(p.windows[w].start));
                 QCOMPARE(int(p.windows[w].features.size()), kFeatureCount);
@@ -186,7 +187,7 @@ private slots:
                     QCOMPARE(im.inputs.sample(row - 1)[k], float(image.index[k]) / 255.0f);
             }
         }
-        QCOMPARE(row, 5);
+        QCOMPARE(row, 6);
         // The second window of the long song is the image of its samples 15 s to 45 s.
         const DecodedAudio audio = decodeAudio(mixed_ + "/tones/album/song.wav");
         const long start = 15L * kRate, length = 30L * kRate;
@@ -280,7 +281,7 @@ private slots:
         const classify::TrainingOutcome o = classify::runTraining(request);
         QCOMPARE(o.model.classes, QStringList({"noise", "tones"}));
         QCOMPARE(o.skipped.size(), 2);
-        QCOMPARE(int(o.split.train.size() + o.split.valid.size() + o.split.test.size()), 5);
+        QCOMPARE(int(o.split.train.size() + o.split.valid.size() + o.split.test.size()), 6);
 
         // The job reports the analysis and hands the rows to the training as they are.
         std::vector<double> progress;

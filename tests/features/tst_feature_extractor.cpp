@@ -269,10 +269,38 @@ private Q_SLOTS:
         const auto gtzanClip = songWindows(661794);  // 30.01 s: one window of the whole clip
         QCOMPARE(gtzanClip.size(), size_t(1));
         QCOMPARE(gtzanClip.front().length, 661794L);
-        const auto longer = songWindows(31 * second);  // past the 1 s tail: the first 30 s
-        QCOMPARE(longer.size(), size_t(1));
+        // Past the 1 s tail: the first 30 s, and the last 30 s for the second they leave out.
+        const auto longer = songWindows(31 * second);
+        QCOMPARE(longer.size(), size_t(2));
         QCOMPARE(longer.front().length, 30 * second);
-        QCOMPARE(songWindows(60 * second).size(), size_t(3));  // 0, 15, 30 s
+        QCOMPARE(longer.back().start, 1 * second);
+        QCOMPARE(longer.back().length, 30 * second);
+        QCOMPARE(songWindows(60 * second).size(), size_t(3));  // 0, 15, 30 s: they end with the song
+    }
+
+    void songWindowsEndWithTheSong()
+    {
+        // A 74 s song: 0-30, 15-45, 30-60, then 44-74 for the 14 s the others leave out.
+        const long second = 22050;
+        const auto w = songWindows(74 * second);
+        QCOMPARE(w.size(), size_t(4));
+        QCOMPARE(w[2].start, 30 * second);
+        QCOMPARE(w.back().start, 44 * second);
+        QCOMPARE(w.back().start + w.back().length, 74 * second);
+        // Every sample is in some window.
+        long covered = 0;
+        for (const FeatureWindow& x : w) {
+            QVERIFY(x.start <= covered);
+            covered = std::max(covered, x.start + x.length);
+        }
+        QCOMPARE(covered, 74 * second);
+        // Weights: 1 a window, the end-aligned one the 14 s of a 15 s hop it adds.
+        const auto weights = songWindowWeights(w);
+        QCOMPARE(weights.size(), size_t(4));
+        for (size_t i = 0; i < 3; ++i)
+            QCOMPARE(weights[i], 1.0);
+        QVERIFY(std::abs(weights[3] - 14.0 / 15.0) < 1e-12);
+        QCOMPARE(songWindowWeights(songWindows(60 * second)), std::vector<double>(3, 1.0));
     }
 
     void featuresShareTheirStftWithTheMelSpectrogram()
@@ -310,6 +338,12 @@ private Q_SLOTS:
             between += (w[size_t(m)] - mean) * (w[size_t(m)] - mean) / 3.0;
         QCOMPARE(p[size_t(v)], within + between);
         QVERIFY_THROWS_EXCEPTION(Error, poolFeatures({}));
+        // Weights: alike weights change nothing; a weight of 0 leaves a window out.
+        QVERIFY(poolFeatures({a, b, c}, {2.0, 2.0, 2.0}) == p);
+        const FeatureValues ab = poolFeatures({a, b, c}, {1.0, 1.0, 0.0});
+        QCOMPARE(ab[size_t(m)], (a[size_t(m)] + b[size_t(m)]) / 2.0);
+        QVERIFY_THROWS_EXCEPTION(Error, poolFeatures({a, b}, {1.0}));
+        QVERIFY_THROWS_EXCEPTION(Error, poolFeatures({a, b}, {0.0, 0.0}));
     }
 
     void filesAreStreamedToTheSameRows()

@@ -116,6 +116,39 @@ private Q_SLOTS:
         QCOMPARE(store.prediction(store.song(QStringLiteral("/new/b.wav"))->id, QStringLiteral("m1"))->classes.size(), 2);
     }
 
+    void schemaThreeAnalysesSongsPastOneWindowAgain()
+    {
+        // Version 2 stored a 74 s song with three windows; version 3 gives it an end-aligned fourth.
+        const QString path = dir_.filePath(QStringLiteral("v2.sqlite"));
+        {
+            LibraryStore store(path);
+            store.putSong(fakeSong(QStringLiteral("/clip.wav"), 10, 20), {fakePrediction(QStringLiteral("m1"), 0.7f)});
+            StoredSong longer = fakeSong(QStringLiteral("/long.wav"), 30, 40);
+            longer.seconds = 74;
+            longer.windows = {{0, 30, {}}, {15, 45, {}}, {30, 60, {}}};
+            store.putSong(longer, {fakePrediction(QStringLiteral("m1"), 0.6f)});
+        }
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("v2"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QVERIFY(QSqlQuery(db).exec(QStringLiteral("PRAGMA user_version=2")));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("v2"));
+        LibraryStore store(path);
+        QCOMPARE(store.schemaVersion(), 3);
+        const auto clip = store.song(QStringLiteral("/clip.wav"));
+        QCOMPARE(clip->size, 10);  // one window before and after: kept
+        QVERIFY(store.hasPrediction(clip->id, QStringLiteral("m1")));
+        const auto longer = store.song(QStringLiteral("/long.wav"));
+        QVERIFY(longer);
+        QCOMPARE(longer->size, -1);  // no file has this stamp: analysed again
+        QVERIFY(!store.hasPrediction(longer->id, QStringLiteral("m1")));
+        for (const StoredSong& s : store.allSongs(true))
+            QCOMPARE(s.windows.size(), s.path == QLatin1String("/long.wav") ? size_t(0) : size_t(1));
+    }
+
     void refusesNewerAndForeignFiles()
     {
         const QString newer = dir_.filePath(QStringLiteral("newer.sqlite"));

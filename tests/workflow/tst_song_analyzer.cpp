@@ -75,14 +75,20 @@ private Q_SLOTS:
         QVERIFY(!m.featuresPooled);
         QVERIFY(m.features == extractFeatures(medium.data(), long(medium.size())));
 
-        const auto longer = song(kExactFeatureSeconds + 15.0, 3);  // pooled from its windows
+        // Pooled from its windows: 0, 15, 30 and 45 s, and 50-80 s weighing 1/3 (it adds 5 s of a 15 s hop).
+        const auto longer = song(kExactFeatureSeconds + 20.0, 3);
         const workflow::AnalysedSong l = workflow::analyseSongFile(write(QStringLiteral("long.wav"), longer), classifier_);
         QVERIFY(l.featuresPooled);
         std::vector<FeatureValues> windows;
-        for (const FeatureWindow& w : songWindows(long(longer.size())))
+        const std::vector<FeatureWindow> spans = songWindows(long(longer.size()));
+        for (const FeatureWindow& w : spans)
             windows.push_back(extractFeatures(longer.data() + w.start, w.length));
-        QCOMPARE(l.genres.windows.size(), windows.size());
-        QVERIFY(l.features == poolFeatures(windows));
+        QCOMPARE(l.genres.windows.size(), size_t(5));
+        QCOMPARE(l.genres.windows.back().end, 80.0);
+        QVERIFY(std::abs(l.genres.windows.back().weight - 1.0 / 3.0) < 1e-9);
+        QCOMPARE(windows.size(), size_t(5));
+        QVERIFY(l.features == poolFeatures(windows, songWindowWeights(spans)));
+        QVERIFY(l.features != poolFeatures(windows));
 
         // Without models: the same features, no genres.
         const workflow::AnalysedSong bare = workflow::analyseSongFile(write(QStringLiteral("long.wav"), longer), nullptr);

@@ -100,6 +100,15 @@ std::pair<double, double> timelineSpan(const SongPrediction& p, size_t i)
     return {w[i].start, i + 1 < w.size() ? w[i + 1].start : w[i].end};
 }
 
+void weighWindows(std::vector<WindowPrediction>& windows)
+{
+    double previousEnd = std::numeric_limits<double>::quiet_NaN();
+    for (WindowPrediction& w : windows) {
+        w.weight = songWindowWeight(w.end, previousEnd);
+        previousEnd = w.end;
+    }
+}
+
 int windowAt(const SongPrediction& p, double seconds)
 {
     for (size_t i = 0; i < p.windows.size(); ++i) {
@@ -211,14 +220,19 @@ SongPrediction GenreClassifier::songFrom(std::vector<WindowPrediction> windows, 
     const size_t K = size_t(classes_.size());
     song.mlp.assign(mlp_ ? K : 0, 0.0f);
     song.cnn.assign(cnn_ ? K : 0, 0.0f);
-    const float share = 1.0f / float(song.windows.size());
+    weighWindows(song.windows);
+    double total = 0;
     for (const WindowPrediction& p : song.windows)
+        total += p.weight;
+    for (const WindowPrediction& p : song.windows) {
+        const float share = float(p.weight / total);
         for (size_t c = 0; c < K; ++c) {
             if (mlp_)
                 song.mlp[c] += p.mlp[c] * share;
             if (cnn_)
                 song.cnn[c] += p.cnn[c] * share;
         }
+    }
     // The song's ensemble mixes the models' song means (as the library does from stored means), so
     // the ensemble temperature applies once, to the song, as it was fitted.
     song.ensemble = ensemble(song.mlp, song.cnn);
@@ -269,7 +283,7 @@ SongWindowsSource visitSongWindows(const QString& path, const SongWindowOptions&
         decoder.info().durationSeconds() > kMaxWholeSongSeconds)
         refuseWholeSong(path, decoder.info().durationSeconds());
     const long reserve = options.keep ? long(wholeSongReserve(decoder)) : 0;
-    WindowFeeder feeder({W, hop, std::max(1, options.threads), options.keep != nullptr, W + songTailSamples(), reserve},
+    WindowFeeder feeder({W, hop, std::max(1, options.threads), options.keep != nullptr, W + songTailSamples(), reserve, true},
                         [&](int k, long start, const float* x, long n) {
                             control.throwIfCancelled();
                             visit(k, start, x, n, false);

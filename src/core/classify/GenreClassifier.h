@@ -1,9 +1,10 @@
 #pragma once
 // From audio to genre probabilities for a song of any length: 30 s windows
-// with a 15 s hop (a song shorter than 30 s is one window, if it reaches the
-// 10 s minimum); each window gets its 57 features (MLP) and its Kaggle-style
-// mel image (CNN); the ensemble is a weighted mean of the two; the song's
-// probabilities are the mean over windows, and the windows form the genre
+// with a 15 s hop and one aligned to the song's end (a song shorter than 31 s
+// is one window, if it reaches the 10 s minimum); each window gets its 57
+// features (MLP) and its Kaggle-style mel image (CNN); the ensemble is a
+// weighted mean of the two; the song's probabilities are the weighted mean
+// over windows (songWindowWeight), and the windows form the genre
 // timeline. Songs unlike the training music (silence, speech, noise, tones)
 // are flagged from their features' distance to the MLP's training rows.
 
@@ -34,6 +35,7 @@ inline constexpr double kMaxGapFraction = 0.05;
 
 struct WindowPrediction {
     double start = 0, end = 0;                 // seconds
+    double weight = 1;                         // in the song's mean (songWindowWeight: below 1 for the end-aligned last window)
     std::vector<float> mlp, cnn, ensemble;     // per class (empty when that model is absent)
     double distance = 0;                       // from the training features (NaN when unknown)
     std::vector<double> features;              // the window's 57 features (with a features model, or when asked for)
@@ -42,7 +44,7 @@ struct WindowPrediction {
 struct SongPrediction {
     QStringList classes;
     std::vector<WindowPrediction> windows;
-    std::vector<float> mlp, cnn, ensemble;     // song level: each model's mean over windows, and their ensemble
+    std::vector<float> mlp, cnn, ensemble;     // song level: each model's weighted mean over windows, and their ensemble
     double seconds = 0;
     double mlpWeight = 0.5;                    // ensemble = w * mlp + (1 - w) * cnn
     double rmsDbfs = 0;                        // loudness of the whole song
@@ -90,7 +92,8 @@ struct SongWindowsSource {
 };
 
 /// The windows the classifier sees: decodes a file and hands each song window (kWindowSeconds
-/// every kHopSeconds; a song shorter than a window and its tail is one window of the whole) to
+/// every kHopSeconds, then one aligned to the end if those stop short of it, as songWindows;
+/// a song shorter than a window and its tail is one window of the whole) to
 /// `visit` on one of `threads` threads as soon as its samples are decoded, in bounded memory
 /// (without `keep`). GenreClassifier::classifyFile and the training analysis
 /// (classify/TrainingSongs.h) both cut songs here, so a model sees at use the windows it learnt
@@ -98,6 +101,9 @@ struct SongWindowsSource {
 /// songs shorter than kMinimumSeconds, Cancelled when cancelled.
 SongWindowsSource visitSongWindows(const QString& path, const SongWindowOptions& options, const SongWindowVisit& visit,
                                    const TaskControl& control = {});
+
+/// Sets each window's weight from the windows' ends (songWindowWeight), in time order.
+void weighWindows(std::vector<WindowPrediction>& windows);
 
 /// The stretch of the song window i stands for on a timeline: from its start to the
 /// next window's start (windows overlap), the last one to its end.

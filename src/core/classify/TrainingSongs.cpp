@@ -29,7 +29,7 @@ namespace genrescope::classify {
 namespace {
 
 /// Raise when what a window's rows hold changes (features, images, windows): old entries are then ignored.
-constexpr quint32 kAnalysisVersion = 1;
+constexpr quint32 kAnalysisVersion = 2;  // 2: a last window aligned to the song's end
 constexpr char kCacheMagic[8] = {'G', 'S', 'W', 'I', 'N', 'D', 'O', 'W'};
 constexpr size_t kImageBytes = size_t(kMelImageRows) * kMelImageColumns;
 // A window in the cache: start and length (int64 samples), 57 float32 features, the image's colour indices.

@@ -1,6 +1,6 @@
 #pragma once
 // Training data from songs: each song is cut into the windows the classifier sees when it
-// is used (visitSongWindows: 30 s every 15 s, a short song one window of the whole), and
+// is used (visitSongWindows: 30 s every 15 s and one end-aligned, a short song one window of the whole), and
 // every window gives one row of 57 features and one Kaggle-style mel image, from one STFT,
 // exactly as GenreClassifier::classifyFile computes them. Songs are analysed in parallel
 // and cached on disk by content, both kinds of rows at once, so training the second model

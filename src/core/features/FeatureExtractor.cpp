@@ -14,7 +14,9 @@
 
 #include <QFileInfo>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace genrescope {
 
@@ -40,7 +42,29 @@ std::vector<FeatureWindow> songWindows(long n)
     const WindowSpec spec = songWindowSpec();
     if (n < spec.windowSamples + songTailSamples())
         return {{0, n}};
-    return featureWindows(n, spec);
+    std::vector<FeatureWindow> windows = featureWindows(n, spec);
+    if (windows.back().start + windows.back().length < n)
+        windows.push_back({n - spec.windowSamples, spec.windowSamples});
+    return windows;
+}
+
+double songWindowWeight(double endSeconds, double previousEndSeconds)
+{
+    if (std::isnan(previousEndSeconds))
+        return 1.0;
+    return std::clamp((endSeconds - previousEndSeconds) / kSongHopSeconds, 0.0, 1.0);
+}
+
+std::vector<double> songWindowWeights(const std::vector<FeatureWindow>& windows, int sampleRate)
+{
+    std::vector<double> weights;
+    double previousEnd = std::numeric_limits<double>::quiet_NaN();
+    for (const FeatureWindow& w : windows) {
+        const double end = double(w.start + w.length) / sampleRate;
+        weights.push_back(songWindowWeight(end, previousEnd));
+        previousEnd = end;
+    }
+    return weights;
 }
 
 std::vector<FeatureWindow> featureWindows(long n, const WindowSpec& spec)
@@ -120,12 +144,19 @@ FeatureValues extractFeatures(const float* y, long n, const TaskControl& control
     return v;
 }
 
-FeatureValues poolFeatures(const std::vector<FeatureValues>& windows)
+FeatureValues poolFeatures(const std::vector<FeatureValues>& windows, const std::vector<double>& weights)
 {
     if (windows.empty())
         throw Error(ErrorCode::InvalidArgument, QStringLiteral("No windows to summarise."));
+    if (!weights.empty() && weights.size() != windows.size())
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("One weight per window is needed."));
     static const int tempo = featureIndex(QStringLiteral("tempo"));
-    const double n = double(windows.size());
+    double total = 0;
+    for (size_t i = 0; i < windows.size(); ++i)
+        total += weights.empty() ? 1.0 : weights[i];
+    if (!(total > 0))
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("The window weights sum to zero."));
+    auto share = [&](size_t i) { return (weights.empty() ? 1.0 : weights[i]) / total; };
     FeatureValues pooled{};
     for (int f = 0; f < kFeatureCount; f += (f == tempo ? 1 : 2)) {
         if (f == tempo) {
@@ -136,13 +167,13 @@ FeatureValues poolFeatures(const std::vector<FeatureValues>& windows)
             continue;
         }
         double mean = 0, withinVar = 0;
-        for (const FeatureValues& w : windows) {
-            mean += w[size_t(f)] / n;
-            withinVar += w[size_t(f) + 1] / n;
+        for (size_t i = 0; i < windows.size(); ++i) {
+            mean += windows[i][size_t(f)] * share(i);
+            withinVar += windows[i][size_t(f) + 1] * share(i);
         }
         double betweenVar = 0;
-        for (const FeatureValues& w : windows)
-            betweenVar += (w[size_t(f)] - mean) * (w[size_t(f)] - mean) / n;
+        for (size_t i = 0; i < windows.size(); ++i)
+            betweenVar += (windows[i][size_t(f)] - mean) * (windows[i][size_t(f)] - mean) * share(i);
         pooled[size_t(f)] = mean;
         pooled[size_t(f) + 1] = withinVar + betweenVar;
     }

@@ -30,15 +30,23 @@ struct WindowSpec {
     static WindowSpec sliding(double seconds, double hopSeconds, int sampleRate = 22050);
 };
 
-/// The windows a song is classified and summarised over: 30 s every 15 s. A song shorter
-/// than one window and its tail is one window of the whole (a GTZAN clip of 30.01 s is
-/// taken whole, as Kaggle made its features and image).
+/// The windows a song is classified and summarised over: 30 s every 15 s, and, when those
+/// end before the song does, a last window aligned to the song's end, so every second is
+/// heard. A song shorter than one window and its tail is one window of the whole (a GTZAN
+/// clip of 30.01 s is taken whole, as Kaggle made its features and image).
 inline constexpr double kSongWindowSeconds = 30.0;
 inline constexpr double kSongHopSeconds = 15.0;
 inline constexpr double kSongTailSeconds = 1.0;
 WindowSpec songWindowSpec();
 long songTailSamples();
 std::vector<FeatureWindow> songWindows(long n);
+
+/// How much a song window counts in the song's mean, from where it and the window before it
+/// end: a full hop later (every window a hop after the last, and the first) counts 1; the
+/// end-aligned last window counts the part of a hop it adds, (end - previous end) / hop.
+double songWindowWeight(double endSeconds, double previousEndSeconds);
+/// The weights of song windows in time order (songWindowWeight of each).
+std::vector<double> songWindowWeights(const std::vector<FeatureWindow>& windows, int sampleRate = 22050);
 
 /// Windows over a signal of n samples:
 /// - Whole: one window [0, n);
@@ -56,10 +64,11 @@ FeatureValues extractFeatures(const float* y, long n, const TaskControl& control
 /// song of any length takes bounded memory.
 inline constexpr double kExactFeatureSeconds = 60.0;
 
-/// A long song's features from those of its windows: each mean is the mean of the window
-/// means; each variance is the mean window variance plus the variance of the window means
-/// (the law of total variance, windows weighted alike); the tempo is the median window tempo.
-FeatureValues poolFeatures(const std::vector<FeatureValues>& windows);
+/// A long song's features from those of its windows: each mean is the weighted mean of the
+/// window means; each variance is the weighted mean window variance plus the weighted
+/// variance of the window means (the law of total variance; no weights: windows alike);
+/// the tempo is the median window tempo.
+FeatureValues poolFeatures(const std::vector<FeatureValues>& windows, const std::vector<double>& weights = {});
 
 /// Shorter audio has no meaningful features (tempo, variances): extractRows refuses it.
 inline constexpr double kMinimumFeatureSeconds = 1.0;

@@ -40,14 +40,14 @@ FileFeatures extractFileRows(const QString& path, const WindowSpec& spec, const 
     // Windows as they arrive: the requested ones, or the song windows to pool.
     const WindowSpec windows = whole ? songWindowSpec() : spec;
     std::mutex mutex;
-    std::map<int, FeatureValues> byWindow;
+    std::map<int, std::pair<FeatureWindow, FeatureValues>> byWindow;
     const long firstAfter = whole ? windows.windowSamples + songTailSamples() : windows.windowSamples;
-    WindowFeeder feeder({windows.windowSamples, windows.hopSamples, threads, false, firstAfter},
-                        [&](int k, long, const float* x, long n) {
+    WindowFeeder feeder({windows.windowSamples, windows.hopSamples, threads, false, firstAfter, 0, whole},
+                        [&](int k, long start, const float* x, long n) {
                             control.throwIfCancelled();
                             const FeatureValues v = extractFeatures(x, n, control);
                             std::lock_guard lock(mutex);
-                            byWindow[k] = v;
+                            byWindow[k] = {{start, n}, v};
                         });
     feeder.add(prefix.data(), prefix.size());
     prefix = {};
@@ -70,22 +70,25 @@ FileFeatures extractFileRows(const QString& path, const WindowSpec& spec, const 
     const QString stem = rowStem(filename);
     if (whole) {
         std::vector<FeatureValues> all;
-        for (const auto& [k, v] : byWindow)
-            all.push_back(v);
+        std::vector<FeatureWindow> spans;
+        for (const auto& [k, window] : byWindow) {
+            spans.push_back(window.first);
+            all.push_back(window.second);
+        }
         FeatureRow row;
         row.filename = stem + QStringLiteral(".wav");
         row.length = n;
-        row.values = poolFeatures(all);
+        row.values = poolFeatures(all, songWindowWeights(spans));
         row.label = label;
         result.rows.push_back(std::move(row));
         result.pooled = true;
         return result;
     }
-    for (const auto& [k, v] : byWindow) {
+    for (const auto& [k, window] : byWindow) {
         FeatureRow row;
         row.filename = QStringLiteral("%1.%2.wav").arg(stem).arg(k);
         row.length = windows.windowSamples;
-        row.values = v;
+        row.values = window.second;
         row.label = label;
         result.rows.push_back(std::move(row));
     }

@@ -32,11 +32,16 @@ struct WindowFeeder::State {
     void visitNext(std::unique_lock<std::mutex>& lock, std::vector<float>& window)
     {
         const int k = next++;
-        const auto from = buffer.begin() + (startOf(k) - bufferStart);
+        visitAt(lock, window, k, startOf(k));
+    }
+    /// Visits window k starting at sample `start` (held); call with `lock` held.
+    void visitAt(std::unique_lock<std::mutex>& lock, std::vector<float>& window, int k, long start)
+    {
+        const auto from = buffer.begin() + (start - bufferStart);
         window.assign(from, from + options.length);
         lock.unlock();
         try {
-            visit(k, startOf(k), window.data(), options.length);
+            visit(k, start, window.data(), options.length);
         } catch (...) {
             lock.lock();
             throw;
@@ -44,6 +49,12 @@ struct WindowFeeder::State {
         lock.lock();
         ++visited;
         ready.notify_all();
+    }
+    /// The first sample some window may still need.
+    long firstNeeded() const
+    {
+        const long needed = std::min(startOf(next), fed);
+        return options.endWindow ? std::max(0L, std::min(needed, fed - options.length)) : needed;
     }
     /// Visits windows until none is ready and no more samples will come, or a visit failed.
     void work()
@@ -121,7 +132,7 @@ void WindowFeeder::add(const float* samples, size_t n)
     if (s.failed)
         std::rethrow_exception(s.error);
     if (!s.options.keepAll && s.next > 0) {  // drop what no window still needs
-        const long needed = std::min(s.startOf(s.next), s.fed);
+        const long needed = s.firstNeeded();
         s.buffer.erase(s.buffer.begin(), s.buffer.begin() + (needed - s.bufferStart));
         s.bufferStart = needed;
     }
@@ -151,7 +162,14 @@ void WindowFeeder::finish()
     }
     s.work();  // the feeding thread helps with the last windows
     s.helpers.clear();
-    std::lock_guard lock(s.mutex);
+    std::unique_lock lock(s.mutex);
+    if (!s.error && s.options.endWindow && s.next > 0 && s.startOf(s.next - 1) + s.options.length < s.fed) {
+        try {
+            s.visitAt(lock, s.scratch, s.next++, s.fed - s.options.length);
+        } catch (...) {
+            s.fail(std::current_exception());
+        }
+    }
     if (s.error)
         std::rethrow_exception(s.error);
 }

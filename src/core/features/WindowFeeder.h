@@ -26,6 +26,9 @@ public:
         /// shorter than that gets no window here, and the caller treats it as one whole window.
         long firstWindowAfter = 0;
         long reserve = 0;           // samples to reserve room for (keepAll)
+        /// After the windows at k * hop, one more window [fed - length, fed) when the last of
+        /// them ends before the signal does (so the end is heard); it is visited by finish().
+        bool endWindow = false;
     };
 
     WindowFeeder(const Options& options, Visit visit);

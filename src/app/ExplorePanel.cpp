@@ -36,6 +36,11 @@ ExplorePanel::ExplorePanel(SongLibraryModel* library, QWidget* parent)
     ui_->featureLayout->setStretchFactor(ui_->featureTable, 1);
 
     ui_->featureTable->setModel(features_);
+    ui_->featureTable->setAccessibleName(tr("the song's features"));
+    ui_->featureTable->setProperty("exportName", QStringLiteral("features"));
+    ui_->featureTable->setProperty("exportPerSong", true);
+    ui_->songList->setAccessibleName(tr("the song list"));
+    ui_->songList->setProperty("exportName", QStringLiteral("songs"));
     ui_->featureTable->horizontalHeader()->setStretchLastSection(true);
     ui_->featureTable->horizontalHeader()->setSectionResizeMode(FeatureTableModel::NameColumn, QHeaderView::ResizeToContents);
     ui_->featureTable->verticalHeader()->hide();
@@ -102,6 +107,15 @@ ExplorePanel::~ExplorePanel() = default;
 QTableView* ExplorePanel::songList() const
 {
     return ui_->songList;
+}
+
+QList<QWidget*> ExplorePanel::plotViews() const
+{
+    QList<QWidget*> views;
+    for (int i = 0; i < ui_->songLayout->count(); ++i)
+        if (auto* view = qobject_cast<TimelineView*>(ui_->songLayout->itemAt(i)->widget()); view && view->isVisible())
+            views << view;
+    return views;
 }
 
 int ExplorePanel::currentRow() const

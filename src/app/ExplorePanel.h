@@ -31,6 +31,9 @@ public:
     PlaybackController* playback() const { return playback_; }
     /// The song list (sorted and filtered): the table exported when no other has the focus.
     QTableView* songList() const;
+    /// The time views shown (waveform, spectrogram, genre timeline and any pane), top to bottom:
+    /// the plot area that File ▸ Export Plots saves.
+    QList<QWidget*> plotViews() const;
     /// The selected song's row in the library, or -1.
     int currentRow() const;
     /// Selects a song by its row in the library and shows it at once.

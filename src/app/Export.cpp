@@ -18,6 +18,8 @@
 #include <QPainter>
 #include <QSvgGenerator>
 
+#include <algorithm>
+
 namespace genrescope::app {
 
 namespace {
@@ -44,19 +46,45 @@ QString csvCell(QString text)
 
 QString exportImage(QWidget* widget, const QString& path)
 {
+    return exportImage(QList<QWidget*>{widget}, path);
+}
+
+QString exportImage(const QList<QWidget*>& widgets, const QString& path)
+{
+    if (widgets.isEmpty())
+        return QObject::tr("There is nothing to export.");
+    QSize size(0, 0);
+    for (const QWidget* w : widgets)
+        size = {std::max(size.width(), w->width()), size.height() + w->height()};
     QByteArray bytes;
     QBuffer buffer(&bytes);
     buffer.open(QIODevice::WriteOnly);
+    auto paintAll = [&widgets](QPainter& painter) {
+        int y = 0;
+        for (QWidget* w : widgets) {
+            w->render(&painter, QPoint(0, y));
+            y += w->height();
+        }
+    };
     if (QFileInfo(path).suffix().compare(QLatin1String("svg"), Qt::CaseInsensitive) == 0) {
         QSvgGenerator svg;
         svg.setOutputDevice(&buffer);
-        svg.setSize(widget->size());
-        svg.setViewBox(widget->rect());
-        svg.setTitle(widget->windowTitle());
+        svg.setSize(size);
+        svg.setViewBox(QRect(QPoint(0, 0), size));
+        svg.setTitle(widgets.front()->window()->windowTitle());
         QPainter painter(&svg);
-        widget->render(&painter);
-    } else if (!widget->grab().save(&buffer, "PNG")) {
-        return QObject::tr("Cannot render the view as PNG.");
+        paintAll(painter);
+    } else {
+        const qreal ratio = widgets.front()->devicePixelRatioF();
+        QImage image(size * ratio, QImage::Format_ARGB32_Premultiplied);
+        image.setDevicePixelRatio(ratio);
+        image.fill(widgets.front()->palette().window().color());
+        {
+            QPainter painter(&image);
+            paintAll(painter);
+        }
+        if (!image.save(&buffer, "PNG"))
+            return QObject::tr("Cannot render the view as PNG.");
     }
     return writeAtomically(path, bytes);
 }
@@ -70,7 +98,11 @@ QString exportCsv(const QAbstractItemModel* model, const QString& path)
     for (int r = 0; r < model->rowCount(); ++r) {
         cells.clear();
         for (int c = 0; c < model->columnCount(); ++c)
-            cells << csvCell(model->index(r, c).data().toString());
+        {
+            const QModelIndex index = model->index(r, c);
+            const QVariant exact = index.data(kCsvRole);
+            cells << csvCell(exact.isValid() ? exact.toString() : index.data().toString());
+        }
         lines << cells.join(QLatin1Char(','));
     }
     return writeAtomically(path, (lines.join(QLatin1Char('\n')) + QLatin1Char('\n')).toUtf8());
@@ -78,17 +110,23 @@ QString exportCsv(const QAbstractItemModel* model, const QString& path)
 
 QString exportImageInteractively(QWidget* widget, const QString& suggestedName)
 {
-    const QString path = QFileDialog::getSaveFileName(widget, QObject::tr("Export as image"),
+    return exportImageInteractively(widget, QList<QWidget*>{widget}, suggestedName);
+}
+
+QString exportImageInteractively(QWidget* parent, const QList<QWidget*>& widgets, const QString& suggestedName)
+{
+    const QString path = QFileDialog::getSaveFileName(parent, QObject::tr("Export as image"),
                                                       QDir(lastFolder()).filePath(suggestedName + QStringLiteral(".png")),
                                                       QObject::tr("PNG image (*.png);;SVG drawing (*.svg)"));
     if (path.isEmpty())
         return {};
     rememberFolder(path);
-    const QString error = exportImage(widget, path);
+    const QString error = exportImage(widgets, path);
     return error.isEmpty() ? QObject::tr("Exported %1").arg(path) : error;
 }
 
-QString exportCsvInteractively(QWidget* parent, const QAbstractItemModel* model, const QString& suggestedName)
+QString exportCsvInteractively(QWidget* parent, const QAbstractItemModel* model, const QString& suggestedName,
+                               const QString& what)
 {
     const QString path = QFileDialog::getSaveFileName(parent, QObject::tr("Export as CSV"),
                                                       QDir(lastFolder()).filePath(suggestedName + QStringLiteral(".csv")),
@@ -97,7 +135,13 @@ QString exportCsvInteractively(QWidget* parent, const QAbstractItemModel* model,
         return {};
     rememberFolder(path);
     const QString error = exportCsv(model, path);
-    return error.isEmpty() ? QObject::tr("Exported %1").arg(path) : error;
+    if (!error.isEmpty())
+        return error;
+    if (what.isEmpty())
+        return QObject::tr("Exported %1").arg(path);
+    const int rows = model->rowCount();
+    return QObject::tr("Exported %1 (%2) to %3")
+        .arg(what, rows == 1 ? QObject::tr("1 row") : QObject::tr("%1 rows").arg(rows), path);
 }
 
 void installExportMenus(QWidget* root)

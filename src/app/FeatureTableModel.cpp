@@ -1,5 +1,7 @@
 #include "FeatureTableModel.h"
 
+#include "Export.h"
+
 #include <QColor>
 
 #include <cmath>
@@ -44,20 +46,30 @@ QVariant FeatureTableModel::data(const QModelIndex& index, int role) const
         return {};
     const size_t row = size_t(index.row());
     const double z = z_ ? (*z_)[row] : std::numeric_limits<double>::quiet_NaN();
-    if (role == Qt::DisplayRole) {
+    const bool ignored = z_ && std::isnan(z);
+    if (role == Qt::DisplayRole || role == kCsvRole) {
+        const bool exact = role == kCsvRole;  // full precision; no dash for "none"
         switch (index.column()) {
         case NameColumn: return featureNames()[row];
-        case ValueColumn: return QString::number(values_[row], 'g', 6);
+        case ValueColumn: return QString::number(values_[row], 'g', exact ? 17 : 6);
+        case ZColumn:
+            if (!z_ || ignored)
+                return exact ? QString() : QStringLiteral("–");
+            return exact ? QString::number(z, 'g', 17) : QString::number(z, 'f', 2);
         default:
             if (!z_)
-                return QStringLiteral("–");
-            return std::isnan(z) ? tr("ignored") : QString::number(z, 'f', 2);
+                return exact ? QString() : QStringLiteral("–");
+            return ignored ? tr("ignored") : tr("used");
         }
     }
     if (role == Qt::TextAlignmentRole && index.column() != NameColumn)
         return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::ForegroundRole && index.column() == ZColumn && std::isfinite(z) && std::abs(z) >= 3.0)
         return QColor(220, 90, 30);  // outside nearly all training songs
+    if (role == Qt::ForegroundRole && index.column() == UsedColumn && ignored)
+        return QColor(140, 140, 140);
+    if (role == Qt::ToolTipRole && index.column() == UsedColumn)
+        return tr("Whether the feature model uses this feature (it ignores features that were constant in its training data).");
     if (role == Qt::ToolTipRole && index.column() == ZColumn)
         return tr("Standard deviations from the feature model's training songs (after its log scaling); "
                   "|z| ≥ 3 is highlighted.");
@@ -70,7 +82,12 @@ QVariant FeatureTableModel::headerData(int section, Qt::Orientation orientation,
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
-    return section == NameColumn ? tr("Feature") : section == ValueColumn ? tr("Value") : tr("z (training)");
+    switch (section) {
+    case NameColumn: return tr("Feature");
+    case ValueColumn: return tr("Value");
+    case ZColumn: return tr("z (training)");
+    default: return tr("Model");
+    }
 }
 
 } // namespace genrescope::app

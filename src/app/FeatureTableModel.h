@@ -1,7 +1,8 @@
 #pragma once
-// The 57 features of the selected song as a table: name, value, and the
-// z-score against the feature model's training songs (after its log scaling),
-// so unusual values stand out. Features the model ignores say so.
+// The 57 features of the selected song as a table: name, value, the z-score
+// against the feature model's training songs (after its log scaling), so
+// unusual values stand out, and whether the model uses the feature. CSV
+// exports get the numbers at full precision (kCsvRole).
 
 #include "features/FeatureVector.h"
 #include "ml/ModelFile.h"
@@ -15,7 +16,7 @@ namespace genrescope::app {
 class FeatureTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { NameColumn, ValueColumn, ZColumn, ColumnCount };
+    enum Column { NameColumn, ValueColumn, ZColumn, UsedColumn, ColumnCount };
     using QAbstractTableModel::QAbstractTableModel;
 
     /// Null clears. With a feature model, z-scores are shown too.

@@ -47,6 +47,38 @@ const char* kThemeKey = "view/theme";
 
 } // namespace
 
+QString MainWindow::exportName(const QString& what) const
+{
+    const int row = explore_ ? explore_->currentRow() : -1;
+    const QString song = row >= 0 ? QFileInfo(library_->path(row)).completeBaseName() : QString();
+    return (song.isEmpty() ? QStringLiteral("genrescope") : song) + QLatin1Char('-') + what;
+}
+
+void MainWindow::exportTableAsCsv()
+{
+    QWidget* tab = tabs_->currentWidget();
+    auto* view = qobject_cast<QAbstractItemView*>(QApplication::focusWidget());
+    if (view && !tab->isAncestorOf(view))
+        view = nullptr;
+    if (!view && currentTab() == Tab::Explore)
+        view = explore_->songList();
+    if (!view)
+        for (QTableView* table : tab->findChildren<QTableView*>())
+            if (table->isVisible() && table->model()) {
+                view = table;
+                break;
+            }
+    if (!view || !view->model() || view->model()->rowCount() == 0)
+        return statusBar()->showMessage(tr("This tab has no table with rows to export."), 6000);
+    const QString what = view->accessibleName().isEmpty() ? tr("the table") : view->accessibleName();
+    const QString file = view->property("exportName").toString();
+    const bool perSong = view->property("exportPerSong").toBool();
+    const QString message = exportCsvInteractively(
+        this, view->model(), perSong ? exportName(file) : QStringLiteral("genrescope-") + (file.isEmpty() ? tabName(currentTab()) : file), what);
+    if (!message.isEmpty())
+        statusBar()->showMessage(message, 10000);
+}
+
 QString MainWindow::tabName(Tab tab)
 {
     switch (tab) {
@@ -393,22 +425,30 @@ void MainWindow::buildDesktopActions()
         else
             statusBar()->showMessage(tr("Train a model first (Train tab), then save it."), 6000);
     });
-    auto* exportView = new QAction(tr("&Export View as PNG or SVG…"), this);
+    // Export the views: in Explore the plot area alone (the time views) or the whole window;
+    // the names suggested say what and of which song ("<song>-plots.png").
+    auto* exportView = new QAction(tr("&Export Plots as PNG or SVG…"), this);
+    exportView->setObjectName(QStringLiteral("actionExportPlots"));
     exportView->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    exportView->setToolTip(tr("Export the waveform, spectrogram and genre timeline of the song shown (on other tabs: the tab)"));
     connect(exportView, &QAction::triggered, this, [this] {
-        statusBar()->showMessage(exportImageInteractively(tabs_->currentWidget(), QStringLiteral("genrescope-view")), 8000);
+        const bool plots = currentTab() == Tab::Explore && !explore_->plotViews().isEmpty();
+        const QString message = plots ? exportImageInteractively(this, explore_->plotViews(), exportName(QStringLiteral("plots")))
+                                      : exportImageInteractively(tabs_->currentWidget(), exportName(tabName(currentTab())));
+        statusBar()->showMessage(message, 8000);
+    });
+    auto* exportWindow = new QAction(tr("Export &Window as PNG or SVG…"), this);
+    exportWindow->setObjectName(QStringLiteral("actionExportWindow"));
+    exportWindow->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_E));
+    connect(exportWindow, &QAction::triggered, this, [this] {
+        statusBar()->showMessage(exportImageInteractively(this, exportName(QStringLiteral("window"))), 8000);
     });
     auto* exportTable = new QAction(tr("Export &Table as CSV…"), this);
+    exportTable->setObjectName(QStringLiteral("actionExportTable"));
     exportTable->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
-    connect(exportTable, &QAction::triggered, this, [this] {
-        auto* view = qobject_cast<QAbstractItemView*>(QApplication::focusWidget());
-        if (!view && currentTab() == Tab::Explore)
-            view = explore_->songList();
-        if (!view || !view->model())
-            return statusBar()->showMessage(tr("Click the table to export first."), 6000);
-        statusBar()->showMessage(exportCsvInteractively(this, view->model(), QStringLiteral("genrescope-table")), 8000);
-    });
-    ui_->menuFile->insertActions(ui_->actionQuit, {closeSong, saveModel, exportView, exportTable});
+    exportTable->setToolTip(tr("Export the table that has the focus, else the tab's main table (Explore: the song list)"));
+    connect(exportTable, &QAction::triggered, this, [this] { exportTableAsCsv(); });
+    ui_->menuFile->insertActions(ui_->actionQuit, {closeSong, saveModel, exportView, exportWindow, exportTable});
     ui_->menuFile->insertSeparator(ui_->actionQuit);
 
     auto* helpAction = new QAction(tr("Genrescope &Help"), this);

@@ -82,6 +82,10 @@ private:
     void chooseModel(bool features);
     QString useModels(const workflow::ModelChoice& models);
     void useClassifier(std::shared_ptr<const classify::GenreClassifier> classifier, const QString& description);
+    /// "<song>-<what>" for the song Explore shows, else "genrescope-<what>": a file name to suggest.
+    QString exportName(const QString& what) const;
+    /// The table with the focus, else the tab's main one, to CSV; says what it exported.
+    void exportTableAsCsv();
 
     std::unique_ptr<Ui::MainWindow> ui_;
     SongLibraryModel* library_;

@@ -121,7 +121,7 @@ private Q_SLOTS:
             QVERIFY(std::abs(table->model()->index(tempo, FeatureTableModel::ZColumn).data(Qt::UserRole).toDouble() - expected) < 1e-3);
             const int rms = genrescope::featureIndex(QStringLiteral("rms_mean"));
             if (mlp.scale[size_t(rms)] == 0.0f)
-                QCOMPARE(table->model()->index(rms, FeatureTableModel::ZColumn).data().toString(), QStringLiteral("ignored"));
+                QCOMPARE(table->model()->index(rms, FeatureTableModel::UsedColumn).data().toString(), QStringLiteral("ignored"));
         }
 
         auto* wave = w.findChild<WaveformView*>(QStringLiteral("waveformView"));

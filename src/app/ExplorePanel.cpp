@@ -9,6 +9,7 @@
 #include "SongLibraryModel.h"
 #include "TimeAxis.h"
 #include "workflow/SongSummary.h"
+#include "workflow/TimeText.h"
 
 #include <QHeaderView>
 #include <QSortFilterProxyModel>
@@ -51,6 +52,7 @@ ExplorePanel::ExplorePanel(SongLibraryModel* library, QWidget* parent)
     ui_->songList->horizontalHeader()->setSectionResizeMode(SongLibraryModel::NameColumn, QHeaderView::Stretch);
     for (int c = SongLibraryModel::DurationColumn; c < SongLibraryModel::ColumnCount; ++c)
         ui_->songList->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    ui_->songList->setTextElideMode(Qt::ElideMiddle);  // long names keep their start and end
     ui_->songList->sortByColumn(-1, Qt::AscendingOrder);  // the order songs were added until a header is clicked
     connect(ui_->libraryFilter, &QLineEdit::textChanged, proxy_, &QSortFilterProxyModel::setFilterFixedString);
     ui_->splitter->setStretchFactor(1, 1);

@@ -5,7 +5,7 @@
 
 namespace genrescope::workflow {
 
-QString clockText(double seconds, int decimals)
+QString clockText(double seconds, int decimals, bool withHours)
 {
     decimals = std::clamp(decimals, 0, 3);
     if (!std::isfinite(seconds))
@@ -18,7 +18,7 @@ QString clockText(double seconds, int decimals)
     const long long whole = units / scale;
     const long long hours = whole / 3600, minutes = whole / 60 % 60, secs = whole % 60;
     QString text = sign;
-    if (hours > 0)
+    if (hours > 0 || withHours)
         text += QStringLiteral("%1:%2:").arg(hours).arg(minutes, 2, 10, QLatin1Char('0'));
     else
         text += QStringLiteral("%1:").arg(minutes);
@@ -65,9 +65,10 @@ TimeRuler rulerOfStep(double start, double end, double step)
     TimeRuler ruler;
     ruler.step = step;
     const int decimals = stepDecimals(step);
+    const bool hours = end >= 3600.0;
     for (double k = std::ceil(start / step - 1e-9); k * step <= end + 1e-9 * step; k += 1) {
         ruler.ticks.push_back(k * step);
-        ruler.labels << clockText(k * step, decimals);
+        ruler.labels << clockText(k * step, decimals, hours);
     }
     return ruler;
 }
@@ -83,7 +84,7 @@ TimeRuler timeRuler(double start, double end, double pixels,
         // A quick look first, so only a few rulers are laid out: no label is much narrower
         // than those of the view's ends.
         const int decimals = stepDecimals(step);
-        const double narrowest = std::min(labelWidth(clockText(end, decimals)), labelWidth(clockText(start, decimals)));
+        const double narrowest = std::min(labelWidth(clockText(end, decimals)), labelWidth(clockText(start, decimals, end >= 3600.0)));
         if (step * stepPixels < 0.8 * narrowest + gap)
             continue;
         TimeRuler ruler = rulerOfStep(start, end, step);

@@ -11,8 +11,9 @@
 namespace genrescope::workflow {
 
 /// "m:ss.d" with `decimals` digits after the seconds (0 to 3), rounded; "h:mm:ss.d" from
-/// one hour on. clockText(75.36) == "1:15.4", clockText(3725, 0) == "1:02:05".
-QString clockText(double seconds, int decimals = 1);
+/// one hour on, or always `withHours` (the times of a song over an hour, so they line up).
+/// clockText(75.36) == "1:15.4", clockText(3725, 0) == "1:02:05", clockText(5, 0, true) == "0:00:05".
+QString clockText(double seconds, int decimals = 1, bool withHours = false);
 
 /// "0:15–0:45" for a span; tenths only when either end needs them.
 QString spanText(double start, double end);
@@ -27,7 +28,7 @@ int stepDecimals(double step);
 struct TimeRuler {
     double step = 0;            // seconds between ticks
     std::vector<double> ticks;  // the tick times inside [start, end]
-    QStringList labels;         // clockText of each tick at the step's precision
+    QStringList labels;         // clockText of each tick at the step's precision (hours when the end has them)
 };
 
 /// The ticks for [start, end] drawn over `pixels`: the smallest ruler step whose labels,

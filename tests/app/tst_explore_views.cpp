@@ -300,6 +300,8 @@ private Q_SLOTS:
         QCOMPARE(list->model()->index(0, SongLibraryModel::DurationColumn).data().toString(), QStringLiteral("0:04.0"));
         QTRY_COMPARE(w.findChild<QLabel*>(QStringLiteral("positionLabel"))->text(), QStringLiteral("0:00.0 / 0:04.0"));
         QCOMPARE(w.findChild<QLabel*>(QStringLiteral("viewLabel"))->text(), QStringLiteral("View 0:00.0 – 0:04.0"));
+        w.timeAxis()->setView(1.0, 1.011);  // zoomed in, the view's ends tell milliseconds
+        QCOMPARE(w.findChild<QLabel*>(QStringLiteral("viewLabel"))->text(), QStringLiteral("View 0:01.000 – 0:01.011"));
     }
 
 private:

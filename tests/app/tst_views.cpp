@@ -124,6 +124,7 @@ private Q_SLOTS:
         QCOMPARE(clockText(0.125, 3), QStringLiteral("0:00.125"));
         QCOMPARE(clockText(12.3456, 2), QStringLiteral("0:12.35"));
         QCOMPARE(clockText(-1.5), QStringLiteral("-0:01.5"));
+        QCOMPARE(clockText(5.0, 0, true), QStringLiteral("0:00:05"));  // the times of a song over an hour line up
         QCOMPARE(clockText(std::nan("")), QStringLiteral("0:00.0"));
         QCOMPARE(spanText(15.0, 45.0), QStringLiteral("0:15–0:45"));
         QCOMPARE(spanText(60.0, 74.3), QStringLiteral("1:00.0–1:14.3"));
@@ -160,7 +161,7 @@ private Q_SLOTS:
                     QVERIFY2(!ruler.ticks.empty() && size_t(ruler.labels.size()) == ruler.ticks.size(), qPrintable(where));
                     for (size_t i = 0; i < ruler.ticks.size(); ++i) {
                         QVERIFY2(ruler.ticks[i] >= start - 1e-9 && ruler.ticks[i] <= end + 1e-9, qPrintable(where));
-                        QCOMPARE(ruler.labels[qsizetype(i)], clockText(ruler.ticks[i], stepDecimals(ruler.step)));
+                        QCOMPARE(ruler.labels[qsizetype(i)], clockText(ruler.ticks[i], stepDecimals(ruler.step), end >= 3600.0));
                         if (i > 0) {  // every step, and each label tells its tick apart
                             QVERIFY(std::abs(ruler.ticks[i] - ruler.ticks[i - 1] - ruler.step) < 1e-6 * ruler.step);
                             QVERIFY2(ruler.labels[qsizetype(i)] != ruler.labels[qsizetype(i) - 1], qPrintable(where));
@@ -174,7 +175,7 @@ private Q_SLOTS:
                         genrescope::workflow::TimeRuler denser;
                         for (double k = std::ceil(start / step - 1e-9); k * step <= end + 1e-9 * step; k += 1) {
                             denser.ticks.push_back(k * step);
-                            denser.labels << clockText(k * step, stepDecimals(step));
+                            denser.labels << clockText(k * step, stepDecimals(step), end >= 3600.0);
                         }
                         if (denser.ticks.size() >= 2)
                             QVERIFY2(tightestGap(denser, start, end, pixels, fm) < 16.0, qPrintable(where));
@@ -196,6 +197,10 @@ private Q_SLOTS:
         // A five-minute song at the same width: whole minutes or half minutes, never "0:20"-style 20 s steps.
         const auto minutes = genrescope::workflow::timeRuler(0.0, 300.0, 380.0, width);
         QVERIFY2(minutes.step == 30.0 || minutes.step == 60.0, qPrintable(minutes.labels.join(QStringLiteral(" "))));
+        // Over an hour every label has its hours.
+        const auto hours = genrescope::workflow::timeRuler(0.0, 5400.0, 800.0, width);
+        QCOMPARE(hours.labels.first(), QStringLiteral("0:00:00"));
+        QVERIFY2(hours.labels.contains(QStringLiteral("1:00:00")), qPrintable(hours.labels.join(QStringLiteral(" "))));
     }
 
     void amplitudeScales()

@@ -23,8 +23,6 @@ WaveformView::WaveformView(QWidget* parent) : TimelineView(parent)
 void WaveformView::setAmplitudeScale(AmplitudeScale scale)
 {
     scale_ = scale;
-    QSettings().setValue(QStringLiteral("waveform/amplitudeScale"),
-                         scale == AmplitudeScale::Decibels ? QStringLiteral("dbfs") : QStringLiteral("linear"));
     update();
 }
 
@@ -54,7 +52,11 @@ void WaveformView::contextMenuEvent(QContextMenuEvent* event)
     QMenu menu(this);
     auto* group = new QActionGroup(&menu);
     const auto add = [&](const QString& text, AmplitudeScale scale, const char* name) {
-        QAction* action = menu.addAction(text, this, [this, scale] { setAmplitudeScale(scale); });
+        QAction* action = menu.addAction(text, this, [this, scale] {
+            setAmplitudeScale(scale);
+            QSettings().setValue(QStringLiteral("waveform/amplitudeScale"),
+                                 scale == AmplitudeScale::Decibels ? QStringLiteral("dbfs") : QStringLiteral("linear"));
+        });
         action->setObjectName(QLatin1String(name));
         action->setCheckable(true);
         action->setChecked(scale_ == scale);

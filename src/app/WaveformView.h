@@ -23,7 +23,7 @@ public:
     QSize minimumSizeHint() const override { return {200, 60}; }
 
     AmplitudeScale amplitudeScale() const { return scale_; }
-    /// Redraws in `scale` and remembers it for the next start.
+    /// Redraws in `scale` (the context menu also remembers the choice for the next start).
     void setAmplitudeScale(AmplitudeScale scale);
 
     /// A sample value in [-1, 1] as a height in [-1, 1] (sign kept): itself when linear,

@@ -262,16 +262,19 @@ private Q_SLOTS:
         const int linear = drawnHeight();
 
         // The context menu switches to dBFS.
-        QTimer::singleShot(0, this, [] {
-            auto* menu = qobject_cast<QMenu*>(QApplication::activePopupWidget());
-            QVERIFY(menu);
-            auto* dbfs = menu->findChild<QAction*>(QStringLiteral("amplitudeDbfsAction"));
-            QVERIFY(dbfs && !dbfs->isChecked());
-            dbfs->trigger();
-            menu->close();
-        });
-        QContextMenuEvent menuEvent(QContextMenuEvent::Mouse, QPoint(100, 50), view.mapToGlobal(QPoint(100, 50)));
-        QApplication::sendEvent(&view, &menuEvent);
+        const auto choose = [this](WaveformView& target, const QString& actionName) {
+            QTimer::singleShot(0, this, [actionName] {
+                auto* menu = qobject_cast<QMenu*>(QApplication::activePopupWidget());
+                QVERIFY(menu);
+                auto* action = menu->findChild<QAction*>(actionName);
+                QVERIFY(action && !action->isChecked());
+                action->trigger();
+                menu->close();
+            });
+            QContextMenuEvent menuEvent(QContextMenuEvent::Mouse, QPoint(100, 50), target.mapToGlobal(QPoint(100, 50)));
+            QApplication::sendEvent(&target, &menuEvent);
+        };
+        choose(view, QStringLiteral("amplitudeDbfsAction"));
         QCOMPARE(view.amplitudeScale(), WaveformView::AmplitudeScale::Decibels);
         // -20 dBFS fills two thirds of each half in dBFS (-60 dB floor), a tenth when linear.
         const int decibels = drawnHeight();
@@ -280,7 +283,8 @@ private Q_SLOTS:
         // Remembered for the next view (the next start).
         WaveformView next;
         QCOMPARE(next.amplitudeScale(), WaveformView::AmplitudeScale::Decibels);
-        next.setAmplitudeScale(WaveformView::AmplitudeScale::Linear);
+        choose(next, QStringLiteral("amplitudeLinearAction"));
+        QCOMPARE(next.amplitudeScale(), WaveformView::AmplitudeScale::Linear);
         QCOMPARE(WaveformView().amplitudeScale(), WaveformView::AmplitudeScale::Linear);
     }
 

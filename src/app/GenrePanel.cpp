@@ -107,9 +107,10 @@ void GenrePanel::showProbabilities()
     series->setBarWidth(0.85);
     for (const ModelBars& m : models) {  // the last set (the ensemble) is drawn on top in each group
         auto* set = new QBarSet(m.name);
-        const QColor colour = unusual ? QColor(150, 150, 150, 90) : m.colour;
+        // Unusual audio: each model in its own grey, told apart by the legend, none in colour.
+        const QColor colour = unusual ? QColor::fromHsl(0, 0, 150 + 15 * int(series->count())) : m.colour;
         set->setColor(colour);
-        set->setBorderColor(unusual ? colour : colour.darker(130));
+        set->setBorderColor(colour.darker(130));
         for (int k : order)
             *set << 100.0 * (*m.probabilities)[size_t(k)];
         series->append(set);

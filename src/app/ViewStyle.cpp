@@ -32,10 +32,11 @@ void drawTimeTicks(QPainter& p, const QRect& plot, const TimeAxis& axis, bool wi
         p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
         if (!withLabels)
             continue;
-        // Centred under the tick, kept inside the plot's width (clear of the margins' own labels).
+        // Centred under the tick; the left margin's corner is free, the right one has the
+        // spectrogram's legend, so the last label stays above the plot's right edge.
         const QString& label = ruler.labels[qsizetype(i)];
         const int w = fm.horizontalAdvance(label);
-        const double left = std::clamp(x - w / 2.0, double(plot.left()), std::max(double(plot.left()), double(plot.right() + 1 - w)));
+        const double left = std::clamp(x - w / 2.0, 0.0, std::max(0.0, double(plot.right() + 1 - w)));
         if (left < lastRight + 4)
             continue;  // squeezed against its neighbour at the plot's edge
         p.setPen(text());

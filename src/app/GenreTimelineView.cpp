@@ -37,7 +37,8 @@ QRect GenreTimelineView::windowRect(size_t i) const
     const QRect r = plotRect();
     const TimeAxis* axis = timeAxis();
     const auto [start, end] = classify::timelineSpan(prediction_, i);
-    const int x0 = int(axis->xOf(start, r.width())), x1 = int(axis->xOf(end, r.width()));
+    const auto x = [&](double t) { return int(std::clamp(axis->xOf(t, r.width()), -1e6, 1e6)); };  // deep zoom: no overflow
+    const int x0 = x(start), x1 = x(end);
     return {r.left() + x0, r.top() + 2, std::max(1, x1 - x0 - 1), r.height() - 4};
 }
 

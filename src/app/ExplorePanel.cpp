@@ -16,6 +16,8 @@
 #include <QStyle>
 #include <QTimer>
 
+#include <algorithm>
+
 namespace genrescope::app {
 
 ExplorePanel::ExplorePanel(SongLibraryModel* library, QWidget* parent)

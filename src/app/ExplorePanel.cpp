@@ -9,11 +9,14 @@
 #include "SongLibraryModel.h"
 #include "TimeAxis.h"
 #include "workflow/SongSummary.h"
+#include "workflow/TimeText.h"
 
 #include <QHeaderView>
 #include <QSortFilterProxyModel>
 #include <QStyle>
 #include <QTimer>
+
+#include <algorithm>
 
 namespace genrescope::app {
 
@@ -56,6 +59,7 @@ ExplorePanel::ExplorePanel(SongLibraryModel* library, QWidget* parent)
     ui_->songList->horizontalHeader()->setSectionResizeMode(SongLibraryModel::NameColumn, QHeaderView::Stretch);
     for (int c = SongLibraryModel::DurationColumn; c < SongLibraryModel::ColumnCount; ++c)
         ui_->songList->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    ui_->songList->setTextElideMode(Qt::ElideMiddle);  // long names keep their start and end
     ui_->songList->sortByColumn(-1, Qt::AscendingOrder);  // the order songs were added until a header is clicked
     connect(ui_->libraryFilter, &QLineEdit::textChanged, proxy_, &QSortFilterProxyModel::setFilterFixedString);
     ui_->splitter->setStretchFactor(1, 1);
@@ -250,11 +254,13 @@ void ExplorePanel::showAll()
 
 void ExplorePanel::updatePosition()
 {
-    using workflow::clockText;
-    ui_->positionLabel->setText(QStringLiteral("%1 / %2").arg(clockText(axis_->playhead()), clockText(axis_->duration())));
+    const bool hours = axis_->duration() >= 3600.0;  // every time of a long song in h:mm:ss
+    const auto clock = [hours](double t, int decimals = 1) { return workflow::clockText(t, decimals, hours); };
+    ui_->positionLabel->setText(QStringLiteral("%1 / %2").arg(clock(axis_->playhead()), clock(axis_->duration())));
     genrePanel_->setPlayhead(axis_->playhead());
+    const int viewDecimals = std::max(1, workflow::stepDecimals(axis_->viewSpan() / 10));  // zoomed in: finer
     ui_->viewLabel->setText(axis_->duration() > 0
-        ? tr("View %1 – %2").arg(clockText(axis_->viewStart()), clockText(axis_->viewEnd())) : QString());
+        ? tr("View %1 – %2").arg(clock(axis_->viewStart(), viewDecimals), clock(axis_->viewEnd(), viewDecimals)) : QString());
 }
 
 } // namespace genrescope::app

@@ -3,8 +3,9 @@
 #include "GenrePalette.h"
 #include "ViewStyle.h"
 #include "workflow/SongSummary.h"
+#include "workflow/TimeText.h"
 
-#include <QMouseEvent>
+#include <QHelpEvent>
 #include <QPainter>
 #include <QToolTip>
 
@@ -17,7 +18,6 @@ GenreTimelineView::GenreTimelineView(QWidget* parent) : TimelineView(parent)
     setMouseTracking(true);
     setMinimumHeight(22);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
-    setToolTip(tr("Genre timeline: the ensemble's genre for each 30 s window"));
 }
 
 void GenreTimelineView::setPrediction(const classify::SongPrediction* prediction)
@@ -32,56 +32,76 @@ QRect GenreTimelineView::plotRect() const
     return {a.left(), 0, a.width(), height()};
 }
 
+QRect GenreTimelineView::windowRect(size_t i) const
+{
+    const QRect r = plotRect();
+    const TimeAxis* axis = timeAxis();
+    const auto [start, end] = classify::timelineSpan(prediction_, i);
+    const auto x = [&](double t) { return int(std::clamp(axis->xOf(t, r.width()), -1e6, 1e6)); };  // deep zoom: no overflow
+    const int x0 = x(start), x1 = x(end);
+    return {r.left() + x0, r.top() + 2, std::max(1, x1 - x0 - 1), r.height() - 4};
+}
+
 void GenreTimelineView::paintEvent(QPaintEvent*)
 {
     QPainter painter(this);
     painter.fillRect(rect(), viewstyle::background());
-    painter.fillRect(plotRect(), viewstyle::plotBackground());
-    TimeAxis* axis = timeAxis();
+    const QRect r = plotRect();
+    painter.fillRect(r, viewstyle::plotBackground());
+    painter.setClipRect(r);  // zoomed in, blocks reach past the plot: the margins stay clear
     const auto& w = prediction_.windows;
-    if (axis && !w.empty()) {
-        const QRect r = plotRect();
+    if (timeAxis() && !w.empty()) {
         for (size_t i = 0; i < w.size(); ++i) {
-            const auto [start, end] = classify::timelineSpan(prediction_, i);
             const auto [c, p] = classify::topClass(w[i].ensemble);
             if (c < 0)
                 continue;
-            const int x0 = int(axis->xOf(start, r.width())), x1 = int(axis->xOf(end, r.width()));
-            QColor colour = genreColor(prediction_.classes[c]);
+            QColor colour = prediction_.unusual ? QColor(128, 128, 128) : genreColor(prediction_.classes[c]);  // grey: not to be trusted
             colour.setAlphaF(0.35 + 0.65 * std::clamp(double(p), 0.0, 1.0));
-            const QRect block(r.left() + x0, r.top() + 2, std::max(1, x1 - x0 - 1), r.height() - 4);
+            const QRect block = windowRect(i);
             painter.fillRect(block, colour);
-            if (block.width() > painter.fontMetrics().horizontalAdvance(prediction_.classes[c]) + 6) {
+            const QRect visible = block.intersected(r);
+            if (visible.width() > painter.fontMetrics().horizontalAdvance(prediction_.classes[c]) + 6) {
                 painter.setPen(Qt::black);
-                painter.drawText(block, Qt::AlignCenter, prediction_.classes[c]);
+                painter.drawText(visible, Qt::AlignCenter, prediction_.classes[c]);
             }
         }
     } else {
         painter.setPen(viewstyle::text());
-        painter.drawText(plotRect(), Qt::AlignCenter, tr("genre timeline"));
+        painter.drawText(r, Qt::AlignCenter, tr("genre timeline"));
     }
+    painter.setClipping(false);
     drawPlayhead(painter);
 }
 
-void GenreTimelineView::mouseMoveEvent(QMouseEvent* event)
+QString GenreTimelineView::windowText(size_t i) const
 {
-    TimelineView::mouseMoveEvent(event);
-    TimeAxis* axis = timeAxis();
-    if (!axis)
-        return;
-    const int i = classify::windowAt(prediction_, axis->timeAt(event->position().x() - plotRect().left(), plotRect().width()));
-    if (i < 0) {
-        QToolTip::hideText();
-        return;
-    }
-    const classify::WindowPrediction& w = prediction_.windows[size_t(i)];
-    QString text = tr("<b>%1–%2 s</b><br>ensemble: %3").arg(w.start, 0, 'f', 0).arg(w.end, 0, 'f', 0)
-                       .arg(workflow::describeProbabilities(w.ensemble, prediction_.classes, 10));
+    const classify::WindowPrediction& w = prediction_.windows[i];
+    QString text = tr("<b>%1</b><br>").arg(workflow::spanText(w.start, w.end));
+    if (prediction_.unusual)
+        text += tr("<b>Unusual audio: no genre can be trusted.</b><br>");
+    text += tr("ensemble: %1").arg(workflow::describeProbabilities(w.ensemble, prediction_.classes, 10));
     if (!w.mlp.empty())
         text += tr("<br>MLP: %1").arg(workflow::describeProbabilities(w.mlp, prediction_.classes));
     if (!w.cnn.empty())
         text += tr("<br>CNN: %1").arg(workflow::describeProbabilities(w.cnn, prediction_.classes));
-    QToolTip::showText(event->globalPosition().toPoint(), text, this);
+    return text;
+}
+
+bool GenreTimelineView::event(QEvent* event)
+{
+    if (event->type() != QEvent::ToolTip)
+        return TimelineView::event(event);
+    // Answered here rather than with setToolTip, so the text after the hover delay is the
+    // window's and it stays while the pointer is over that window.
+    const auto* help = static_cast<QHelpEvent*>(event);
+    const QRect r = plotRect();
+    const int i = timeAxis() && r.contains(help->pos())
+        ? classify::windowAt(prediction_, timeAxis()->timeAt(help->pos().x() - r.left(), r.width())) : -1;
+    if (i >= 0)
+        QToolTip::showText(help->globalPos(), windowText(size_t(i)), this, windowRect(size_t(i)).intersected(r));
+    else
+        QToolTip::showText(help->globalPos(), tr("Genre timeline: the ensemble's genre for each 30 s window"), this);
+    return true;
 }
 
 } // namespace genrescope::app

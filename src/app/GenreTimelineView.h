@@ -1,7 +1,8 @@
 #pragma once
 // The genre timeline strip under the waveform and spectrogram: one coloured
 // block per classification window (the ensemble's top genre; paler when less
-// sure), on the shared time axis. Hovering shows that window's probabilities.
+// sure), on the shared time axis. Hovering shows that window's probabilities in a
+// tooltip that stays while the pointer is over the window.
 
 #include "TimelineView.h"
 
@@ -20,9 +21,14 @@ public:
 protected:
     QRect plotRect() const override;
     void paintEvent(QPaintEvent* event) override;
-    void mouseMoveEvent(QMouseEvent* event) override;
+    bool event(QEvent* event) override;
 
 private:
+    /// Window i's span and probabilities, as rich text.
+    QString windowText(size_t i) const;
+    /// Where window i is drawn (it may reach past the plot when zoomed).
+    QRect windowRect(size_t i) const;
+
     classify::SongPrediction prediction_;
 };
 

@@ -4,6 +4,7 @@
 #include "WorkerPools.h"
 
 #include "workflow/LibraryScan.h"
+#include "workflow/TimeText.h"
 
 #include <QApplication>
 #include <QFileInfo>
@@ -77,7 +78,7 @@ QVariant SongLibraryModel::data(const QModelIndex& index, int role) const
                 return sort ? QVariant(-1.0) : QVariant();
             const double s = e.analysis->seconds;
             return sort ? QVariant(s)
-                        : QVariant(QStringLiteral("%1:%2").arg(int(s) / 60).arg(int(s) % 60, 2, 10, QLatin1Char('0')));
+                        : QVariant(workflow::clockText(s));
         }
         case MlpColumn:
         case CnnColumn: {
@@ -121,6 +122,9 @@ QVariant SongLibraryModel::data(const QModelIndex& index, int role) const
             return QColor(200, 40, 40);
         if (index.column() == AgreementColumn && ready && data(index, SortRole).toInt() == 0)
             return QColor(210, 120, 30);
+        if ((index.column() == MlpColumn || index.column() == CnnColumn) && ready && e.analysis->hasGenres
+            && e.analysis->genres.unusual)
+            return QColor(140, 140, 140);  // unusual audio: the genre means little
         return {};
     case PathRole: return e.path;
     case StateRole: return int(e.state);

@@ -2,6 +2,7 @@
 
 #include "ViewStyle.h"
 #include "dsp/Colormap.h"
+#include "workflow/TimeText.h"
 
 #include <QMouseEvent>
 #include <QPainter>
@@ -124,8 +125,8 @@ QString SpectrogramView::readoutAt(const QPoint& pos) const
     const double band = double(r.bottom() - pos.y()) / r.height() * bank_.bands();
     const long frame = std::clamp(long(std::lround(t / song_->frameSeconds())), 0L, long(song_->melImage.width()) - 1);
     const int b = std::clamp(int(std::floor(band)), 0, song_->melImage.height() - 1);
-    return QStringLiteral("%1 s · %2 Hz · %3 dB")
-        .arg(t, 0, 'f', 2)
+    return QStringLiteral("%1 · %2 Hz · %3 dB")
+        .arg(workflow::clockText(t, 2))
         .arg(std::lround(hzOfBand(band)))
         .arg(song_->decibelsAt(b, frame), 0, 'f', 1);
 }

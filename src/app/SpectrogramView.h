@@ -16,7 +16,7 @@ public:
     QSize sizeHint() const override { return {800, 320}; }
     QSize minimumSizeHint() const override { return {200, 120}; }
 
-    /// The text shown for a point in the plot, e.g. "12.34 s · 1 024 Hz · -23.5 dB" (empty outside).
+    /// The text shown for a point in the plot, e.g. "0:12.34 · 1024 Hz · -23.5 dB" (empty outside).
     QString readoutAt(const QPoint& pos) const;
 
 protected:

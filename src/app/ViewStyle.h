@@ -24,12 +24,8 @@ QColor grid();
 QColor text();
 QColor waveform();
 
-/// A "nice" tick step (1, 2 or 5 times a power of ten) giving about `target` ticks over span.
-double niceStep(double span, int target);
-/// "1:05", "12.5 s", "0.250 s" depending on the step.
-QString formatTime(double seconds, double step);
-
-/// Vertical grid lines at nice times; labels under the plot when withLabels.
+/// Vertical grid lines at the time ruler's ticks (workflow::timeRuler, measured in the
+/// painter's font); their labels under the plot when withLabels.
 void drawTimeTicks(QPainter& p, const QRect& plot, const TimeAxis& axis, bool withLabels);
 
 } // namespace viewstyle

@@ -1,5 +1,7 @@
 #include "workflow/SongSummary.h"
 
+#include "workflow/TimeText.h"
+
 #include <QCoreApplication>
 #include <QFileInfo>
 
@@ -42,23 +44,17 @@ QString readyDetails(const AnalysedSong& song)
         const QString cut = windows == 1 && song.seconds < 30.5 ? tr("one window: the whole song")
                             : windows == 1                      ? tr("1 window of 30 s")
                                                                 : tr("%1 windows of 30 s").arg(windows);
-        details += tr("<br><b>Genre: %1</b> (features MLP: %2, image CNN: %3; %4)")
-                       .arg(top(genres.ensemble), top(genres.mlp), top(genres.cnn), cut);
-        if (genres.unusual)
-            details += tr(" <b>· unusual audio</b>");
+        if (genres.unusual)  // the verdict, and no percentage that claims confidence
+            details += tr("<br><b>Unusual audio: no genre can be trusted</b> (%1)").arg(cut);
+        else
+            details += tr("<br><b>Genre: %1</b> (features MLP: %2, image CNN: %3; %4)")
+                           .arg(top(genres.ensemble), top(genres.mlp), top(genres.cnn), cut);
     } else if (!song.genreNote.isEmpty()) {
         details += tr("<br>No genre: %1").arg(song.genreNote.toHtmlEscaped());
     }
     return details;
 }
 } // namespace
-
-QString clockText(double seconds)
-{
-    const int whole = int(seconds);
-    return QStringLiteral("%1:%2.%3").arg(whole / 60).arg(whole % 60, 2, 10, QLatin1Char('0'))
-        .arg(int((seconds - whole) * 10));
-}
 
 QString describeProbabilities(const std::vector<float>& p, const QStringList& classes, int count)
 {

@@ -12,9 +12,6 @@
 
 namespace genrescope::workflow {
 
-/// "m:ss.d", the times of Explore's position and view labels.
-QString clockText(double seconds);
-
 /// "rock 61 %, metal 20 %, ..." for the top `count` classes.
 QString describeProbabilities(const std::vector<float>& p, const QStringList& classes, int count = 3);
 

@@ -3,6 +3,8 @@
 // CSV. Files are written atomically (QSaveFile). Right-clicking a chart or a
 // table under a widget offers the export (installExportMenus).
 
+#include "workflow/GenreMarkers.h"
+
 #include <QString>
 
 class QAbstractItemModel;
@@ -15,9 +17,19 @@ QString exportImage(QWidget* widget, const QString& path);
 /// The model's display text with its horizontal header, RFC 4180 quoting. Empty on success, else the reason.
 QString exportCsv(const QAbstractItemModel* model, const QString& path);
 
+/// Genre markers as a label file (workflow::markerFile). Empty on success, else the reason.
+QString exportMarkers(const std::vector<workflow::GenreMarker>& markers, const QStringList& classes,
+                      workflow::MarkerFormat format, const QString& path);
+
 /// Asks for a file and exports; returns a status message for people.
 QString exportImageInteractively(QWidget* widget, const QString& suggestedName);
 QString exportCsvInteractively(QWidget* parent, const QAbstractItemModel* model, const QString& suggestedName);
+/// The format is chosen in the dialog (Audacity labels, Sonic Visualiser labels or CSV).
+QString exportMarkersInteractively(QWidget* parent, const std::vector<workflow::GenreMarker>& markers,
+                                   const QStringList& classes, const QString& suggestedName);
+
+/// A view with this property set true keeps its own context menu (installExportMenus skips it).
+inline constexpr char kOwnContextMenu[] = "genrescopeOwnContextMenu";
 
 /// Adds "Export as PNG/SVG…" to every chart and confusion matrix and "Export as CSV…" to every table under root.
 void installExportMenus(QWidget* root);

@@ -23,6 +23,7 @@ GenreTimelineView::GenreTimelineView(QWidget* parent) : TimelineView(parent)
 void GenreTimelineView::setPrediction(const classify::SongPrediction* prediction)
 {
     prediction_ = prediction ? *prediction : classify::SongPrediction{};
+    markers_ = workflow::genreChangeMarkers(prediction_);
     update();
 }
 
@@ -59,6 +60,15 @@ void GenreTimelineView::paintEvent(QPaintEvent*)
     } else {
         painter.setPen(viewstyle::text());
         painter.drawText(plotRect(), Qt::AlignCenter, tr("genre timeline"));
+    }
+    if (axis) {  // the genre markers: a white tick at each change
+        const QRect r = plotRect();
+        painter.setPen(QPen(Qt::white, 2));
+        for (const workflow::GenreMarker& m : markers_) {
+            const double x = r.left() + axis->xOf(m.time, r.width());
+            if (x >= r.left() && x <= r.right())
+                painter.drawLine(QPointF(x, r.top()), QPointF(x, r.bottom()));
+        }
     }
     drawPlayhead(painter);
 }

@@ -1,11 +1,13 @@
 #pragma once
 // The genre timeline strip under the waveform and spectrogram: one coloured
 // block per classification window (the ensemble's top genre; paler when less
-// sure), on the shared time axis. Hovering shows that window's probabilities.
+// sure), on the shared time axis, with a tick where the top genre changes (the genre
+// markers). Hovering shows that window's probabilities.
 
 #include "TimelineView.h"
 
 #include "classify/GenreClassifier.h"
+#include "workflow/GenreMarkers.h"
 
 namespace genrescope::app {
 
@@ -24,6 +26,7 @@ protected:
 
 private:
     classify::SongPrediction prediction_;
+    std::vector<workflow::GenreMarker> markers_;
 };
 
 } // namespace genrescope::app

@@ -11,7 +11,7 @@ namespace genrescope::app {
 
 WaveformView::WaveformView(QWidget* parent) : TimelineView(parent)
 {
-    setToolTip(tr("Wheel: zoom · Shift+wheel or drag: scroll · Click: seek"));
+    setToolTip(tr("Wheel: zoom · Shift+wheel, middle or Alt+drag: scroll · Drag: select · Click: seek"));
 }
 
 void WaveformView::setSong(SongAnalysisPtr song)

@@ -98,7 +98,7 @@ ExplorePanel::ExplorePanel(SongLibraryModel* library, QWidget* parent)
 
     selection_ = new SelectionPanel(axis_, playback_, features_, ui_->featureLabel, this);
     ui_->songLayout->addWidget(selection_->selectionLabel());  // under the transport
-    ui_->featureLayout->addWidget(selection_->markerPane(), 1);
+    ui_->featureLayout->addWidget(selection_->markerPane());
     auto* loopButton = new QToolButton(this);
     loopButton->setObjectName(QStringLiteral("loopButton"));
     loopButton->setDefaultAction(selection_->loopAction());

@@ -84,8 +84,11 @@ SelectionPanel::SelectionPanel(TimeAxis* axis, PlaybackController* playback, Fea
     markerTable_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     markerTable_->setSelectionBehavior(QAbstractItemView::SelectRows);
     markerTable_->setSelectionMode(QAbstractItemView::SingleSelection);
-    markerTable_->horizontalHeader()->setStretchLastSection(true);
-    markerTable_->horizontalHeader()->setSectionResizeMode(ChangeColumn, QHeaderView::ResizeToContents);
+    markerTable_->horizontalHeader()->setSectionResizeMode(TimeColumn, QHeaderView::ResizeToContents);
+    markerTable_->horizontalHeader()->setSectionResizeMode(ChangeColumn, QHeaderView::Stretch);
+    markerTable_->horizontalHeader()->setSectionResizeMode(ConfidenceColumn, QHeaderView::ResizeToContents);
+    markerTable_->verticalHeader()->setDefaultSectionSize(markerTable_->fontMetrics().height() + 4);
+    markerTable_->setMaximumHeight(markerTable_->fontMetrics().height() * 10);  // the features keep the room
     markerTable_->setToolTip(tr("Click a change to play from there; right-click to export the changes as labels"));
     markerTable_->setProperty(kOwnContextMenu, true);
     markerTable_->setContextMenuPolicy(Qt::CustomContextMenu);

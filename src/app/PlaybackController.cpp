@@ -28,6 +28,7 @@ PlaybackController::PlaybackController(TimeAxis* axis, QObject* parent)
         }
         Q_EMIT playingChanged(playing);
     });
+    connect(axis_, &TimeAxis::selectionChanged, this, &PlaybackController::jumpIntoSelection);
     connect(player_, &QMediaPlayer::errorOccurred, this, [this](QMediaPlayer::Error, const QString& text) {
         Q_EMIT errorOccurred(tr("Playback: %1").arg(text));
     });
@@ -79,6 +80,14 @@ void PlaybackController::seek(double seconds)
 void PlaybackController::setLooping(bool on)
 {
     looping_ = on;
+    jumpIntoSelection();
+}
+
+void PlaybackController::jumpIntoSelection()
+{
+    const double at = axis_->playhead();
+    if (looping_ && isPlaying() && axis_->hasSelection() && !(at >= axis_->selectionStart() && at < axis_->selectionEnd()))
+        seek(axis_->selectionStart());
 }
 
 void PlaybackController::advanceTo(double seconds)

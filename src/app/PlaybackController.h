@@ -2,7 +2,7 @@
 // Plays the selected file with QMediaPlayer (gstreamer backend) and moves the
 // shared playhead smoothly between the player's position reports. With a selected
 // region, playing starts at its start; with looping on, crossing its end goes back
-// to its start.
+// to its start (and playing elsewhere, turning the loop on or selecting jumps there).
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -39,6 +39,8 @@ Q_SIGNALS:
 private:
     void onPositionChanged(qint64 ms);
     void tick();
+    /// Looping while playing outside the selection: goes to its start.
+    void jumpIntoSelection();
     /// Moves the playhead on to `seconds`, or back to the selection's start when that crosses its end.
     void advanceTo(double seconds);
 

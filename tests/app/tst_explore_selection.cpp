@@ -205,6 +205,10 @@ private Q_SLOTS:
         all->trigger();
         QCOMPARE(axis_->selectionStart(), 0.0);
         QCOMPARE(axis_->selectionEnd(), axis_->duration());
+        QTest::keyClick(spec, Qt::Key_Escape);
+        QVERIFY(!axis_->hasSelection());
+        QTest::keyClick(spec, Qt::Key_A, Qt::ControlModifier);
+        QVERIFY(axis_->hasSelection());
         clear->trigger();
         QVERIFY(!axis_->hasSelection());
     }
@@ -248,7 +252,20 @@ private Q_SLOTS:
         playback->seek(30.0);
         Q_EMIT player->positionChanged(31000);
         QCOMPARE(axis_->playhead(), 31.0);
+
+        // Playing elsewhere, turning the loop on jumps into the selection (gstreamer plays without an
+        // audio device; where it cannot play, this part is left out).
         loop->trigger();
+        QVERIFY(!playback->isLooping());
+        playback->togglePlay();
+        playback->seek(40.0);
+        if (QTest::qWaitFor([&] { return playback->isPlaying(); }, 5000)) {
+            loop->trigger();
+            QVERIFY2(axis_->playhead() >= 12.0 && axis_->playhead() < 18.0, qPrintable(QString::number(axis_->playhead())));
+            loop->trigger();
+        }
+        playback->stop();
+        QVERIFY(!loop->isChecked());
         axis_->clearSelection();
     }
 

@@ -377,7 +377,7 @@ void MainWindow::help()
         "ensemble probabilities; the feature table shows each feature's z-score against the training songs. "
         "Songs unlike music (silence, speech, noise, tones) are flagged.</p>"
         "<p><b>Mouse</b> in the views: wheel zooms · Shift+wheel, middle-button or Alt+drag scrolls · drag selects a "
-        "region (drag its edges to adjust) · click seeks and clears the selection. The selection shows its genre (the "
+        "region (drag its edges to adjust, Shift+click to extend) · click seeks and clears the selection. The selection shows its genre (the "
         "windows it covers) under the transport and its own features in the table; Ctrl+L loops it, Ctrl+A selects "
         "the whole song, Esc clears it. <b>Genre changes</b> are listed beside the features (click to seek) and can be "
         "exported as Audacity, Sonic Visualiser or CSV labels (File ▸ Export Genre Markers).</p>"

@@ -108,6 +108,15 @@ void TimelineView::mousePressEvent(QMouseEvent* event)
                         (event->button() == Qt::LeftButton && (event->modifiers() & Qt::AltModifier));
     if (scroll) {
         drag_ = Drag::Scroll;
+    } else if (event->button() == Qt::LeftButton && (event->modifiers() & Qt::ShiftModifier)) {
+        // Shift+click extends the selection (or selects from the playhead) to the pointer.
+        const double t = timeAtX(event->position().x());
+        anchor_ = !axis_->hasSelection() ? axis_->playhead()
+                  : std::abs(t - axis_->selectionStart()) > std::abs(t - axis_->selectionEnd()) ? axis_->selectionStart()
+                                                                                               : axis_->selectionEnd();
+        drag_ = Drag::Select;
+        moved_ = true;
+        axis_->setSelection(anchor_, t);
     } else if (event->button() == Qt::LeftButton) {
         const double edge = anchorOppositeEdgeNear(event->position().x());
         drag_ = std::isnan(edge) ? Drag::Click : Drag::Select;

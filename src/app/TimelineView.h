@@ -1,8 +1,8 @@
 #pragma once
 // Base for views that follow the shared TimeAxis: wheel zooms around the pointer,
 // Shift+wheel, a middle-button or Alt+drag scroll, dragging selects a region (its
-// edges can be dragged), a click seeks and clears the selection, and the selection
-// and playhead are drawn on top.
+// edges can be dragged, Shift+click extends it), a click seeks and clears the
+// selection, and the selection and playhead are drawn on top.
 
 #include "TimeAxis.h"
 

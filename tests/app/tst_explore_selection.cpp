@@ -178,6 +178,15 @@ private Q_SLOTS:
         QCOMPARE(axis_->selectionStart(), start);
         QVERIFY(axis_->selectionEnd() > end + 3.0);
 
+        // Shift+click extends it to the pointer from its farther edge.
+        const double extendedEnd = axis_->selectionEnd();
+        const QPoint before0(xOf(*axis_, viewstyle::plotArea(spec->rect()), 2.0), y);
+        sendMouse(spec, QEvent::MouseButtonPress, before0, Qt::LeftButton, Qt::LeftButton, Qt::ShiftModifier);
+        sendMouse(spec, QEvent::MouseButtonRelease, before0, Qt::LeftButton, Qt::NoButton, Qt::ShiftModifier);
+        QVERIFY2(std::abs(axis_->selectionStart() - 2.0) < 0.3, qPrintable(QString::number(axis_->selectionStart())));
+        QCOMPARE(axis_->selectionEnd(), extendedEnd);
+        axis_->setSelection(start, extendedEnd);
+
         // Alt+drag and the middle button scroll (when zoomed), leaving the selection alone.
         axis_->setView(10.0, 30.0);
         const double selStart = axis_->selectionStart(), selEnd = axis_->selectionEnd();

@@ -6,6 +6,7 @@
 #include "GenrePanel.h"
 #include "GenreTimelineView.h"
 #include "PlaybackController.h"
+#include "SelectionPanel.h"
 #include "SongLibraryModel.h"
 #include "TimeAxis.h"
 #include "workflow/SongSummary.h"
@@ -103,6 +104,16 @@ ExplorePanel::ExplorePanel(SongLibraryModel* library, QWidget* parent)
             [this](const QString& message) { emit statusMessage(message, 10000); });
     connect(ui_->playButton, &QToolButton::clicked, playback_, &PlaybackController::togglePlay);
     connect(ui_->showAllButton, &QToolButton::clicked, axis_, &TimeAxis::showAll);
+
+    selection_ = new SelectionPanel(axis_, playback_, features_, ui_->featureLabel, this);
+    ui_->songLayout->addWidget(selection_->selectionLabel());  // under the transport
+    ui_->featureLayout->addWidget(selection_->markerPane());
+    auto* loopButton = new QToolButton(this);
+    loopButton->setObjectName(QStringLiteral("loopButton"));
+    loopButton->setDefaultAction(selection_->loopAction());
+    ui_->transportLayout->insertWidget(ui_->transportLayout->indexOf(ui_->positionLabel), loopButton);
+    addActions({selection_->loopAction(), selection_->selectAllAction(), selection_->clearAction()});
+    connect(selection_, &SelectionPanel::statusMessage, this, &ExplorePanel::statusMessage);
     updatePosition();
 }
 
@@ -151,6 +162,7 @@ void ExplorePanel::refresh()
         shownSong_ = nullptr;
         showSummary(workflow::summariseSong(SongStage::NoSong));
         ui_->loadProgress->hide();
+        selection_->setSong(nullptr, {}, nullptr);
         return;
     }
     const QString path = library_->path(row);
@@ -171,6 +183,7 @@ void ExplorePanel::refresh()
         ui_->waveformView->setSong(nullptr);
         ui_->spectrogramView->setSong(nullptr);
         playback_->setFile({});
+        selection_->setSong(nullptr, {}, nullptr);
         break;
     }
     case SongLibraryModel::State::Ready: {
@@ -189,6 +202,7 @@ void ExplorePanel::refresh()
         ui_->spectrogramView->setSong(song);
         if (song->hasFeatures)
             features_->setFeatures(&song->features, library_->classifier() ? library_->classifier()->mlp() : nullptr);
+        selection_->setSong(song, path, library_->classifier() ? library_->classifier()->mlp() : nullptr);
         break;
     }
     }

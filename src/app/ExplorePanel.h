@@ -17,6 +17,7 @@ class FeatureTableModel;
 class GenrePanel;
 class GenreTimelineView;
 class PlaybackController;
+class SelectionPanel;
 class SongLibraryModel;
 class TimeAxis;
 
@@ -29,6 +30,8 @@ public:
 
     TimeAxis* timeAxis() const { return axis_; }
     PlaybackController* playback() const { return playback_; }
+    /// The selected region's actions, genre, features and the genre-change markers.
+    SelectionPanel* selection() const { return selection_; }
     /// The song list (sorted and filtered): the table exported when no other has the focus.
     QTableView* songList() const;
     /// The time views shown (waveform, spectrogram, genre timeline and any pane), top to bottom:
@@ -71,6 +74,7 @@ private:
     QSortFilterProxyModel* proxy_ = nullptr;
     GenrePanel* genrePanel_ = nullptr;
     GenreTimelineView* genreTimeline_ = nullptr;
+    SelectionPanel* selection_ = nullptr;
     QTimer* selectionSettled_ = nullptr;  // shows the current song once the row stops moving
     const void* shownSong_ = nullptr;     // the analysis the views show now
 };

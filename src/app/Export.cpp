@@ -108,6 +108,12 @@ QString exportCsv(const QAbstractItemModel* model, const QString& path)
     return writeAtomically(path, (lines.join(QLatin1Char('\n')) + QLatin1Char('\n')).toUtf8());
 }
 
+QString exportMarkers(const std::vector<workflow::GenreMarker>& markers, const QStringList& classes,
+                      workflow::MarkerFormat format, const QString& path)
+{
+    return writeAtomically(path, workflow::markerFile(markers, classes, format));
+}
+
 QString exportImageInteractively(QWidget* widget, const QString& suggestedName)
 {
     return exportImageInteractively(widget, QList<QWidget*>{widget}, suggestedName);
@@ -144,6 +150,35 @@ QString exportCsvInteractively(QWidget* parent, const QAbstractItemModel* model,
         .arg(what, rows == 1 ? QObject::tr("1 row") : QObject::tr("%1 rows").arg(rows), path);
 }
 
+QString exportMarkersInteractively(QWidget* parent, const std::vector<workflow::GenreMarker>& markers,
+                                   const QStringList& classes, const QString& suggestedName)
+{
+    using workflow::MarkerFormat;
+    const std::pair<QString, MarkerFormat> filters[] = {
+        {QObject::tr("Audacity labels (*.txt)"), MarkerFormat::Audacity},
+        {QObject::tr("Sonic Visualiser labels (*.txt *.lab)"), MarkerFormat::SonicVisualiser},
+        {QObject::tr("CSV table (*.csv)"), MarkerFormat::Csv},
+    };
+    QStringList names;
+    for (const auto& [name, format] : filters)
+        names << name;
+    QString chosen = names.first();
+    const QString path = QFileDialog::getSaveFileName(parent, QObject::tr("Export genre markers"),
+                                                      QDir(lastFolder()).filePath(suggestedName + QStringLiteral(".txt")),
+                                                      names.join(QStringLiteral(";;")), &chosen);
+    if (path.isEmpty())
+        return {};
+    rememberFolder(path);
+    MarkerFormat format = path.endsWith(QStringLiteral(".csv"), Qt::CaseInsensitive) ? MarkerFormat::Csv : MarkerFormat::Audacity;
+    for (const auto& [name, f] : filters)
+        if (name == chosen && !path.endsWith(QStringLiteral(".csv"), Qt::CaseInsensitive))
+            format = f;
+    const QString error = exportMarkers(markers, classes, format, path);
+    return error.isEmpty() ? QObject::tr("Exported %n genre marker(s) as %1 to %2", nullptr, int(markers.size()))
+                                 .arg(workflow::markerFormatName(format), path)
+                           : error;
+}
+
 void installExportMenus(QWidget* root)
 {
     QList<QWidget*> images;
@@ -160,7 +195,8 @@ void installExportMenus(QWidget* root)
         });
     }
     for (QAbstractItemView* view : root->findChildren<QAbstractItemView*>()) {
-        if (!view->model() || view->inherits("QListView") || view->inherits("QComboBoxListView"))
+        if (!view->model() || view->inherits("QListView") || view->inherits("QComboBoxListView") ||
+            view->property(kOwnContextMenu).toBool())
             continue;
         view->setContextMenuPolicy(Qt::CustomContextMenu);
         QObject::connect(view, &QWidget::customContextMenuRequested, view, [view](const QPoint& at) {

@@ -4,6 +4,8 @@
 // table under a widget offers the export (installExportMenus).
 
 #include <QList>
+#include "workflow/GenreMarkers.h"
+
 #include <QString>
 
 #include <Qt>
@@ -25,12 +27,22 @@ QString exportImage(const QList<QWidget*>& widgets, const QString& path);
 /// Empty on success, else the reason.
 QString exportCsv(const QAbstractItemModel* model, const QString& path);
 
+/// Genre markers as a label file (workflow::markerFile). Empty on success, else the reason.
+QString exportMarkers(const std::vector<workflow::GenreMarker>& markers, const QStringList& classes,
+                      workflow::MarkerFormat format, const QString& path);
+
 /// Asks for a file and exports; returns a status message for people ("Exported …"), or empty when cancelled.
 QString exportImageInteractively(QWidget* widget, const QString& suggestedName);
 QString exportImageInteractively(QWidget* parent, const QList<QWidget*>& widgets, const QString& suggestedName);
 /// With `what` ("the song list"), the message says what was exported and how many rows.
 QString exportCsvInteractively(QWidget* parent, const QAbstractItemModel* model, const QString& suggestedName,
                                const QString& what = {});
+/// The format is chosen in the dialog (Audacity labels, Sonic Visualiser labels or CSV).
+QString exportMarkersInteractively(QWidget* parent, const std::vector<workflow::GenreMarker>& markers,
+                                   const QStringList& classes, const QString& suggestedName);
+
+/// A view with this property set true keeps its own context menu (installExportMenus skips it).
+inline constexpr char kOwnContextMenu[] = "genrescopeOwnContextMenu";
 
 /// Adds "Export as PNG/SVG…" to every chart and confusion matrix and "Export as CSV…" to every table under root.
 void installExportMenus(QWidget* root);

@@ -143,7 +143,8 @@ void GenrePanel::setPrediction(const classify::SongPrediction* p, const QString&
         summary_->setText(note.isEmpty() ? tr("No genre yet.") : tr("No genre: %1").arg(note));
         return;
     }
-    summary_->setText(tr("%n window(s) of 30 s, 15 s apart; ensemble = %1 × MLP + %2 × CNN.", "", int(p->windows.size()))
+    summary_->setText(tr("%1; ensemble = %2 × MLP + %3 × CNN.")
+                          .arg(workflow::describeWindows(*p))
                           .arg(p->mlpWeight, 0, 'f', 2).arg(1.0 - p->mlpWeight, 0, 'f', 2));
 }
 

@@ -23,6 +23,7 @@ GenreTimelineView::GenreTimelineView(QWidget* parent) : TimelineView(parent)
 void GenreTimelineView::setPrediction(const classify::SongPrediction* prediction)
 {
     prediction_ = prediction ? *prediction : classify::SongPrediction{};
+    markers_ = workflow::genreChangeMarkers(prediction_);
     update();
 }
 
@@ -68,6 +69,14 @@ void GenreTimelineView::paintEvent(QPaintEvent*)
     } else {
         painter.setPen(viewstyle::text());
         painter.drawText(r, Qt::AlignCenter, tr("genre timeline"));
+    }
+    if (const TimeAxis* axis = timeAxis()) {  // the genre markers: a white tick at each change
+        painter.setPen(QPen(Qt::white, 2));
+        for (const workflow::GenreMarker& m : markers_) {
+            const double x = r.left() + axis->xOf(m.time, r.width());
+            if (x >= r.left() && x <= r.right())
+                painter.drawLine(QPointF(x, r.top()), QPointF(x, r.bottom()));
+        }
     }
     painter.setClipping(false);
     drawPlayhead(painter);

@@ -1,12 +1,14 @@
 #pragma once
 // The genre timeline strip under the waveform and spectrogram: one coloured
 // block per classification window (the ensemble's top genre; paler when less
-// sure), on the shared time axis. Hovering shows that window's probabilities in a
-// tooltip that stays while the pointer is over the window.
+// sure), on the shared time axis, with a tick where the top genre changes (the genre
+// markers). Hovering shows that window's probabilities in a tooltip that stays while
+// the pointer is over the window.
 
 #include "TimelineView.h"
 
 #include "classify/GenreClassifier.h"
+#include "workflow/GenreMarkers.h"
 
 namespace genrescope::app {
 
@@ -30,6 +32,7 @@ private:
     QRect windowRect(size_t i) const;
 
     classify::SongPrediction prediction_;
+    std::vector<workflow::GenreMarker> markers_;
 };
 
 } // namespace genrescope::app

@@ -6,6 +6,7 @@
 
 #include "ComparePanel.h"
 #include "ExplorePanel.h"
+#include "SelectionPanel.h"
 #include "LivePanel.h"
 #include "TrainPanel.h"
 #include "SongLibraryModel.h"
@@ -122,6 +123,9 @@ MainWindow::MainWindow(QWidget* parent)
     connect(ui_->actionOpenFolder, &QAction::triggered, this, &MainWindow::chooseFolder);
     connect(ui_->actionQuit, &QAction::triggered, this, &QWidget::close);
     connect(ui_->actionAbout, &QAction::triggered, this, &MainWindow::about);
+    ui_->menuPlayback->addSeparator();
+    ui_->menuPlayback->addActions({explore_->selection()->loopAction(), explore_->selection()->selectAllAction(),
+                                   explore_->selection()->clearAction()});
     rebuildRecentMenu();
 }
 
@@ -404,6 +408,11 @@ void MainWindow::help()
         "spectrogram, a genre timeline (one block per 30 s window, hover for its probabilities) and the MLP, CNN and "
         "ensemble probabilities; the feature table shows each feature's z-score against the training songs. "
         "Songs unlike music (silence, speech, noise, tones) are flagged.</p>"
+        "<p><b>Mouse</b> in the views: wheel zooms · Shift+wheel, middle-button or Alt+drag scrolls · drag selects a "
+        "region (drag its edges to adjust, Shift+click to extend) · click seeks and clears the selection. The selection shows its genre (the "
+        "windows it covers) under the transport and its own features in the table; Ctrl+L loops it, Ctrl+A selects "
+        "the whole song, Esc clears it. <b>Genre changes</b> are listed beside the features (click to seek) and can be "
+        "exported as Audacity, Sonic Visualiser or CSV labels (File ▸ Export Genre Markers).</p>"
         "<p><b>Train</b>: choose a features CSV, an images_original folder or a genres_original folder, a split and "
         "a network, then Start; curves fill in live, and the confusion matrix lists the songs of any cell.</p>"
         "<p><b>Compare</b>: two models on one labelled dataset, side by side.</p>"
@@ -448,7 +457,8 @@ void MainWindow::buildDesktopActions()
     exportTable->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     exportTable->setToolTip(tr("Export the table that has the focus, else the tab's main table (Explore: the song list)"));
     connect(exportTable, &QAction::triggered, this, [this] { exportTableAsCsv(); });
-    ui_->menuFile->insertActions(ui_->actionQuit, {closeSong, saveModel, exportView, exportWindow, exportTable});
+    ui_->menuFile->insertActions(ui_->actionQuit, {closeSong, saveModel, exportView, exportWindow, exportTable,
+                                                   explore_->selection()->exportMarkersAction()});
     ui_->menuFile->insertSeparator(ui_->actionQuit);
 
     auto* helpAction = new QAction(tr("Genrescope &Help"), this);

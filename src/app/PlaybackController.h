@@ -1,6 +1,8 @@
 #pragma once
 // Plays the selected file with QMediaPlayer (gstreamer backend) and moves the
-// shared playhead smoothly between the player's position reports.
+// shared playhead smoothly between the player's position reports. With a selected
+// region, playing starts at its start; with looping on, crossing its end goes back
+// to its start (and playing elsewhere, turning the loop on or selecting jumps there).
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -21,11 +23,14 @@ public:
     const QString& file() const { return path_; }
     bool isPlaying() const;
     bool hasFile() const { return !path_.isEmpty(); }
+    bool isLooping() const { return looping_; }
 
 public Q_SLOTS:
     void togglePlay();
     void stop();
     void seek(double seconds);
+    /// Loops within the time axis's selection (none selected: plays on as usual).
+    void setLooping(bool on);
 
 Q_SIGNALS:
     void playingChanged(bool playing);
@@ -34,6 +39,10 @@ Q_SIGNALS:
 private:
     void onPositionChanged(qint64 ms);
     void tick();
+    /// Looping while playing outside the selection: goes to its start.
+    void jumpIntoSelection();
+    /// Moves the playhead on to `seconds`, or back to the selection's start when that crosses its end.
+    void advanceTo(double seconds);
 
     TimeAxis* axis_;
     QMediaPlayer* player_;
@@ -42,6 +51,7 @@ private:
     QElapsedTimer sinceReport_;
     double reportedSeconds_ = 0.0;
     QString path_;
+    bool looping_ = false;
 };
 
 } // namespace genrescope::app

@@ -14,6 +14,7 @@ void TimeAxis::reset(double duration)
     playhead_ = 0.0;
     Q_EMIT viewChanged();
     Q_EMIT playheadChanged(playhead_);
+    clearSelection();
 }
 
 void TimeAxis::setView(double start, double end)
@@ -53,6 +54,21 @@ void TimeAxis::setPlayhead(double seconds)
         return;
     playhead_ = seconds;
     Q_EMIT playheadChanged(seconds);
+}
+
+void TimeAxis::setSelection(double a, double b)
+{
+    if (a > b)
+        std::swap(a, b);
+    a = std::clamp(a, 0.0, duration_);
+    b = std::clamp(b, 0.0, duration_);
+    if (b <= a)
+        a = b = 0.0;
+    if (a == selectionStart_ && b == selectionEnd_)
+        return;
+    selectionStart_ = a;
+    selectionEnd_ = b;
+    Q_EMIT selectionChanged();
 }
 
 } // namespace genrescope::app

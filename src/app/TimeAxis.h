@@ -1,6 +1,6 @@
 #pragma once
 // The one time axis every view follows (as in Sonic Visualiser): the visible
-// range, the song's duration and the play position, all in seconds.
+// range, the song's duration, the play position and the selected region, all in seconds.
 
 #include <QObject>
 
@@ -16,6 +16,10 @@ public:
     double viewEnd() const { return end_; }
     double viewSpan() const { return end_ - start_; }
     double playhead() const { return playhead_; }
+    /// The selected region [selectionStart, selectionEnd), shared by every view; none when empty.
+    bool hasSelection() const { return selectionEnd_ > selectionStart_; }
+    double selectionStart() const { return selectionStart_; }
+    double selectionEnd() const { return selectionEnd_; }
 
     /// Seconds shown at x in a widget of the given width, and back.
     double timeAt(double x, double width) const { return start_ + x / width * viewSpan(); }
@@ -31,16 +35,23 @@ public Q_SLOTS:
     void scrollBy(double seconds);
     void showAll();
     void setPlayhead(double seconds);
+    /// Selects [a, b) or [b, a), clamped to the song; an empty span clears the selection.
+    void setSelection(double a, double b);
+    void clearSelection() { setSelection(0.0, 0.0); }
+    void selectAll() { setSelection(0.0, duration_); }
 
 Q_SIGNALS:
     void viewChanged();
     void playheadChanged(double seconds);
+    void selectionChanged();
 
 private:
     double duration_ = 0.0;
     double start_ = 0.0;
     double end_ = 1.0;
     double playhead_ = 0.0;
+    double selectionStart_ = 0.0;
+    double selectionEnd_ = 0.0;
 };
 
 } // namespace genrescope::app

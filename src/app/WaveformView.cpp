@@ -15,7 +15,8 @@ namespace genrescope::app {
 
 WaveformView::WaveformView(QWidget* parent) : TimelineView(parent)
 {
-    setToolTip(tr("Wheel: zoom · Shift+wheel or drag: scroll · Click: seek · Right-click: linear or dBFS"));
+    setToolTip(tr("Wheel: zoom · Shift+wheel, middle or Alt+drag: scroll · Drag: select · Click: seek · "
+                  "Right-click: linear or dBFS"));
     if (QSettings().value(QStringLiteral("waveform/amplitudeScale")).toString() == QStringLiteral("dbfs"))
         scale_ = AmplitudeScale::Decibels;
 }

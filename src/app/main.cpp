@@ -55,8 +55,11 @@ int main(int argc, char** argv)
         QStringLiteral("Use this MLP model file instead of the built-in one."), QStringLiteral("FILE"));
     const QCommandLineOption imageModel(QStringLiteral("model-image"),
         QStringLiteral("Use this CNN model file instead of the built-in one."), QStringLiteral("FILE"));
+    const QCommandLineOption select(QStringLiteral("select"),
+        QStringLiteral("Select the region START,END (seconds) once the songs are analysed."), QStringLiteral("START,END"));
     parser.addOption(screenshot);
     parser.addOption(seek);
+    parser.addOption(select);
     const QCommandLineOption train(QStringLiteral("train"),
         QStringLiteral("Open the Train tab on DATA and start a run (with --screenshot: shot when it ends)."), QStringLiteral("DATA"));
     const QCommandLineOption trainPreset(QStringLiteral("train-preset"),
@@ -162,9 +165,12 @@ int main(int argc, char** argv)
         idle.stop();
         if (seekTo > 0)
             window.timeAxis()->setPlayhead(seekTo);
+        const QStringList region = parser.value(select).split(QLatin1Char(','));
+        if (region.size() == 2)
+            window.timeAxis()->setSelection(region[0].toDouble(), region[1].toDouble());
         if (shotPath.isEmpty())
             return;
-        QTimer::singleShot(400, &window, saveShot);
+        QTimer::singleShot(region.size() == 2 ? 2500 : 400, &window, saveShot);  // the region's features take a moment
     });
     idle.start();
     return app.exec();

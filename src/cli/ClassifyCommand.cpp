@@ -1,4 +1,5 @@
-// genrescope-cli classify [--model mlp|cnn|ensemble|FILE]... [--timeline] [--json] [--jobs N] FILE|DIR...
+// genrescope-cli classify [--model mlp|cnn|ensemble|FILE]... [--timeline] [--json] [--jobs N]
+//                         [--markers FILE|- [--marker-format csv|audacity|sonic-visualiser] [--force]] FILE|DIR...
 
 #include "CliSupport.h"
 
@@ -6,6 +7,8 @@
 #include "audio/AudioFormats.h"
 #include "classify/GenreClassifier.h"
 #include "common/Error.h"
+#include "common/OutputFile.h"
+#include "workflow/GenreMarkers.h"
 #include "workflow/LibraryScan.h"
 #include "workflow/ModelCatalog.h"
 
@@ -89,6 +92,15 @@ int runClassify(const QStringList& args)
         {QStringLiteral("db"), QStringLiteral("Use and update this library store: songs analysed before (with these "
                                               "models) are not analysed again; see 'scan'."),
          QStringLiteral("FILE")},
+        {QStringLiteral("markers"), QStringLiteral("Write the song's genre changes (where the ensemble's top genre changes "
+                                                   "between windows) to FILE (-: standard output); one song only."),
+         QStringLiteral("FILE")},
+        {QStringLiteral("marker-format"),
+         QStringLiteral("%1 (default: csv for a .csv FILE, else audacity). csv: time,end,label at full precision; "
+                        "audacity: start<TAB>end<TAB>label; sonic-visualiser: time<TAB>label (seconds, 6 decimals).")
+             .arg(workflow::markerFormatNames().join(QLatin1Char('|'))),
+         QStringLiteral("FORMAT")},
+        {QStringLiteral("force"), QStringLiteral("Replace an existing --markers file.")},
     });
     parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Audio files or folders."), QStringLiteral("FILE|DIR..."));
     if (!parseOrReport(parser, args))
@@ -126,6 +138,26 @@ int runClassify(const QStringList& args)
     const QStringList files = audioformats::collectAudioFiles(parser.positionalArguments());
     if (files.isEmpty())
         return usage(QStringLiteral("no audio files found."));
+    // The markers' file is checked before any work: a run never ends in an unwritable or taken path.
+    std::optional<OutputTarget> markersOut;
+    workflow::MarkerFormat markerFormat = workflow::MarkerFormat::Audacity;
+    if (parser.isSet(QStringLiteral("markers"))) {
+        const QString path = parser.value(QStringLiteral("markers"));
+        if (files.size() != 1)
+            return usage(QStringLiteral("--markers takes one song (%1 given).").arg(files.size()));
+        if (parser.isSet(QStringLiteral("marker-format"))) {
+            const auto format = workflow::markerFormatNamed(parser.value(QStringLiteral("marker-format")));
+            if (!format)
+                return usage(QStringLiteral("--marker-format must be one of %1 (got '%2').")
+                                 .arg(workflow::markerFormatNames().join(QStringLiteral(", ")), parser.value(QStringLiteral("marker-format"))));
+            markerFormat = *format;
+        } else if (path.endsWith(QStringLiteral(".csv"), Qt::CaseInsensitive)) {
+            markerFormat = workflow::MarkerFormat::Csv;
+        }
+        markersOut = OutputTarget::check(path, parser.isSet(QStringLiteral("force")), files);
+    } else if (parser.isSet(QStringLiteral("marker-format"))) {
+        return usage(QStringLiteral("--marker-format needs --markers FILE."));
+    }
 
     // One file: its windows in parallel. Many: files in parallel, one thread each.
     const int windowThreads = files.size() == 1 ? jobs : 1;
@@ -235,6 +267,10 @@ int runClassify(const QStringList& args)
     if (json)
         out() << QJsonDocument(array).toJson(QJsonDocument::Indented);
     out().flush();
+    if (markersOut && results[0].error.isEmpty()) {
+        const classify::SongPrediction& p = results[0].prediction;
+        markersOut->write(workflow::markerFile(workflow::genreChangeMarkers(p), p.classes, markerFormat));
+    }
     if (failed > 0) {
         if (files.size() > 1)
             printError(QStringLiteral("classify: %1 of %2 files failed.").arg(failed).arg(files.size()));

@@ -7,6 +7,7 @@
 #include "features/Onset.h"
 #include "features/Tempo.h"
 #include "workflow/LibraryStore.h"
+#include "workflow/SongRegion.h"
 
 #include <algorithm>
 #include <atomic>
@@ -35,29 +36,19 @@ void addSongFeatures(AnalysedSong& song, const TaskControl& control)
     if (windowFeatures && windows.size() == 1 && windows[0].start == 0.0 &&
         std::lround(windows[0].end * kAnalysisRate) == long(y.size())) {
         song.features = valuesOf(windows[0].features);
-    } else if (double(y.size()) <= kExactFeatureSeconds * kAnalysisRate) {
-        song.features = extractFeatures(y.data(), long(y.size()), control);
-    } else {
+    } else if (windowFeatures && double(y.size()) > kExactFeatureSeconds * kAnalysisRate) {
         std::vector<FeatureValues> perWindow;
         std::vector<double> weights;
-        if (windowFeatures) {
-            for (const classify::WindowPrediction& w : windows) {
-                perWindow.push_back(valuesOf(w.features));
-                weights.push_back(w.weight);
-            }
-        } else {  // no features model: the song windows' features, on two threads
-            const std::vector<FeatureWindow> spans = songWindows(long(y.size()));
-            weights = songWindowWeights(spans);
-            perWindow.resize(spans.size());
-            std::atomic<int> done{0};
-            parallelFor(int(spans.size()), 2, [&](int i) {
-                control.throwIfCancelled();
-                perWindow[size_t(i)] = extractFeatures(y.data() + spans[size_t(i)].start, spans[size_t(i)].length);
-                control.report(double(++done) / double(spans.size()));
-            });
+        for (const classify::WindowPrediction& w : windows) {
+            perWindow.push_back(valuesOf(w.features));
+            weights.push_back(w.weight);
         }
         song.features = poolFeatures(perWindow, weights);
         song.featuresPooled = true;
+    } else {  // exact, or without a features model pooled from the song windows' features
+        const RegionFeatures whole = signalFeatures(y.data(), long(y.size()), control);
+        song.features = whole.values;
+        song.featuresPooled = whole.pooled;
     }
     song.hasFeatures = true;
 }

@@ -56,6 +56,19 @@ QString readyDetails(const AnalysedSong& song)
 }
 } // namespace
 
+QString describeWindows(const classify::SongPrediction& p)
+{
+    const auto& w = p.windows;
+    if (w.empty())
+        return QStringLiteral("no windows");
+    if (w.size() == 1)
+        return QStringLiteral("one window of the whole %1 s").arg(w.front().end - w.front().start, 0, 'f', 1);
+    QString text = QStringLiteral("%1 windows of 30 s, 15 s apart").arg(w.size());
+    if (w.back().weight < 1.0)
+        text += QStringLiteral(", the last aligned to the song's end (weight %1)").arg(w.back().weight, 0, 'f', 2);
+    return text;
+}
+
 QString describeProbabilities(const std::vector<float>& p, const QStringList& classes, int count)
 {
     std::vector<int> order(p.size());

@@ -15,6 +15,10 @@ namespace genrescope::workflow {
 /// "rock 61 %, metal 20 %, ..." for the top `count` classes.
 QString describeProbabilities(const std::vector<float>& p, const QStringList& classes, int count = 3);
 
+/// How a song was cut for its genres: "one window of the whole 20.0 s", "3 windows of 30 s,
+/// 15 s apart", or "4 windows of 30 s, 15 s apart, the last aligned to the song's end (weight 0.93)".
+QString describeWindows(const classify::SongPrediction& prediction);
+
 /// How far a song shown in Explore has come.
 enum class SongStage { NoSong, Analysing, Failed, Ready };
 

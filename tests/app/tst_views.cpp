@@ -233,6 +233,31 @@ private Q_SLOTS:
         QCOMPARE(WaveformView::beatStride(beats, 1.0), 0);   // bars 2 px apart: none
         QCOMPARE(WaveformView::beatStride({}, 1.0), 1);
     }
+
+    void timeAxisSelection()
+    {
+        TimeAxis axis;
+        axis.reset(60.0);
+        QSignalSpy changed(&axis, &TimeAxis::selectionChanged);
+        QVERIFY(!axis.hasSelection());
+        axis.setSelection(40.0, 12.5);  // dragged leftwards
+        QVERIFY(axis.hasSelection());
+        QCOMPARE(axis.selectionStart(), 12.5);
+        QCOMPARE(axis.selectionEnd(), 40.0);
+        QCOMPARE(changed.count(), 1);
+        axis.setSelection(12.5, 40.0);  // unchanged: no signal
+        QCOMPARE(changed.count(), 1);
+        axis.setSelection(-5.0, 70.0);  // clamped to the song
+        QCOMPARE(axis.selectionStart(), 0.0);
+        QCOMPARE(axis.selectionEnd(), 60.0);
+        axis.setSelection(65.0, 80.0);  // past the end: nothing
+        QVERIFY(!axis.hasSelection());
+        axis.selectAll();
+        QCOMPARE(axis.selectionEnd(), 60.0);
+        axis.reset(30.0);  // a new song starts without one
+        QVERIFY(!axis.hasSelection());
+        QCOMPARE(changed.count(), 5);
+    }
 };
 
 QTEST_MAIN(TestViews)

@@ -50,6 +50,9 @@ private Q_SLOTS:
         QTest::newRow("features bad hop") << QStringList{"features", "--hop", "-1", wav_};
         QTest::newRow("features bad jobs") << QStringList{"features", "--jobs", "0", wav_};
         QTest::newRow("features two labels") << QStringList{"features", "--label", "jazz", "--label-from-folder", wav_};
+        QTest::newRow("classify markers of two songs") << QStringList{"classify", "--markers", "m.txt", wav_, bad_};
+        QTest::newRow("classify bad marker format") << QStringList{"classify", "--markers", "m.txt", "--marker-format", "srt", wav_};
+        QTest::newRow("classify marker format alone") << QStringList{"classify", "--marker-format", "csv", wav_};
     }
 
     void usageErrors()
@@ -309,6 +312,64 @@ private Q_SLOTS:
         r = cli({"classify", "--model", "/nonexistent/model.gsm", song});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(QStringLiteral("no such model")), qPrintable(r.err));
+    }
+
+    void classifyWritesGenreMarkers()
+    {
+        // 30 s of a chord, then 30 s of noise: windows 0-30, 15-45 and 30-60 s.
+        std::vector<float> y = testaudio::toneSong(30.0, 5);
+        const std::vector<float> noise = testaudio::noise(30.0, 22050, 6, 0.5f);
+        y.insert(y.end(), noise.begin(), noise.end());
+        QTemporaryDir dir;  // not in dir_, whose songs other tests classify as a folder
+        QVERIFY(dir.isValid());
+        const QString song = dir.filePath(QStringLiteral("two-parts.wav"));
+        QVERIFY(testaudio::writeSong(song, y));
+        const QString csv = dir.filePath(QStringLiteral("changes.csv"));
+        Run r = cli({"classify", "--json", "--model", "ensemble", "--markers", csv, song});
+        if (r.exitCode == 2 && r.err.contains(QStringLiteral("no built-in")))
+            QSKIP("this build has no default models in models/");
+        QCOMPARE(r.exitCode, 0);
+        // The changes of the ensemble's top genre between the windows classify reports.
+        const QJsonArray windows = QJsonDocument::fromJson(r.out.toUtf8()).array().first().toObject().value("windows").toArray();
+        QCOMPARE(windows.size(), 3);
+        QStringList expected{QStringLiteral("time,end,label")};
+        for (qsizetype i = 1; i < windows.size(); ++i) {
+            const QString from = windows[i - 1].toObject().value("genre").toString(), to = windows[i].toObject().value("genre").toString();
+            if (from == to)
+                continue;
+            qsizetype last = i;  // the new genre's run
+            while (last + 1 < windows.size() && windows[last + 1].toObject().value("genre").toString() == to)
+                ++last;
+            const double end = last + 1 < windows.size() ? windows[last + 1].toObject().value("start").toDouble()
+                                                         : windows[last].toObject().value("end").toDouble();
+            expected << QStringLiteral("%1,%2,%3 → %4").arg(windows[i].toObject().value("start").toDouble()).arg(end).arg(from, to);
+        }
+        QVERIFY2(expected.size() > 1, "a chord and noise should differ in genre");
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromUtf8(file.readAll()).trimmed().split(QLatin1Char('\n')), expected);
+        file.close();
+
+        // An existing file is kept unless --force; the check comes before any work.
+        r = cli({"classify", "--markers", csv, "--marker-format", "audacity", song});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(csv), qPrintable(r.err));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(file.readAll().startsWith("time,end,label\n"));
+        file.close();
+        r = cli({"classify", "--markers", csv, "--marker-format", "audacity", "--force", song});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(file.readAll()).trimmed().split(QLatin1Char('\n'));
+        QCOMPARE(lines.size(), expected.size() - 1);
+        for (const QString& line : lines)  // start<TAB>end<TAB>label, seconds with 6 decimals
+            QVERIFY2(QRegularExpression(QStringLiteral("^\\d+\\.\\d{6}\t\\d+\\.\\d{6}\t\\S+ → \\S+$")).match(line).hasMatch(),
+                     qPrintable(line));
+        file.close();
+
+        // Sonic Visualiser's time-instant labels, to standard output.
+        r = cli({"classify", "--markers", "-", "--marker-format", "sonic-visualiser", "--model", "mlp", song});
+        QCOMPARE(r.exitCode, 0);
     }
 
     // The shipped image model's recipe fine-tunes the distilled student: it needs --init, and with

@@ -52,6 +52,8 @@ private Q_SLOTS:
         QVERIFY(testaudio::write(wav_, testaudio::sine(440, 3.0, 22050), 1, 22050, SF_FORMAT_WAV | SF_FORMAT_PCM_16));
         csv_ = path(QStringLiteral("songs.csv"));
         testaudio::writeSeparableFeaturesCsv(csv_, 60);
+        classifiable_ = path(QStringLiteral("twelve-seconds.wav"));  // long enough for a window
+        QVERIFY(testaudio::writeSong(classifiable_, testaudio::toneSong(12.0, 2)));
     }
 
     void refusesToReplaceWithoutForce_data()
@@ -63,6 +65,7 @@ private Q_SLOTS:
         QTest::newRow("train --out") << QStringList{"train", "--data", "CSV", "--epochs", "2", "--out", "OUT"};
         QTest::newRow("train --log") << QStringList{"train", "--data", "CSV", "--epochs", "2", "--log", "OUT", "--out",
                                                     "NEW"};
+        QTest::newRow("classify --markers") << QStringList{"classify", "CLASSIFIABLE", "--markers", "OUT"};
     }
 
     void refusesToReplaceWithoutForce()
@@ -108,6 +111,7 @@ private Q_SLOTS:
         QTest::newRow("train --out onto the data") << QStringList{"train", "--data", "CSV", "--out", "CSV", "--force"};
         QTest::newRow("train --log onto the data")
             << QStringList{"train", "--data", "CSV", "--log", "CSV", "--out", "NEW", "--force"};
+        QTest::newRow("classify --markers onto the song") << QStringList{"classify", "--markers", "SONG", "SONG", "--force"};
     }
 
     void neverWritesOntoAnInput()
@@ -280,6 +284,8 @@ private:
                 a = wav_;
             else if (a == QLatin1String("CSV"))
                 a = csv_;
+            else if (a == QLatin1String("CLASSIFIABLE"))
+                a = classifiable_;
             else if (a == QLatin1String("OUT"))
                 a = out;
             else if (a == QLatin1String("NEW"))
@@ -289,7 +295,7 @@ private:
     }
 
     QTemporaryDir dir_;
-    QString wav_, csv_;
+    QString wav_, csv_, classifiable_;
 };
 
 QTEST_GUILESS_MAIN(TestOutputSafety)

@@ -45,6 +45,25 @@ private Q_SLOTS:
         QCOMPARE(describeProbabilities({}, classes), QString());
     }
 
+    void windows()
+    {
+        classify::SongPrediction p;
+        QCOMPARE(describeWindows(p), QStringLiteral("no windows"));
+        p.windows.resize(1);
+        p.windows[0].end = 20.0;
+        QCOMPARE(describeWindows(p), QStringLiteral("one window of the whole 20.0 s"));
+        for (double start : {0.0, 15.0, 30.0, 44.0}) {
+            classify::WindowPrediction w;
+            w.start = start;
+            w.end = start + 30.0;
+            p.windows.push_back(w);
+        }
+        p.windows.erase(p.windows.begin());
+        QCOMPARE(describeWindows(p), QStringLiteral("4 windows of 30 s, 15 s apart"));
+        classify::weighWindows(p.windows);  // the last adds 14 s past the one before
+        QCOMPARE(describeWindows(p), QStringLiteral("4 windows of 30 s, 15 s apart, the last aligned to the song's end (weight 0.93)"));
+    }
+
     void aNormalSong()
     {
         const AnalysedSong s = song();

@@ -417,7 +417,7 @@ void MainWindow::help()
         "a network, then Start; curves fill in live, and the confusion matrix lists the songs of any cell.</p>"
         "<p><b>Compare</b>: two models on one labelled dataset, side by side.</p>"
         "<p><b>Keys</b>: Space play/pause · Ctrl+O open · Ctrl+W close song · Ctrl+S save model · Ctrl+E export the "
-        "view as PNG/SVG · Ctrl+Shift+E export a table as CSV · Ctrl+Plus/Minus/0 zoom · F1 this help. Right-click a "
+        "plots as PNG/SVG · Ctrl+Alt+E the whole window · Ctrl+Shift+E a table as CSV · Ctrl+Plus/Minus/0 zoom · F1 this help. Right-click a "
         "chart or table to export it.</p>"));
 }
 

@@ -120,8 +120,15 @@ void FeaturePaneView::drawRowAxis(QPainter& p, const QRect& r) const
     const QFontMetrics fm(p.font());
     const double rowHeight = double(r.height()) / rows;
     const int every = std::max(1, int(std::ceil((fm.height() + 1) / std::max(1.0, rowHeight))));
+    // The chroma's rows that fit: all, else C D E G A B, C E A or A alone (never two adjacent).
+    std::vector<int> labelled;
+    if (feature_ == Feature::Chroma && every > 1)
+        labelled = every == 2 ? std::vector<int>{0, 2, 4, 7, 9, 11} : every <= 4 ? std::vector<int>{0, 4, 9} : std::vector<int>{9};
+    else
+        for (int row = 0; row < rows; row += every)
+            labelled.push_back(row);
     p.setPen(viewstyle::text());
-    for (int row = 0; row < rows; row += every) {
+    for (int row : labelled) {
         const double y = r.top() + r.height() - (row + 0.5) * rowHeight;
         p.drawText(QRectF(14, y - fm.height() / 2.0, r.left() - 20, fm.height()), Qt::AlignRight | Qt::AlignVCenter,
                    rowLabel(row));

@@ -99,6 +99,19 @@ BENCHMARK(BM_FeaturePaneRepaint1h)
     ->ArgsProduct({{3600000, 60000, 1000}, {0, 1}})
     ->Unit(benchmark::kMillisecond);
 
+// The per-frame panes' extra analysis of an hour (once per song, on an analysis thread).
+static void BM_ChromaLevels1h(benchmark::State& state)
+{
+    std::vector<float> y(size_t(3600) * 22050);
+    std::mt19937 gen(4);
+    std::normal_distribution<float> noise(0.0f, 0.1f);
+    for (size_t i = 0; i < y.size(); ++i)
+        y[i] = 0.3f * float(std::sin(2.0 * 3.141592653589793 * 440.0 * double(i) / 22050.0)) + noise(gen);
+    for (auto _ : state)
+        benchmark::DoNotOptimize(chromaLevels(y));
+}
+BENCHMARK(BM_ChromaLevels1h)->Unit(benchmark::kMillisecond)->Iterations(1);
+
 int main(int argc, char** argv)
 {
     qputenv("QT_QPA_PLATFORM", "offscreen");

@@ -30,6 +30,8 @@
 #include <sndfile.h>
 
 #include <algorithm>
+#include <cmath>
+#include <random>
 
 using namespace genrescope::app;
 
@@ -95,6 +97,39 @@ private Q_SLOTS:
             y[i] += floor[i];
         song_ = dir_.filePath(QStringLiteral("a4.wav"));
         QVERIFY(testaudio::write(song_, y, 1, 22050, SF_FORMAT_WAV | SF_FORMAT_PCM_16));
+    }
+
+    void levelPyramidReadsTheLargestLevel()
+    {
+        // Levels round to the nearest of 256 steps; a span's maximum is never below the true one and
+        // reaches at most one pyramid cell (2^k frames for spans of 2^k to 2^(k+1)) beyond it.
+        genrescope::Spectrogram values(3, 1000);
+        std::mt19937 gen(5);
+        std::uniform_real_distribution<float> level(-90.0f, 5.0f);
+        for (float& v : values.data)
+            v = level(gen);
+        const LevelGrid grid(values, -80.0f, 0.0f);
+        QCOMPARE(grid.level(0, 0), std::uint8_t(std::lround(std::clamp((values.at(0, 0) + 80.0f) / 80.0f * 255.0f, 0.0f, 255.0f))));
+        QVERIFY(std::abs(grid.valueAt(1, 7) - std::clamp(double(values.at(1, 7)), -80.0, 0.0)) <= 80.0 / 510 + 1e-6);
+        QVERIFY(std::isnan(grid.valueAt(3, 0)) && std::isnan(grid.valueAt(0, 1000)));
+        std::uniform_int_distribution<long> pos(0, 999);
+        for (int trial = 0; trial < 300; ++trial) {
+            long a = pos(gen), b = pos(gen);
+            if (a > b)
+                std::swap(a, b);
+            ++b;
+            std::uint8_t got[3];
+            grid.maxOver(double(a), double(b), got);
+            const long reach = 1L << int(std::floor(std::log2(double(b - a))));
+            for (int r = 0; r < 3; ++r) {
+                std::uint8_t truth = 0, wide = 0;
+                for (long f = a; f < b; ++f)
+                    truth = std::max(truth, grid.level(r, f));
+                for (long f = std::max(0L, a - reach); f < std::min(1000L, b + reach); ++f)
+                    wide = std::max(wide, grid.level(r, f));
+                QVERIFY(got[r] >= truth && got[r] <= wide);
+            }
+        }
     }
 
     void settingsAreKeptAndUsed()

@@ -53,6 +53,14 @@ int SpectrogramView::shownFftSize() const
     return otherFft_ && otherFftSize_ == settings_.fftSize ? otherFftSize_ : int(kAnalysisFft);
 }
 
+QString SpectrogramView::fftNote() const
+{
+    if (!song_ || settings_.fftSize == shownFftSize())
+        return {};
+    return song_->audio.samples.empty() ? tr("FFT %1: songs over 10 min are shown at 2048").arg(shownFftSize())
+                                        : tr("FFT %1 (computing %2…)").arg(shownFftSize()).arg(settings_.fftSize);
+}
+
 const LevelGrid* SpectrogramView::shownLevels() const
 {
     if (!song_ || song_->slim())
@@ -220,10 +228,7 @@ void SpectrogramView::paintEvent(QPaintEvent*)
     drawPlayhead(p);
 
     const QFontMetrics fm(font());
-    if (settings_.fftSize != shownFftSize()) {
-        const QString note = song_->audio.samples.empty()
-                                 ? tr("FFT %1: songs over 10 min are shown at 2048").arg(shownFftSize())
-                                 : tr("FFT %1 (computing %2…)").arg(shownFftSize()).arg(settings_.fftSize);
+    if (const QString note = fftNote(); !note.isEmpty()) {
         const QRect box(r.right() - fm.horizontalAdvance(note) - 18, r.top() + 6, fm.horizontalAdvance(note) + 12, fm.height() + 6);
         p.fillRect(box, QColor(0, 0, 0, 170));
         p.setPen(Qt::white);

@@ -28,6 +28,8 @@ public:
     void setSettings(const SpectrogramSettings& settings);
     /// The FFT size of the picture shown now.
     int shownFftSize() const;
+    /// What the plot's corner says when that is not the chosen size (empty when it is).
+    QString fftNote() const;
 
     /// Vertical zoom: the visible part of the frequency axis as fractions of the whole (0 bottom, 1 top).
     double visibleLow() const { return visibleLow_; }

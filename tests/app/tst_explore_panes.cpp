@@ -211,6 +211,25 @@ private Q_SLOTS:
         QVERIFY(song->features == features);
         fft->setCurrentIndex(fft->findData(QStringLiteral("2048")));
         QCOMPARE(spec->shownFftSize(), 2048);
+
+        // A song over 10 minutes keeps no samples: it stays at 2048, and the plot says so.
+        auto longSong = std::make_shared<SongAnalysis>(*song);
+        std::vector<float>().swap(longSong->audio.samples);
+        SpectrogramSettings small = spec->settings();
+        small.fftSize = 1024;
+        SpectrogramView alone;
+        TimeAxis axis;
+        alone.resize(800, 300);
+        alone.setTimeAxis(&axis);
+        axis.reset(longSong->seconds);
+        alone.setSettings(small);
+        alone.setSong(longSong);
+        const QImage shown = alone.grab().toImage();
+        QTest::qWait(200);
+        QCOMPARE(alone.shownFftSize(), 2048);
+        QVERIFY(alone.grab().toImage() == shown);  // nothing arrives later
+        QVERIFY2(alone.fftNote().contains(QStringLiteral("over 10 min")), qPrintable(alone.fftNote()));
+        QVERIFY(spec->fftNote().isEmpty());
     }
 
     void panesShowTheSongOnTheSharedAxis()

@@ -107,6 +107,11 @@ ExplorePanel::ExplorePanel(SongLibraryModel* library, QWidget* parent)
     settingsAction->setObjectName(QStringLiteral("actionSpectrogramSettings"));
     connect(settingsAction, &QAction::triggered, this, &ExplorePanel::showSpectrogramSettings);
     viewActions_.append(settingsAction);
+    auto* resetZoom = new QAction(tr("Reset &Frequency Zoom"), this);
+    resetZoom->setObjectName(QStringLiteral("actionResetFrequencyZoom"));
+    resetZoom->setToolTip(tr("Show the whole frequency axis again (Ctrl+wheel over the spectrogram zooms it)."));
+    connect(resetZoom, &QAction::triggered, ui_->spectrogramView, &SpectrogramView::resetFrequencyZoom);
+    viewActions_.append(resetZoom);
     chromaView_ = new FeaturePaneView(FeaturePaneView::Feature::Chroma, this);
     mfccView_ = new FeaturePaneView(FeaturePaneView::Feature::Mfcc, this);
     int at = ui_->songLayout->indexOf(ui_->spectrogramView) + 1;

@@ -46,7 +46,8 @@ public:
     /// The splitter between the list, the views and the features.
     QByteArray saveLayout() const;
     bool restoreLayout(const QByteArray& state);
-    /// For the View menu: Spectrogram Settings…, and the chroma and MFCC panes (checkable, kept in QSettings).
+    /// For the View menu: Spectrogram Settings…, Reset Frequency Zoom, and the chroma and MFCC panes
+    /// (checkable, kept in QSettings).
     QList<QAction*> viewActions() const;
 
 public Q_SLOTS:

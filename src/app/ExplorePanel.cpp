@@ -2,17 +2,21 @@
 
 #include "ui_ExplorePanel.h"
 
+#include "FeaturePaneView.h"
 #include "FeatureTableModel.h"
 #include "GenrePanel.h"
 #include "GenreTimelineView.h"
 #include "PlaybackController.h"
 #include "SelectionPanel.h"
 #include "SongLibraryModel.h"
+#include "SpectrogramSettingsDialog.h"
 #include "TimeAxis.h"
 #include "workflow/SongSummary.h"
 #include "workflow/TimeText.h"
 
+#include <QAction>
 #include <QHeaderView>
+#include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QStyle>
 #include <QTimer>
@@ -115,9 +119,57 @@ ExplorePanel::ExplorePanel(SongLibraryModel* library, QWidget* parent)
     addActions({selection_->loopAction(), selection_->selectAllAction(), selection_->clearAction()});
     connect(selection_, &SelectionPanel::statusMessage, this, &ExplorePanel::statusMessage);
     updatePosition();
+
+    // The spectrogram's settings and the optional feature panes, as the user left them.
+    ui_->spectrogramView->setSettings(SpectrogramSettings::load(QSettings()));
+    connect(ui_->spectrogramView, &SpectrogramView::settingsRequested, this, &ExplorePanel::showSpectrogramSettings);
+    auto* settingsAction = new QAction(tr("Spectrogram &Settings…"), this);
+    settingsAction->setObjectName(QStringLiteral("actionSpectrogramSettings"));
+    connect(settingsAction, &QAction::triggered, this, &ExplorePanel::showSpectrogramSettings);
+    viewActions_.append(settingsAction);
+    auto* resetZoom = new QAction(tr("Reset &Frequency Zoom"), this);
+    resetZoom->setObjectName(QStringLiteral("actionResetFrequencyZoom"));
+    resetZoom->setToolTip(tr("Show the whole frequency axis again (Ctrl+wheel over the spectrogram zooms it)."));
+    connect(resetZoom, &QAction::triggered, ui_->spectrogramView, &SpectrogramView::resetFrequencyZoom);
+    viewActions_.append(resetZoom);
+    chromaView_ = new FeaturePaneView(FeaturePaneView::Feature::Chroma, this);
+    mfccView_ = new FeaturePaneView(FeaturePaneView::Feature::Mfcc, this);
+    int at = ui_->songLayout->indexOf(ui_->spectrogramView) + 1;
+    for (FeaturePaneView* pane : {chromaView_, mfccView_}) {
+        pane->setTimeAxis(axis_);
+        connect(pane, &TimelineView::seekRequested, playback_, &PlaybackController::seek);
+        ui_->songLayout->insertWidget(at++, pane, 1);
+        const bool chroma = pane == chromaView_;
+        const QString key = chroma ? QStringLiteral("explore/chromaPane") : QStringLiteral("explore/mfccPane");
+        auto* toggle = new QAction(chroma ? tr("&Chroma Pane") : tr("&MFCC Pane"), this);
+        toggle->setObjectName(chroma ? QStringLiteral("actionChromaPane") : QStringLiteral("actionMfccPane"));
+        toggle->setCheckable(true);
+        toggle->setChecked(QSettings().value(key, false).toBool());
+        pane->setVisible(toggle->isChecked());
+        connect(toggle, &QAction::toggled, this, [pane, key](bool on) {
+            pane->setVisible(on);
+            QSettings().setValue(key, on);
+        });
+        viewActions_.append(toggle);
+    }
 }
 
 ExplorePanel::~ExplorePanel() = default;
+
+QList<QAction*> ExplorePanel::viewActions() const
+{
+    return viewActions_;
+}
+
+void ExplorePanel::showSpectrogramSettings()
+{
+    if (auto* open = findChild<SpectrogramSettingsDialog*>(QStringLiteral("spectrogramSettings")))
+        return open->raise(), open->activateWindow();
+    auto* dialog = new SpectrogramSettingsDialog(ui_->spectrogramView->settings(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &SpectrogramSettingsDialog::settingsChanged, ui_->spectrogramView, &SpectrogramView::setSettings);
+    dialog->show();
+}
 
 QTableView* ExplorePanel::songList() const
 {
@@ -182,6 +234,8 @@ void ExplorePanel::refresh()
         }
         ui_->waveformView->setSong(nullptr);
         ui_->spectrogramView->setSong(nullptr);
+        chromaView_->setSong(nullptr);
+        mfccView_->setSong(nullptr);
         playback_->setFile({});
         selection_->setSong(nullptr, {}, nullptr);
         break;
@@ -200,6 +254,8 @@ void ExplorePanel::refresh()
         }
         ui_->waveformView->setSong(song);
         ui_->spectrogramView->setSong(song);
+        chromaView_->setSong(song);
+        mfccView_->setSong(song);
         if (song->hasFeatures)
             features_->setFeatures(&song->features, library_->classifier() ? library_->classifier()->mlp() : nullptr);
         selection_->setSong(song, path, library_->classifier() ? library_->classifier()->mlp() : nullptr);

@@ -7,12 +7,14 @@
 
 #include <memory>
 
+class QAction;
 class QSortFilterProxyModel;
 class QTableView;
 class QTimer;
 namespace Ui { class ExplorePanel; }
 
 namespace genrescope::app {
+class FeaturePaneView;
 class FeatureTableModel;
 class GenrePanel;
 class GenreTimelineView;
@@ -50,6 +52,13 @@ public:
     /// The splitter between the list, the views and the features.
     QByteArray saveLayout() const;
     bool restoreLayout(const QByteArray& state);
+    /// For the View menu: Spectrogram Settings…, Reset Frequency Zoom, and the chroma and MFCC panes
+    /// (checkable, kept in QSettings).
+    QList<QAction*> viewActions() const;
+
+public Q_SLOTS:
+    /// Opens the "spectrogramSettings" dialog (one at a time).
+    void showSpectrogramSettings();
 
 public Q_SLOTS:
     void togglePlay();
@@ -75,6 +84,9 @@ private:
     GenrePanel* genrePanel_ = nullptr;
     GenreTimelineView* genreTimeline_ = nullptr;
     SelectionPanel* selection_ = nullptr;
+    FeaturePaneView* chromaView_ = nullptr;
+    FeaturePaneView* mfccView_ = nullptr;
+    QList<QAction*> viewActions_;
     QTimer* selectionSettled_ = nullptr;  // shows the current song once the row stops moving
     const void* shownSong_ = nullptr;     // the analysis the views show now
 };

@@ -466,6 +466,7 @@ void MainWindow::buildDesktopActions()
     connect(helpAction, &QAction::triggered, this, &MainWindow::help);
     ui_->menuHelp->insertAction(ui_->actionAbout, helpAction);
 
+    ui_->menuView->addActions(explore_->viewActions());
     QMenu* theme = ui_->menuView->addMenu(tr("&Theme"));
     auto* group = new QActionGroup(this);
     const QString current = QSettings().value(kThemeKey, QStringLiteral("system")).toString();

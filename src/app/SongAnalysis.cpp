@@ -1,6 +1,12 @@
 #include "SongAnalysis.h"
 
-#include "dsp/Colormap.h"
+#include "dsp/MelSpectrogram.h"
+#include "dsp/Stft.h"
+#include "features/Chroma.h"
+#include "features/Mfcc.h"
+
+#include <algorithm>
+#include <cmath>
 
 #include <limits>
 
@@ -14,30 +20,85 @@ SongAnalysisPtr analyseSong(const QString& path, std::shared_ptr<const classify:
     const TaskControl analysis{[&](double f) { control.report(0.95 * f); }, control.cancel};
     static_cast<workflow::AnalysedSong&>(*song) = workflow::analyseSongFile(path, std::move(classifier), 2, analysis, known);
     song->peaks = PeakPyramid(song->audio.samples);
-    // The picture holds the spectrogram from now on (the readout reads its colours): an
-    // hour-long song keeps one 79 MB copy, not two.
-    QImage image(int(song->melDb.frames), song->melDb.bins, QImage::Format_RGB32);
-    renderMagmaInto(song->melDb, float(song->dbFloor), float(song->dbCeiling),
-                    reinterpret_cast<std::uint32_t*>(image.bits()), long(image.bytesPerLine() / 4));
-    song->melImage = std::move(image);
+    // 8-bit levels hold the spectrogram from now on (an hour: 20 MB and as much for the
+    // pyramid, where its magma picture took 79 MB); the views colour them as the user chose.
+    song->melLevels = LevelGrid(song->melDb, float(song->dbFloor), float(song->dbCeiling));
+    song->mfcc = mfccLevels(song->melDb, &song->mfccScale);
     song->melDb = Spectrogram{};
+    song->chroma = chromaLevels(song->audio.samples, TaskControl{[&](double f) { control.report(0.95 + 0.05 * f); }, control.cancel});
     if (song->seconds > SongAnalysis::kSamplesKeptSeconds)
         std::vector<float>().swap(song->audio.samples);
     control.report(1.0);
     return song;
 }
 
+LevelGrid chromaLevels(const std::vector<float>& y, const TaskControl& control)
+{
+    const ChromaParams params;
+    const Stft stft(StftParams{params.nFft, 512, true});
+    const long n = long(y.size());
+    if (n < params.nFft)
+        return {};
+    const long tuningSamples = std::min(n, long(60 * kAnalysisRate));
+    const double tuning = estimateTuning(stft.power(y.data(), tuningSamples, control), params);
+    const std::vector<std::vector<float>> bank = chromaFilterbank(tuning, params);
+    const int classes = params.nChroma, bins = stft.bins();
+    std::vector<float> byBin(size_t(bins) * size_t(classes));  // the bank bin by bin: the classes side by side
+    for (int c = 0; c < classes; ++c)
+        for (int k = 0; k < bins; ++k)
+            byBin[size_t(k) * size_t(classes) + size_t(c)] = bank[size_t(c)][size_t(k)];
+    Spectrogram chroma(classes, stft.frameCount(n));
+    stft.forEachFrame(y.data(), n, control, [&](long f, const std::complex<double>* X) {
+        std::vector<float> power(static_cast<size_t>(bins));
+        binMagnitudes(X, bins, nullptr, power.data());
+        float* out = chroma.frame(f);
+        std::fill(out, out + classes, 0.0f);
+        for (int k = 0; k < bins; ++k)
+            for (int c = 0; c < classes; ++c)
+                out[c] += byBin[size_t(k) * size_t(classes) + size_t(c)] * power[size_t(k)];
+        const float peak = *std::max_element(out, out + classes);
+        for (int c = 0; c < classes; ++c)  // librosa's normalize(norm=inf): silent frames stay 0
+            out[c] = peak > 1e-30f ? out[c] / peak : 0.0f;
+    });
+    return LevelGrid(chroma, 0.0f, 1.0f);
+}
+
+LevelGrid melLevelsWithFft(const std::vector<float>& y, int nFft, const TaskControl& control)
+{
+    MelSpectrogramParams params;
+    params.stft.nFft = nFft;
+    const MelSpectrogram melspec(params);
+    if (long(y.size()) < nFft)
+        return {};
+    const Spectrogram db = powerToDb(melspec.compute(y.data(), long(y.size()), control), DbParams{0.0, 1e-10, 80.0});
+    return LevelGrid(db, -80.0f, 0.0f);
+}
+
+LevelGrid mfccLevels(const Spectrogram& melDb, std::vector<float>* scale)
+{
+    if (melDb.frames == 0)
+        return {};
+    Spectrogram c = genrescope::mfcc(melDb);
+    std::vector<float> largest(size_t(c.bins), 0.0f);
+    for (long f = 0; f < c.frames; ++f)
+        for (int k = 0; k < c.bins; ++k)
+            largest[size_t(k)] = std::max(largest[size_t(k)], std::abs(c.at(k, f)));
+    for (long f = 0; f < c.frames; ++f)
+        for (int k = 0; k < c.bins; ++k)
+            c.at(k, f) = largest[size_t(k)] > 0 ? c.at(k, f) / largest[size_t(k)] : 0.0f;
+    if (scale)
+        *scale = largest;
+    return LevelGrid(c, -1.0f, 1.0f);
+}
+
 size_t SongAnalysis::heldBytes() const
 {
-    return audio.samples.capacity() * sizeof(float) + size_t(melImage.sizeInBytes()) + peaks.bytes();
+    return audio.samples.capacity() * sizeof(float) + melLevels.bytes() + chroma.bytes() + mfcc.bytes() + peaks.bytes();
 }
 
 double SongAnalysis::decibelsAt(int band, long frame) const
 {
-    if (melImage.isNull() || band < 0 || band >= melImage.height() || frame < 0 || frame >= melImage.width())
-        return std::numeric_limits<double>::quiet_NaN();
-    const int k = magmaIndexOf(melImage.pixel(int(frame), melImage.height() - 1 - band));
-    return k < 0 ? std::numeric_limits<double>::quiet_NaN() : dbFloor + (k + 0.5) / 256.0 * (dbCeiling - dbFloor);
+    return melLevels.valueAt(band, frame);
 }
 
 SongAnalysisPtr slimmed(const SongAnalysis& song)
@@ -49,6 +110,7 @@ SongAnalysisPtr slimmed(const SongAnalysis& song)
     s->hop = song.hop;
     s->dbFloor = song.dbFloor;
     s->dbCeiling = song.dbCeiling;
+    s->mfccScale = song.mfccScale;
     s->hasFeatures = song.hasFeatures;
     s->featuresPooled = song.featuresPooled;
     s->features = song.features;

@@ -5,6 +5,7 @@
 
 #include <QPainter>
 
+#include <algorithm>
 #include <cmath>
 
 namespace genrescope::app::viewstyle {
@@ -19,6 +20,16 @@ QColor plotBackground() { return QColor(16, 17, 22); }
 QColor grid() { return QColor(255, 255, 255, 40); }
 QColor text() { return QColor(200, 204, 212); }
 QColor waveform() { return QColor(120, 190, 255); }
+
+double niceStep(double span, int target)
+{
+    const double raw = span / std::max(1, target);
+    const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+    for (double m : {1.0, 2.0, 5.0})
+        if (m * mag >= raw)
+            return m * mag;
+    return 10.0 * mag;
+}
 
 void drawTimeTicks(QPainter& p, const QRect& plot, const TimeAxis& axis, bool withLabels)
 {

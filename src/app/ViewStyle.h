@@ -24,6 +24,10 @@ QColor grid();
 QColor text();
 QColor waveform();
 
+/// A "nice" step (1, 2 or 5 times a power of ten) giving about `target` ticks over span,
+/// for value axes such as frequency (time has its own ruler: workflow::timeRuler).
+double niceStep(double span, int target);
+
 /// Vertical grid lines at the time ruler's ticks (workflow::timeRuler, measured in the
 /// painter's font); their labels under the plot when withLabels.
 void drawTimeTicks(QPainter& p, const QRect& plot, const TimeAxis& axis, bool withLabels);

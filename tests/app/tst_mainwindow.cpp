@@ -139,10 +139,10 @@ private Q_SLOTS:
         // The 3 kHz tone starts halfway: the top right of the plot is brighter than the top left.
         const QString left = spec->readoutAt(QPoint(spec->width() / 4, spec->height() / 2));
         QVERIFY2(QRegularExpression(QStringLiteral("^0:0\\d\\.\\d\\d · \\d+ Hz · ")).match(left).hasMatch(), qPrintable(left));
-        // The readout's level comes back from the picture's colours, within half a colour step (80/512 dB).
+        // The readout's level comes from the song's 8-bit levels, within half a step (80/510 dB).
         {
             const SongAnalysisPtr a = w.library()->analysis(w.currentRow());
-            QVERIFY(a && !a->slim() && a->melDb.data.empty());  // the picture alone holds the spectrogram
+            QVERIFY(a && !a->slim() && a->melDb.data.empty());  // the levels alone hold the spectrogram
             const genrescope::Spectrogram db = genrescope::powerToDb(
                 genrescope::MelSpectrogram().compute(a->audio.samples.data(), long(a->audio.samples.size())),
                 genrescope::DbParams{0.0, 1e-10, 80.0});

@@ -214,6 +214,8 @@ void ExplorePanel::refresh()
         shownSong_ = nullptr;
         showSummary(workflow::summariseSong(SongStage::NoSong));
         ui_->loadProgress->hide();
+        ui_->waveformView->setPlaceholder({});
+        axis_->reset(0.0);  // no times of an earlier song
         selection_->setSong(nullptr, {}, nullptr);
         return;
     }
@@ -233,6 +235,8 @@ void ExplorePanel::refresh()
             ui_->loadProgress->show();
         }
         ui_->waveformView->setSong(nullptr);
+        ui_->waveformView->setPlaceholder(failed ? tr("This file cannot be shown: see the message above.") : tr("Analysing…"));
+        axis_->reset(0.0);  // no times or selection of an earlier song
         ui_->spectrogramView->setSong(nullptr);
         chromaView_->setSong(nullptr);
         mfccView_->setSong(nullptr);

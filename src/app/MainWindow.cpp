@@ -126,6 +126,14 @@ MainWindow::MainWindow(QWidget* parent)
     ui_->menuPlayback->addSeparator();
     ui_->menuPlayback->addActions({explore_->selection()->loopAction(), explore_->selection()->selectAllAction(),
                                    explore_->selection()->clearAction()});
+    // Ctrl+A and Esc select in Explore only: other tabs keep them for their tables and dialogs.
+    auto exploreOnly = [this] {
+        const bool explore = currentTab() == Tab::Explore;
+        explore_->selection()->selectAllAction()->setEnabled(explore);
+        explore_->selection()->clearAction()->setEnabled(explore);
+    };
+    connect(tabs_, &QTabWidget::currentChanged, this, exploreOnly);
+    exploreOnly();
     rebuildRecentMenu();
 }
 
@@ -443,7 +451,7 @@ void MainWindow::buildDesktopActions()
     connect(exportView, &QAction::triggered, this, [this] {
         const bool plots = currentTab() == Tab::Explore && !explore_->plotViews().isEmpty();
         const QString message = plots ? exportImageInteractively(this, explore_->plotViews(), exportName(QStringLiteral("plots")))
-                                      : exportImageInteractively(tabs_->currentWidget(), exportName(tabName(currentTab())));
+                                      : exportImageInteractively(tabs_->currentWidget(), QStringLiteral("genrescope-") + tabName(currentTab()));
         statusBar()->showMessage(message, 8000);
     });
     auto* exportWindow = new QAction(tr("Export &Window as PNG or SVG…"), this);

@@ -23,6 +23,7 @@
 #include <QtConcurrent>
 
 #include <cmath>
+#include <exception>
 
 namespace genrescope::app {
 
@@ -161,7 +162,7 @@ void SelectionPanel::showRegionGenres()
     }
     const double start = axis_->selectionStart(), end = axis_->selectionEnd();
     QString text = tr("<b>Selection</b> %1").arg(regionText(start, end));
-    const workflow::RegionGenres genres = song_->hasGenres ? workflow::regionGenres(song_->genres, start, end)
+    const workflow::RegionGenres genres = song_->hasGenres ? workflow::regionGenres(song_->genres, start, end, song_->classifier.get())
                                                            : workflow::RegionGenres{};
     if (genres.windows == 0) {
         text += song_->hasGenres ? tr(": no classified window covers it") : tr(": no genres for this song");
@@ -219,6 +220,11 @@ void SelectionPanel::computeRegionFeatures()
     watcher->setFuture(QtConcurrent::run(pools::analysis(), [song = song_, path = path_, start, end, cancel = cancel_] {
         pools::runInBackground();
         RegionResult result;
+        if (song->hasFeatures && start <= 1e-6 && end >= song->seconds - 1e-6) {  // the whole song: its own
+            result.features.values = song->features;
+            result.features.pooled = song->featuresPooled;
+            return result;
+        }
         try {
             const TaskControl control{{}, cancel.get()};
             std::vector<float> decoded;
@@ -239,6 +245,8 @@ void SelectionPanel::computeRegionFeatures()
             result.features = workflow::signalFeatures(y, n, control, 1);
         } catch (const Error& e) {
             result.error = e.message();
+        } catch (const std::exception& e) {  // e.g. no memory for a long region: said, not fatal
+            result.error = QString::fromLocal8Bit(e.what());
         }
         return result;
     }));

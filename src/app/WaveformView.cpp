@@ -125,6 +125,12 @@ void WaveformView::drawBeatGrid(QPainter& p, const QRect& r) const
     }
 }
 
+void WaveformView::setPlaceholder(const QString& text)
+{
+    placeholder_ = text;
+    update();
+}
+
 void WaveformView::setSong(SongAnalysisPtr song)
 {
     song_ = std::move(song);
@@ -144,7 +150,7 @@ void WaveformView::paintEvent(QPaintEvent*)
     p.fillRect(r, viewstyle::plotBackground());
     if (!song_ || !timeAxis()) {
         p.setPen(viewstyle::text());
-        p.drawText(r, Qt::AlignCenter, tr("Drop songs or folders here, or use File ▸ Open"));
+        p.drawText(r, Qt::AlignCenter, placeholder_.isEmpty() ? tr("Drop songs or folders here, or use File ▸ Open") : placeholder_);
         return;
     }
     const auto& samples = song_->audio.samples;

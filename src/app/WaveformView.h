@@ -19,6 +19,8 @@ public:
 
     explicit WaveformView(QWidget* parent = nullptr);
     void setSong(SongAnalysisPtr song);
+    /// What the empty view says (default: drop songs here).
+    void setPlaceholder(const QString& text);
     QSize sizeHint() const override { return {800, 140}; }
     QSize minimumSizeHint() const override { return {200, 60}; }
 
@@ -43,6 +45,7 @@ private:
     void drawBeatGrid(QPainter& p, const QRect& plot) const;
 
     SongAnalysisPtr song_;
+    QString placeholder_;
     AmplitudeScale scale_ = AmplitudeScale::Linear;
 };
 

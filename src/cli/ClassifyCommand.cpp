@@ -154,7 +154,14 @@ int runClassify(const QStringList& args)
         } else if (path.endsWith(QStringLiteral(".csv"), Qt::CaseInsensitive)) {
             markerFormat = workflow::MarkerFormat::Csv;
         }
-        markersOut = OutputTarget::check(path, parser.isSet(QStringLiteral("force")), files);
+        // Never onto what the run reads: the song, a model file, the library store.
+        QStringList inputs = files;
+        for (const QString& name : names)
+            if (QFileInfo::exists(name))
+                inputs << name;
+        if (parser.isSet(QStringLiteral("db")))
+            inputs << parser.value(QStringLiteral("db"));
+        markersOut = OutputTarget::check(path, parser.isSet(QStringLiteral("force")), inputs);
     } else if (parser.isSet(QStringLiteral("marker-format"))) {
         return usage(QStringLiteral("--marker-format needs --markers FILE."));
     }
@@ -205,7 +212,9 @@ int runClassify(const QStringList& args)
         });
     }
 
-    const bool json = parser.isSet(QStringLiteral("json"));
+    // Markers on standard output are the whole output: no table or JSON mixed into them.
+    const bool markersOnly = markersOut && parser.value(QStringLiteral("markers")) == QLatin1String("-");
+    const bool json = parser.isSet(QStringLiteral("json")) && !markersOnly;
     const bool timeline = parser.isSet(QStringLiteral("timeline"));
     QJsonArray array;
     int failed = 0;
@@ -218,6 +227,8 @@ int runClassify(const QStringList& args)
                 array.append(QJsonObject{{"file", file}, {"error", QJsonObject{{"code", r.errorCode}, {"message", r.error}}}});
             continue;
         }
+        if (markersOnly)
+            continue;
         const classify::SongPrediction& p = r.prediction;
         if (json) {
             for (const Output& o : outputs) {

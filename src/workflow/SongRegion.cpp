@@ -29,7 +29,8 @@ void divide(std::vector<float>& sum, double total)
 
 } // namespace
 
-RegionGenres regionGenres(const classify::SongPrediction& prediction, double start, double end)
+RegionGenres regionGenres(const classify::SongPrediction& prediction, double start, double end,
+                          const classify::GenreClassifier* classifier)
 {
     RegionGenres out;
     double total = 0.0;
@@ -38,15 +39,18 @@ RegionGenres regionGenres(const classify::SongPrediction& prediction, double sta
         if (!(overlap > 0.0))
             continue;
         ++out.windows;
-        total += overlap;
-        addWeighted(out.mlp, w.mlp, overlap);
-        addWeighted(out.cnn, w.cnn, overlap);
-        addWeighted(out.ensemble, w.ensemble, overlap);
+        const double weight = overlap * w.weight;
+        total += weight;
+        addWeighted(out.mlp, w.mlp, weight);
+        addWeighted(out.cnn, w.cnn, weight);
+        addWeighted(out.ensemble, w.ensemble, weight);
     }
     if (total > 0.0) {
         divide(out.mlp, total);
         divide(out.cnn, total);
         divide(out.ensemble, total);
+        if (classifier && (!out.mlp.empty() || !out.cnn.empty()))
+            out.ensemble = classifier->ensemble(out.mlp, out.cnn);
     }
     return out;
 }

@@ -11,12 +11,16 @@
 namespace genrescope::workflow {
 
 /// The genre of a region: each model's probabilities averaged over the windows the region
-/// overlaps, each weighted by the seconds of its own [start, end) inside the region.
+/// overlaps, each weighted by the seconds of its own [start, end) inside the region times its
+/// weight in the song (the end-aligned window weighs less). With the classifier that made
+/// them, the ensemble mixes those means as the song's does (its temperature applied once), so
+/// the whole song selected reads as the song; without, it is the mean of the windows' ensembles.
 struct RegionGenres {
     std::vector<float> mlp, cnn, ensemble;  // empty when that model is absent or no window is covered
     int windows = 0;                        // windows that overlap the region
 };
-RegionGenres regionGenres(const classify::SongPrediction& prediction, double start, double end);
+RegionGenres regionGenres(const classify::SongPrediction& prediction, double start, double end,
+                          const classify::GenreClassifier* classifier = nullptr);
 
 /// The 57 features of a region's samples (22050 Hz mono): exact up to kExactFeatureSeconds,
 /// pooled from the song windows of the region beyond (as a whole song's are).

@@ -40,10 +40,7 @@ QString readyDetails(const AnalysedSong& song)
         const auto top = [&](const std::vector<float>& p) {
             return p.empty() ? QStringLiteral("–") : describeProbabilities(p, genres.classes, 1);
         };
-        const size_t windows = genres.windows.size();
-        const QString cut = windows == 1 && song.seconds < 30.5 ? tr("one window: the whole song")
-                            : windows == 1                      ? tr("1 window of 30 s")
-                                                                : tr("%1 windows of 30 s").arg(windows);
+        const QString cut = describeWindows(genres);
         if (genres.unusual)  // the verdict, and no percentage that claims confidence
             details += tr("<br><b>Unusual audio: no genre can be trusted</b> (%1)").arg(cut);
         else

@@ -45,7 +45,9 @@ int columnAt27Seconds(SpectrogramView* view)
     double bestGap = 1e9;
     for (int x = 0; x < view->width(); ++x) {
         const QString readout = view->readoutAt(QPoint(x, view->height() / 2));
-        const double gap = std::abs(readout.section(QLatin1Char(' '), 0, 0).toDouble() - 2.7);
+        const QString clock = readout.section(QLatin1Char(' '), 0, 0);  // "m:ss.ss"
+        const double seconds = clock.section(QLatin1Char(':'), 0, 0).toDouble() * 60.0 + clock.section(QLatin1Char(':'), 1, 1).toDouble();
+        const double gap = std::abs(seconds - 2.7);
         if (!readout.isEmpty() && gap < bestGap)
             best = x, bestGap = gap;
     }

@@ -293,7 +293,7 @@ private Q_SLOTS:
         axis_->setSelection(5.0, 20.0);
         QVERIFY2(label->text().contains(QStringLiteral("Selection</b> 0:05.0–0:20.0 (15.0 s)")), qPrintable(label->text()));
         if (analysis_->hasGenres) {
-            const workflow::RegionGenres g = workflow::regionGenres(analysis_->genres, 5.0, 20.0);
+            const workflow::RegionGenres g = workflow::regionGenres(analysis_->genres, 5.0, 20.0, analysis_->classifier.get());
             QCOMPARE(g.windows, 2);
             QVERIFY2(label->text().contains(workflow::describeProbabilities(g.ensemble, analysis_->genres.classes, 3)),
                      qPrintable(label->text()));

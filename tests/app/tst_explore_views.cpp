@@ -83,7 +83,9 @@ QStringList visibleTexts(const QWidget& panel)
         texts << view->chart()->title();
         for (const QAbstractAxis* axis : view->chart()->axes())
             if (const auto* values = qobject_cast<const QValueAxis*>(axis); values && values->labelsVisible())
-                texts << values->labelFormat();
+                texts << QString(values->labelFormat())  // a label as drawn, e.g. "50 %"
+                             .replace(QRegularExpression(QStringLiteral("%[-+ #0-9.]*[dfgi]")), QStringLiteral("50"))
+                             .replace(QStringLiteral("%%"), QStringLiteral("%"));
     }
     return texts;
 }

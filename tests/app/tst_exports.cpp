@@ -22,6 +22,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QImage>
+#include <QLabel>
 #include <QLineEdit>
 #include <QStatusBar>
 #include <QTableView>
@@ -208,6 +209,29 @@ private Q_SLOTS:
         QVERIFY(w.statusBar()->currentMessage().contains(QStringLiteral("(57 rows)")));
     }
 
+    void aRefusedFileShowsNoTimesOfTheSongBefore()
+    {
+        const QString bad = dir_.filePath(QStringLiteral("not-audio.wav"));
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray("a shopping list, not a song\n").repeated(200));
+        f.close();
+        MainWindow w;
+        QVERIFY(testwindow::show(w, {1400, 900}));
+        w.openPaths({song_, bad});
+        QTRY_VERIFY_WITH_TIMEOUT(w.library()->state(0) == SongLibraryModel::State::Ready &&
+                                     w.library()->state(1) == SongLibraryModel::State::Failed, 60000);
+        w.selectSong(0);
+        QVERIFY(std::abs(w.timeAxis()->duration() - 74.0) < 0.01);
+        w.timeAxis()->setSelection(10.0, 20.0);
+        auto* position = w.findChild<QLabel*>(QStringLiteral("positionLabel"));
+        QVERIFY(position && position->text().contains(QStringLiteral("1:14")));
+        w.selectSong(1);
+        QCOMPARE(w.timeAxis()->duration(), 0.0);  // no length, selection or times of the song before
+        QVERIFY(!w.timeAxis()->hasSelection());
+        QVERIFY2(!position->text().contains(QStringLiteral("1:14")), qPrintable(position->text()));
+    }
+
     void theLastWindowOfA74SecondSongReachesItsEnd()
     {
         if (!workflow::defaultClassifier())
@@ -226,7 +250,8 @@ private Q_SLOTS:
         QVERIFY(std::abs(windows.back().weight - 14.0 / 15.0) < 1e-9);
         // Every second is on the timeline: the last one belongs to the end-aligned window.
         QCOMPARE(classify::windowAt(song->genres, 73.9), 3);
-        QCOMPARE(classify::windowAt(song->genres, 40.0), 2);  // each window shows until the next one starts
+        QCOMPARE(classify::windowAt(song->genres, 44.5), 2);  // each window shows its 15 s
+        QCOMPARE(classify::windowAt(song->genres, 45.0), 3);
         // And it is painted there: the strip's last pixels are a genre's colour, not the empty plot.
         auto* timeline = w.findChild<GenreTimelineView*>();
         QVERIFY(timeline);

@@ -367,9 +367,28 @@ private Q_SLOTS:
                      qPrintable(line));
         file.close();
 
-        // Sonic Visualiser's time-instant labels, to standard output.
-        r = cli({"classify", "--markers", "-", "--marker-format", "sonic-visualiser", "--model", "mlp", song});
+        // Sonic Visualiser's time-instant labels, to standard output: nothing else there, even with --json.
+        r = cli({"classify", "--markers", "-", "--marker-format", "sonic-visualiser", "--json", song});
         QCOMPARE(r.exitCode, 0);
+        const QStringList svLines = r.out.trimmed().split(QLatin1Char('\n'));
+        QCOMPARE(svLines.size(), expected.size() - 1);
+        for (qsizetype i = 0; i < svLines.size(); ++i) {  // time<TAB>label, the CSV's time and label
+            const QStringList csvFields = expected[i + 1].split(QLatin1Char(','));
+            const QStringList fields = svLines[i].split(QLatin1Char('\t'));
+            QCOMPARE(fields.size(), 2);
+            QCOMPARE(fields[0].toDouble(), csvFields[0].toDouble());
+            QCOMPARE(fields[1], csvFields[2]);
+        }
+
+        // Never onto what the run reads, even with --force: the song or the library store.
+        const QString db = dir.filePath(QStringLiteral("library.sqlite"));
+        QCOMPARE(cli({"classify", "--db", db, song}).exitCode, 0);
+        const QByteArray store = [&] { QFile f(db); return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray(); }();
+        r = cli({"classify", "--db", db, "--markers", db, "--force", song});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(db), qPrintable(r.err));
+        QCOMPARE([&] { QFile f(db); return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray(); }(), store);
+        QCOMPARE(cli({"classify", "--markers", song, "--force", song}).exitCode, 2);
     }
 
     // The shipped image model's recipe fine-tunes the distilled student: it needs --init, and with

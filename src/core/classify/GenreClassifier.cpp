@@ -94,10 +94,24 @@ std::pair<int, float> topClass(const std::vector<float>& p)
     return {int(it - p.begin()), *it};
 }
 
+namespace {
+
+/// Where window i's stretch of the timeline starts: its start, except for the end-aligned last
+/// window (it starts less than a hop after the one before), whose stretch starts a hop after
+/// that one's, so each window before it keeps its 15 s and the last shows what it adds.
+double spanStart(const std::vector<WindowPrediction>& w, size_t i)
+{
+    if (i > 0 && w[i].start - w[i - 1].start < kHopSeconds - 1e-9)
+        return std::min(w[i].end, std::max(w[i].start, w[i - 1].start + kHopSeconds));
+    return w[i].start;
+}
+
+} // namespace
+
 std::pair<double, double> timelineSpan(const SongPrediction& p, size_t i)
 {
     const auto& w = p.windows;
-    return {w[i].start, i + 1 < w.size() ? w[i + 1].start : w[i].end};
+    return {spanStart(w, i), i + 1 < w.size() ? spanStart(w, i + 1) : w[i].end};
 }
 
 void weighWindows(std::vector<WindowPrediction>& windows)

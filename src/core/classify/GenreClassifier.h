@@ -106,7 +106,9 @@ SongWindowsSource visitSongWindows(const QString& path, const SongWindowOptions&
 void weighWindows(std::vector<WindowPrediction>& windows);
 
 /// The stretch of the song window i stands for on a timeline: from its start to the
-/// next window's start (windows overlap), the last one to its end.
+/// next window's start (windows overlap), the last one to its end. The end-aligned last
+/// window stands for the song from a hop after the window before it (a 74 s song: 0-15,
+/// 15-30, 30-45 and 45-74 s).
 std::pair<double, double> timelineSpan(const SongPrediction& prediction, size_t i);
 /// The window whose timeline span holds `seconds`, or -1.
 int windowAt(const SongPrediction& prediction, double seconds);

@@ -20,6 +20,10 @@ SongAnalysisPtr analyseSong(const QString& path, std::shared_ptr<const classify:
     const TaskControl analysis{[&](double f) { control.report(0.95 * f); }, control.cancel};
     static_cast<workflow::AnalysedSong&>(*song) = workflow::analyseSongFile(path, std::move(classifier), 2, analysis, known);
     song->peaks = PeakPyramid(song->audio.samples);
+    // Digital silence has no level relative to its peak (every cell would read 0 dB): show the floor.
+    const auto [low, high] = song->peaks.range(0, song->peaks.sampleCount(), song->audio.samples);
+    if (std::max(std::abs(low), std::abs(high)) < SongAnalysis::kSilentPeak)
+        std::fill(song->melDb.data.begin(), song->melDb.data.end(), float(song->dbFloor));
     // 8-bit levels hold the spectrogram from now on (an hour: 20 MB and as much for the
     // pyramid, where its magma picture took 79 MB); the views colour them as the user chose.
     song->melLevels = LevelGrid(song->melDb, float(song->dbFloor), float(song->dbCeiling));

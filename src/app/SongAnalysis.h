@@ -13,6 +13,8 @@ namespace genrescope::app {
 
 /// A song as the Explore views show it: the workflow's analysis, its peaks and its picture.
 struct SongAnalysis : workflow::AnalysedSong {
+    /// A song whose samples never reach this (-100 dBFS) is silent: its spectrogram shows the floor.
+    static constexpr float kSilentPeak = 1e-5f;
     /// Songs up to this long keep their samples, for the waveform's closest zoom; longer ones
     /// keep only their peaks (16 samples a bin at the finest), which saves 80 MB per 20 minutes.
     static constexpr double kSamplesKeptSeconds = 600.0;

@@ -53,6 +53,8 @@ std::pair<QString, double> genreCell(const SongAnalysis& a, bool mlp)
     const auto [c, prob] = classify::topClass(p);
     if (!a.hasGenres || c < 0)
         return {QStringLiteral("–"), -1.0};
+    if (a.genres.unusual)  // no percentage that claims confidence; the tooltip says why
+        return {QObject::tr("unusual"), -0.5};
     return {QStringLiteral("%1 %2 %").arg(a.genres.classes[c]).arg(std::lround(100.0 * prob)), double(prob)};
 }
 

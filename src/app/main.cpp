@@ -8,7 +8,10 @@
 #include "ComparePanel.h"
 #include "TrainPanel.h"
 
+#include "ExplorePanel.h"
+
 #include <QApplication>
+#include <QScreen>
 #include <QCommandLineParser>
 #include <QSettings>
 #include <QTimer>
@@ -57,9 +60,13 @@ int main(int argc, char** argv)
         QStringLiteral("Use this CNN model file instead of the built-in one."), QStringLiteral("FILE"));
     const QCommandLineOption select(QStringLiteral("select"),
         QStringLiteral("Select the region START,END (seconds) once the songs are analysed."), QStringLiteral("START,END"));
+    const QCommandLineOption showSettings(QStringLiteral("spectrogram-settings"),
+        QStringLiteral("Open the spectrogram settings once the songs are analysed (with --screenshot: the window and "
+                       "the dialog are shot from the screen)."));
     parser.addOption(screenshot);
     parser.addOption(seek);
     parser.addOption(select);
+    parser.addOption(showSettings);
     const QCommandLineOption train(QStringLiteral("train"),
         QStringLiteral("Open the Train tab on DATA and start a run (with --screenshot: shot when it ends)."), QStringLiteral("DATA"));
     const QCommandLineOption trainPreset(QStringLiteral("train-preset"),
@@ -107,7 +114,17 @@ int main(int argc, char** argv)
 
     const QString shotPath = parser.value(screenshot);
     auto saveShot = [&window, shotPath] {
-        const bool ok = window.grab().save(shotPath, "PNG");  // PNG whatever the name ends with
+        // A dialog is a window of its own: then the screen under the window and its dialogs.
+        QRect area = window.frameGeometry();
+        bool dialogs = false;
+        for (QWidget* top : QApplication::topLevelWidgets())
+            if (top != &window && top->isVisible() && top->inherits("QDialog")) {
+                area = area.united(top->frameGeometry());
+                dialogs = true;
+            }
+        const QPixmap shot = dialogs ? window.screen()->grabWindow(0, area.x(), area.y(), area.width(), area.height())
+                                     : window.grab();
+        const bool ok = shot.save(shotPath, "PNG");  // PNG whatever the name ends with
         std::fprintf(stderr, ok ? "genrescope: saved %s\n" : "genrescope: cannot write %s\n", qPrintable(shotPath));
         QApplication::exit(ok ? 0 : 2);
     };
@@ -168,6 +185,8 @@ int main(int argc, char** argv)
         const QStringList region = parser.value(select).split(QLatin1Char(','));
         if (region.size() == 2)
             window.timeAxis()->setSelection(region[0].toDouble(), region[1].toDouble());
+        if (parser.isSet(showSettings))
+            window.explorePanel()->showSpectrogramSettings();
         if (shotPath.isEmpty())
             return;
         QTimer::singleShot(region.size() == 2 ? 2500 : 400, &window, saveShot);  // the region's features take a moment

@@ -17,6 +17,7 @@
 #include "features/FeatureExtractor.h"
 #include "features/FileFeatures.h"
 #include "features/MedianFilter.h"
+#include "features/WindowFeeder.h"
 
 #include <QDir>
 #include <sndfile.h>
@@ -28,6 +29,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <mutex>
 #include <random>
 
 using namespace genrescope;
@@ -276,6 +278,49 @@ private Q_SLOTS:
         QCOMPARE(longer.back().start, 1 * second);
         QCOMPARE(longer.back().length, 30 * second);
         QCOMPARE(songWindows(60 * second).size(), size_t(3));  // 0, 15, 30 s: they end with the song
+    }
+
+    void feederEndsWithTheSignal_data()
+    {
+        QTest::addColumn<long>("n");
+        QTest::addColumn<int>("threads");
+        QTest::newRow("ends between hops, 3 threads, samples dropped") << 2003L << 3;
+        QTest::newRow("ends between hops, 1 thread") << 2003L << 1;
+        QTest::newRow("ends on a hop: no extra window") << 2000L << 2;
+        QTest::newRow("one window and a bit") << 120L << 2;
+    }
+
+    void feederEndsWithTheSignal()
+    {
+        // A ramp, so each window's samples say where they came from; odd block sizes; windows of 100 every 30.
+        QFETCH(long, n);
+        QFETCH(int, threads);
+        const long length = 100, hop = 30;
+        std::vector<float> y(static_cast<size_t>(n));
+        for (long i = 0; i < n; ++i)
+            y[size_t(i)] = float(i);
+        std::mutex mutex;
+        std::map<int, long> starts;
+        bool intact = true;
+        WindowFeeder feeder({length, hop, threads, false, length, 0, true}, [&](int k, long start, const float* x, long len) {
+            bool ok = len == length;
+            for (long i = 0; i < len && ok; ++i)
+                ok = x[i] == float(start + i);
+            std::lock_guard lock(mutex);
+            starts[k] = start;
+            intact = intact && ok;
+        });
+        for (long at = 0, block = 7; at < n; at += block, block = block % 23 + 5)
+            feeder.add(y.data() + at, size_t(std::min(block, n - at)));
+        feeder.finish();
+        QVERIFY(intact);
+        const long regular = (n - length) / hop + 1;
+        const bool extra = (regular - 1) * hop + length < n;
+        QCOMPARE(long(starts.size()), regular + (extra ? 1 : 0));
+        for (long k = 0; k < regular; ++k)
+            QCOMPARE(starts[int(k)], k * hop);
+        if (extra)
+            QCOMPARE(starts[int(regular)], n - length);  // the last `length` samples, held to the end
     }
 
     void songWindowsEndWithTheSong()

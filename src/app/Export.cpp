@@ -169,10 +169,11 @@ QString exportMarkersInteractively(QWidget* parent, const std::vector<workflow::
     if (path.isEmpty())
         return {};
     rememberFolder(path);
-    MarkerFormat format = path.endsWith(QStringLiteral(".csv"), Qt::CaseInsensitive) ? MarkerFormat::Csv : MarkerFormat::Audacity;
+    MarkerFormat filter = MarkerFormat::Audacity;
     for (const auto& [name, f] : filters)
-        if (name == chosen && !path.endsWith(QStringLiteral(".csv"), Qt::CaseInsensitive))
-            format = f;
+        if (name == chosen)
+            filter = f;
+    const MarkerFormat format = workflow::markerFormatForPath(path, filter);
     const QString error = exportMarkers(markers, classes, format, path);
     return error.isEmpty() ? QObject::tr("Exported %n genre marker(s) as %1 to %2", nullptr, int(markers.size()))
                                  .arg(workflow::markerFormatName(format), path)

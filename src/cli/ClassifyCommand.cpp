@@ -151,8 +151,8 @@ int runClassify(const QStringList& args)
                 return usage(QStringLiteral("--marker-format must be one of %1 (got '%2').")
                                  .arg(workflow::markerFormatNames().join(QStringLiteral(", ")), parser.value(QStringLiteral("marker-format"))));
             markerFormat = *format;
-        } else if (path.endsWith(QStringLiteral(".csv"), Qt::CaseInsensitive)) {
-            markerFormat = workflow::MarkerFormat::Csv;
+        } else {
+            markerFormat = workflow::markerFormatForPath(path, workflow::MarkerFormat::Audacity);
         }
         // Never onto what the run reads: the song, a model file, the library store.
         QStringList inputs = files;

@@ -62,6 +62,11 @@ QString markerFormatName(MarkerFormat format)
     return {};
 }
 
+MarkerFormat markerFormatForPath(const QString& path, MarkerFormat otherwise)
+{
+    return path.endsWith(QStringLiteral(".csv"), Qt::CaseInsensitive) ? MarkerFormat::Csv : otherwise;
+}
+
 std::optional<MarkerFormat> markerFormatNamed(const QString& name)
 {
     for (MarkerFormat f : kFormats)

@@ -36,6 +36,8 @@ enum class MarkerFormat {
 QString markerFormatName(MarkerFormat format);
 std::optional<MarkerFormat> markerFormatNamed(const QString& name);
 QStringList markerFormatNames();
+/// The format a file of this name gets: CSV for a ".csv" name, else `otherwise`.
+MarkerFormat markerFormatForPath(const QString& path, MarkerFormat otherwise);
 
 /// The file's bytes (UTF-8, one line per marker, newline-terminated).
 QByteArray markerFile(const std::vector<GenreMarker>& markers, const QStringList& classes, MarkerFormat format);
